@@ -1,0 +1,17 @@
+namespace QwenLayered.Server.Hosting;
+
+/// <summary>What one request may ask for (configuration section "Limits").</summary>
+public sealed class LimitsOptions
+{
+    public const string Section = "Limits";
+
+    public int DefaultLayers { get; set; } = 4;
+    public int MaxLayers { get; set; } = 10;
+    public int DefaultSteps { get; set; } = 50;
+    public int MaxSteps { get; set; } = 100;
+    public float DefaultGuidanceScale { get; set; } = 4.0f;
+    /// <summary>Largest input image in pixels (width x height).</summary>
+    public long MaxPixels { get; set; } = 64L * 1024 * 1024;
+    /// <summary>Largest encoded input image in bytes.</summary>
+    public long MaxImageBytes { get; set; } = 64L * 1024 * 1024;
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using QwenLayered.Server.Cli;
+
+var root = new RootCommand("QwenLayered: decompose one flat image into editable RGBA layers.")
+{
+    ServeCommand.Create(),
+    InfoCommand.Create(),
+};
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,37 @@
+using Grpc.Net.Client;
+using Microsoft.AspNetCore.Builder;
+using QwenLayered.Server.Hosting;
+
+namespace QwenLayered.Server.Tests.Hosting;
+
+/// <summary>The real server (Kestrel on loopback ports), as <c>qwenlayered serve</c> builds it.</summary>
+public sealed class RunningServer : IAsyncLifetime
+{
+    private WebApplication? _app;
+
+    public int GrpcPort { get; } = FreePort.Next();
+    public int HttpPort { get; } = FreePort.Next();
+    public GrpcChannel Channel { get; private set; } = null!;
+    public HttpClient Http { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        _app = ServerApp.Build([], new Dictionary<string, string?>
+        {
+            ["Server:GrpcPort"] = GrpcPort.ToString(),
+            ["Server:HttpPort"] = HttpPort.ToString(),
+            ["Engine:Device"] = "cpu",
+            ["Limits:MaxLayers"] = "8",
+        });
+        await _app.StartAsync(TestContext.Current.CancellationToken);
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+        Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Channel?.Dispose();
+        Http.Dispose();
+        if (_app is not null) await _app.DisposeAsync();
+    }
+}

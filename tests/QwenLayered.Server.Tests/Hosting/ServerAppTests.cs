@@ -1,0 +1,110 @@
+using System.Net;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Google.Protobuf;
+using Grpc.Reflection.V1Alpha;
+using QwenLayered.Contracts.V1;
+
+namespace QwenLayered.Server.Tests.Hosting;
+
+public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task HealthCheck_WithoutModel_IsNotServing()
+    {
+        var health = new Health.HealthClient(server.Channel);
+
+        var response = await health.CheckAsync(new HealthCheckRequest(), cancellationToken: Cancellation);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, response.Status);
+    }
+
+    [Fact]
+    public async Task GetServerInfo_WithoutModel_SaysNoModelAndReportsLimits()
+    {
+        var client = new Decomposer.DecomposerClient(server.Channel);
+
+        var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+
+        Assert.Equal("qwenlayered.v1", info.ContractVersion);
+        Assert.False(string.IsNullOrEmpty(info.ServerVersion));
+        Assert.False(info.Model.Loaded);
+        Assert.Equal("cpu", info.Model.Device);
+        Assert.Equal(8, info.Limits.MaxLayers);
+        Assert.True(info.Limits.MaxSteps > 0);
+        Assert.Equal(0, info.QueueLength);
+    }
+
+    [Fact]
+    public async Task Healthz_OnTheHttp1Port_AnswersUnavailableWithoutModel()
+    {
+        var response = await server.Http.GetAsync("/healthz", Cancellation);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal(HttpVersion.Version11, response.Version);
+    }
+
+    [Fact]
+    public async Task Decompose_InvalidRequest_IsRefusedWithInvalidArgument()
+    {
+        var client = new Decomposer.DecomposerClient(server.Channel);
+        var request = new DecomposeRequest { Image = ByteString.CopyFrom(TestImages.PngHeader), Layers = 9 };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("1 to 8 layers", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Decompose_ValidRequestWithoutModel_IsUnavailable()
+    {
+        var client = new Decomposer.DecomposerClient(server.Channel);
+        var request = new DecomposeRequest { Image = ByteString.CopyFrom(TestImages.PngHeader), Layers = 4 };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("No model is loaded", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task AttachAndCancel_UnknownJob_AreNotFound()
+    {
+        var client = new Decomposer.DecomposerClient(server.Channel);
+
+        var attach = await Assert.ThrowsAsync<RpcException>(() =>
+            ReadAll(client.Attach(new AttachRequest { JobId = "nope" }, cancellationToken: Cancellation)));
+        var cancel = await Assert.ThrowsAsync<RpcException>(async () =>
+            await client.CancelAsync(new CancelRequest { JobId = "nope" }, cancellationToken: Cancellation));
+
+        Assert.Equal(StatusCode.NotFound, attach.StatusCode);
+        Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
+        Assert.Contains("'nope'", cancel.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Reflection_ListsTheDecomposerAndHealthServices()
+    {
+        var reflection = new ServerReflection.ServerReflectionClient(server.Channel);
+        using var call = reflection.ServerReflectionInfo(cancellationToken: Cancellation);
+
+        await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "" }, Cancellation);
+        await call.RequestStream.CompleteAsync();
+        Assert.True(await call.ResponseStream.MoveNext(Cancellation));
+        var services = call.ResponseStream.Current.ListServicesResponse.Service.Select(s => s.Name).ToList();
+
+        Assert.Contains("qwenlayered.v1.Decomposer", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+    }
+
+    private static async Task ReadAll(AsyncServerStreamingCall<JobEvent> call)
+    {
+        using (call)
+        {
+            await foreach (var _ in call.ResponseStream.ReadAllAsync(Cancellation)) { }
+        }
+    }
+}
