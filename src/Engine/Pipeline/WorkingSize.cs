@@ -1,0 +1,37 @@
+namespace QwenLayered.Engine.Pipeline;
+
+/// <summary>
+/// The size the pipeline works and answers at: the input's aspect ratio scaled to about resolution² pixels,
+/// rounded to multiples of 32. Output layers have this size, not the input's.
+/// </summary>
+public sealed record WorkingSize(int Width, int Height, int LatentWidth, int LatentHeight)
+{
+    /// <summary>Each latent pixel covers this many image pixels per side (2^3 from the VAE's downsampling).</summary>
+    public const int VaeScaleFactor = 8;
+
+    /// <summary>The resolution buckets the published model was trained for.</summary>
+    public static IReadOnlyList<int> Resolutions { get; } = [640, 1024];
+
+    /// <summary>Transformer tokens of one frame: one per 2x2 latent patch.</summary>
+    public int TokensPerFrame => LatentHeight / 2 * (LatentWidth / 2);
+
+    public static WorkingSize For(int inputWidth, int inputHeight, int resolution)
+    {
+        if (inputWidth <= 0 || inputHeight <= 0)
+            throw new ArgumentException($"The image is {inputWidth}x{inputHeight}; both sides must be at least 1 pixel.");
+        if (!Resolutions.Contains(resolution))
+            throw new ArgumentException($"Resolution {resolution} is not supported; use 640 or 1024.");
+        double ratio = (double)inputWidth / inputHeight;
+        double width = Math.Sqrt((double)resolution * resolution * ratio);
+        double height = width / ratio;
+        // Python's round() is half-to-even; so is MidpointRounding.ToEven.
+        int calculatedWidth = (int)Math.Round(width / 32, MidpointRounding.ToEven) * 32;
+        int calculatedHeight = (int)Math.Round(height / 32, MidpointRounding.ToEven) * 32;
+        if (calculatedWidth == 0 || calculatedHeight == 0)
+            throw new ArgumentException(
+                $"The image is {inputWidth}x{inputHeight}: too narrow to decompose. Crop it to an aspect ratio of at most about 1:{resolution / 32 * 2}.");
+        int patch = VaeScaleFactor * 2;
+        int w = calculatedWidth / patch * patch, h = calculatedHeight / patch * patch;
+        return new WorkingSize(w, h, 2 * (w / patch), 2 * (h / patch));
+    }
+}
