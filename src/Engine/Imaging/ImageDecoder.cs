@@ -1,0 +1,58 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace QwenLayered.Engine.Imaging;
+
+/// <summary>
+/// Decodes untrusted PNG, JPEG and WebP bytes into RGBA with limits checked before pixels are allocated.
+/// Grayscale, paletted, 16-bit and CMYK inputs are converted; anything else is refused with a clear message.
+/// </summary>
+public static class ImageDecoder
+{
+    // Only the formats the contract accepts, so nothing else is ever parsed.
+    private static readonly Configuration Formats =
+        new(new PngConfigurationModule(), new JpegConfigurationModule(), new WebpConfigurationModule());
+
+    public static RgbaImage Decode(ReadOnlySpan<byte> data, long maxPixels, long maxBytes)
+    {
+        if (data.IsEmpty)
+            throw new InvalidImageException("The image is empty: send the bytes of a PNG, JPEG or WebP file.");
+        if (data.Length > maxBytes)
+            throw new InvalidImageException($"The image file is {data.Length:N0} bytes; at most {maxBytes:N0} are accepted. Send a smaller or more compressed file.");
+        byte[] bytes = data.ToArray();
+        IImageInfo? info;
+        IImageFormat? format;
+        try
+        {
+            info = Image.Identify(Formats, bytes, out format);
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new InvalidImageException($"The image could not be read ({e.Message}). Save it again as PNG, JPEG or WebP.", e);
+        }
+        if (info is null || format is null)
+            throw new InvalidImageException("The file is not a PNG, JPEG or WebP image. Save it in one of those formats.");
+        if (info.Width <= 0 || info.Height <= 0)
+            throw new InvalidImageException($"The image is {info.Width}x{info.Height} pixels: it has no pixels to decompose.");
+        long pixels = (long)info.Width * info.Height;
+        if (pixels > maxPixels)
+            throw new InvalidImageException($"The image is {info.Width}x{info.Height} ({pixels:N0} pixels); at most {maxPixels:N0} pixels are accepted. Scale it down first.");
+
+        try
+        {
+            using var image = Image.Load<Rgba32>(Formats, bytes);
+            var rgba = new byte[checked(image.Width * image.Height * 4)];
+            image.CopyPixelDataTo(rgba);
+            int bitsPerChannel = info.PixelType?.BitsPerPixel > 32 ? 16 : 8;
+            return new RgbaImage(image.Width, image.Height, rgba, bitsPerChannel);
+        }
+        catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
+        {
+            throw new InvalidImageException($"The {format.Name} image is damaged or uses a feature that cannot be read ({e.Message}). Save it again and retry.", e);
+        }
+    }
+}
