@@ -1,0 +1,39 @@
+using QwenLayered.Engine.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using SixLabors.ImageSharp.Processing;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Pipeline;
+
+/// <summary>Turns the input image into the VAE's input: resized to the working size, RGBA in [−1, 1].</summary>
+public static class ImagePreprocessing
+{
+    /// <summary>[1, 4, 1, H, W] float32 on the CPU; the caller moves it to the model's device and dtype.</summary>
+    public static Tensor ToVaeInput(RgbaImage image, WorkingSize size)
+    {
+        byte[] pixels = image.Width == size.Width && image.Height == size.Height
+            ? image.Pixels
+            : Resize(image, size.Width, size.Height);
+        using var scope = NewDisposeScope();
+        var hwc = tensor(pixels, dtype: ScalarType.Byte).reshape(size.Height, size.Width, 4);
+        var chw = hwc.permute(2, 0, 1).to(ScalarType.Float32) / 255f * 2f - 1f;
+        return chw.reshape(1, 4, 1, size.Height, size.Width).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Lanczos (a = 3) resampling, the reference's filter, on straight RGBA as the reference does.</summary>
+    private static byte[] Resize(RgbaImage image, int width, int height)
+    {
+        using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
+        picture.Mutate(x => x.Resize(new ResizeOptions
+        {
+            Size = new SixLabors.ImageSharp.Size(width, height),
+            Mode = ResizeMode.Stretch,
+            Sampler = KnownResamplers.Lanczos3,
+            PremultiplyAlpha = false,
+        }));
+        var resized = new byte[width * height * 4];
+        picture.CopyPixelDataTo(resized);
+        return resized;
+    }
+}
