@@ -15,21 +15,28 @@ public sealed record WorkingSize(int Width, int Height, int LatentWidth, int Lat
     /// <summary>Transformer tokens of one frame: one per 2x2 latent patch.</summary>
     public int TokensPerFrame => LatentHeight / 2 * (LatentWidth / 2);
 
+    /// <summary>The working size for a resolution bucket (640 or 1024).</summary>
     public static WorkingSize For(int inputWidth, int inputHeight, int resolution)
+    {
+        if (!Resolutions.Contains(resolution))
+            throw new ArgumentException($"Resolution {resolution} is not supported; use 640 or 1024.");
+        return ForArea(inputWidth, inputHeight, (long)resolution * resolution);
+    }
+
+    /// <summary>The working size of about <paramref name="targetArea"/> pixels (small test models use small areas).</summary>
+    public static WorkingSize ForArea(int inputWidth, int inputHeight, long targetArea)
     {
         if (inputWidth <= 0 || inputHeight <= 0)
             throw new ArgumentException($"The image is {inputWidth}x{inputHeight}; both sides must be at least 1 pixel.");
-        if (!Resolutions.Contains(resolution))
-            throw new ArgumentException($"Resolution {resolution} is not supported; use 640 or 1024.");
         double ratio = (double)inputWidth / inputHeight;
-        double width = Math.Sqrt((double)resolution * resolution * ratio);
+        double width = Math.Sqrt(targetArea * ratio);
         double height = width / ratio;
         // Python's round() is half-to-even; so is MidpointRounding.ToEven.
         int calculatedWidth = (int)Math.Round(width / 32, MidpointRounding.ToEven) * 32;
         int calculatedHeight = (int)Math.Round(height / 32, MidpointRounding.ToEven) * 32;
         if (calculatedWidth == 0 || calculatedHeight == 0)
             throw new ArgumentException(
-                $"The image is {inputWidth}x{inputHeight}: too narrow to decompose. Crop it to an aspect ratio of at most about 1:{resolution / 32 * 2}.");
+                $"The image is {inputWidth}x{inputHeight}: too narrow to decompose. Crop it to a less extreme aspect ratio.");
         int patch = VaeScaleFactor * 2;
         int w = calculatedWidth / patch * patch, h = calculatedHeight / patch * patch;
         return new WorkingSize(w, h, 2 * (w / patch), 2 * (h / patch));

@@ -33,4 +33,12 @@ public class WorkingSizeTests
         var error = Assert.Throws<ArgumentException>(() => WorkingSize.For(10000, 1, 640));
         Assert.Contains("too narrow", error.Message);
     }
+
+    [Fact]
+    public void ForArea_ImageOfThatArea_KeepsItsSize()
+    {
+        var size = WorkingSize.ForArea(96, 64, 96 * 64);
+
+        Assert.Equal((96, 64, 12, 8), (size.Width, size.Height, size.LatentWidth, size.LatentHeight));
+    }
 }
