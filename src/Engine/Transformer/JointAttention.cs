@@ -70,7 +70,7 @@ internal sealed class JointAttention : nn.Module
 
     private Tensor SplitHeads(RmsNorm? norm, Linear projection, Tensor x)
     {
-        var perHead = projection.forward(x).unflatten(-1, [heads, -1]);
+        var perHead = projection.forward(x).unflatten(2, [heads, -1]);
         return norm is null ? perHead : norm.forward(perHead);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class RotaryTable(Tensor cos, Tensor sin) : IDisposable
             throw new ArgumentException(
                 $"RoPE expects [B, {Cos.shape[0]}, heads, {2 * Cos.shape[1]}], got [{string.Join(", ", x.shape)}].", nameof(x));
         using var scope = NewDisposeScope();
-        var pairs = x.to(ScalarType.Float32).unflatten(-1, [-1, 2]);
+        var pairs = x.to(ScalarType.Float32).unflatten(3, [-1, 2]);
         var real = pairs.select(-1, 0);
         var imag = pairs.select(-1, 1);
         var cos = Cos.unsqueeze(1);
