@@ -6,6 +6,7 @@ public static class VerifierRegistry
     public static IReadOnlyList<IComponentVerifier> All { get; } =
     [
         new VaeVerifier(),
+        new TransformerVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -42,6 +44,27 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         foreach (var parameter in parameters())
             parameter.requires_grad = false;
         eval();
+    }
+
+    /// <summary>
+    /// Loads a diffusers <c>transformer</c> folder (<c>config.json</c> plus one safetensors file or a sharded index):
+    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor.
+    /// </summary>
+    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device)
+    {
+        var config = ConfigFile.Read<QwenImageTransformerConfig>(Path.Combine(transformerFolder, "config.json"));
+        var model = new QwenImageTransformer2DModel(config, device, dtype);
+        try
+        {
+            using var checkpoint = Checkpoint.Open(transformerFolder);
+            model.LoadWeights(checkpoint, dtype, device);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 
     public QwenImageTransformerConfig Config { get; }

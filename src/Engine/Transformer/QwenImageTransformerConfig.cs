@@ -1,5 +1,5 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using QwenLayered.Engine.Models;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -8,7 +8,7 @@ namespace QwenLayered.Engine.Transformer;
 /// <c>transformer/config.json</c>. Defaults are the reference defaults (plain Qwen-Image); the layered
 /// checkpoint sets <see cref="UseLayer3DRope"/> and <see cref="UseAdditionalTCond"/>.
 /// </summary>
-public sealed class QwenImageTransformerConfig
+public sealed class QwenImageTransformerConfig : IModelConfig
 {
     [JsonPropertyName("patch_size")] public int PatchSize { get; init; } = 2;
     [JsonPropertyName("in_channels")] public int InChannels { get; init; } = 64;
@@ -36,19 +36,13 @@ public sealed class QwenImageTransformerConfig
         UseLayer3DRope = true,
     };
 
-    /// <summary>Reads a diffusers config object; keys starting with '_' and unknown keys are ignored.</summary>
-    public static QwenImageTransformerConfig FromJson(string json) =>
-        JsonSerializer.Deserialize<QwenImageTransformerConfig>(json)
-        ?? throw new InvalidDataException("The transformer config is empty (JSON null).");
-
-    /// <summary>Reads <c>config.json</c> of a diffusers <c>transformer</c> folder.</summary>
-    public static QwenImageTransformerConfig FromFile(string path) => FromJson(File.ReadAllText(path));
-
-    /// <summary>Throws when the configuration asks for something this port does not implement.</summary>
+    /// <summary>Throws <see cref="InvalidDataException"/> for values that cannot work or that this port does not implement.</summary>
     public void Validate()
     {
         if (ZeroCondT)
-            throw new NotSupportedException("zero_cond_t (per-token modulation of Qwen-Image-Edit) is not implemented.");
+            throw new InvalidDataException("zero_cond_t (per-token modulation of Qwen-Image-Edit) is not implemented.");
+        if (new[] { PatchSize, InChannels, OutChannels ?? 1, NumLayers, AttentionHeadDim, NumAttentionHeads, JointAttentionDim }.Any(v => v <= 0))
+            throw new InvalidDataException("patch_size, in_channels, out_channels, num_layers, attention_head_dim, num_attention_heads and joint_attention_dim must be positive.");
         if (AxesDimsRope.Length != 3 || AxesDimsRope.Any(d => d <= 0 || d % 2 != 0))
             throw new InvalidDataException($"axes_dims_rope must be three positive even numbers, got [{string.Join(", ", AxesDimsRope)}].");
         if (AxesDimsRope.Sum() != AttentionHeadDim)
