@@ -4,8 +4,10 @@ namespace QwenLayered.Engine.Transformer;
 
 /// <summary>
 /// diffusers <c>Timesteps(256, flip_sin_to_cos=True, downscale_freq_shift=0, scale=1000)</c>: [cos | sin] of
-/// <c>1000 * t * exp(-ln(10000) k / 128)</c>. The arguments reach ~1000 rad, so the operation order follows the
-/// reference exactly: frequencies in fp32 rounded to the timestep dtype, product with t in fp32, then times 1000.
+/// <c>1000 · t · exp(−ln(10000)·k/128)</c> in fp32. The arguments reach ~1000 rad, so the operation order follows the
+/// reference: fp32 frequencies, times t (already rounded to the model dtype by the caller), then times 1000.
+/// (transformer_qwenimage.py also defines a variant that rounds the frequencies to the timestep dtype, but its
+/// <c>Timesteps</c> comes from embeddings.py, which keeps them in fp32.)
 /// </summary>
 internal static class TimestepSinusoid
 {
@@ -13,7 +15,7 @@ internal static class TimestepSinusoid
     private const double MaxPeriod = 10000;
     private const double Scale = 1000;
 
-    /// <summary><paramref name="timestep"/> [B] in the model dtype → fp32 features [B, 256].</summary>
+    /// <summary><paramref name="timestep"/> [B] in any dtype → fp32 features [B, 256].</summary>
     public static Tensor Project(Tensor timestep)
     {
         if (timestep.dim() != 1)
@@ -21,8 +23,7 @@ internal static class TimestepSinusoid
         using var scope = NewDisposeScope();
         const int half = Channels / 2;
         var exponent = arange(0, half, dtype: ScalarType.Float32, device: timestep.device) * -Math.Log(MaxPeriod) / half;
-        var frequencies = exp(exponent).to(timestep.dtype);
-        var angles = timestep.unsqueeze(1).to(ScalarType.Float32) * frequencies.unsqueeze(0) * Scale;
+        var angles = timestep.unsqueeze(1).to(ScalarType.Float32) * exp(exponent).unsqueeze(0) * Scale;
         return cat([cos(angles), sin(angles)], 1).MoveToOuterDisposeScope();
     }
 }

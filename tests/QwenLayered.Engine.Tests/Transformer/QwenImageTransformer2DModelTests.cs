@@ -70,8 +70,8 @@ public class QwenImageTransformer2DModelTests
         using var half = new QwenImageTransformer2DModel(TinyTransformer.Config, CPU, dtype);
         half.load_state_dict(fp32.state_dict());
 
-        // At t = 0 the sinusoid is exact in every dtype. At other t the reference rounds t and its frequencies to the
-        // model dtype, which moves arguments of up to 1000 rad by whole radians: a real, intended bf16 difference.
+        // At t = 0 the sinusoid is exact in every dtype. Elsewhere the model rounds t to its dtype like the reference,
+        // which moves arguments of up to 1000 rad by whole radians: a real, intended difference, not arithmetic error.
         float[] timestep = [0f, 0f];
         using var expected = fp32.forward(TinyTransformer.Input(timestep: timestep));
         using var actual = half.forward(TinyTransformer.Input(timestep: timestep));
