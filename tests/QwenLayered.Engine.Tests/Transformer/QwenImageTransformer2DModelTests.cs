@@ -17,6 +17,20 @@ public class QwenImageTransformer2DModelTests
     }
 
     [Fact]
+    public void Forward_SecondCallOnSameLayout_LeavesOnlyItsOutputAlive()
+    {
+        using var model = TinyTransformer.Create();
+        var input = TinyTransformer.Input(ones(2, 5));
+        model.forward(input).Dispose(); // fills the RoPE cache, which lives as long as the model
+        long before = TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+
+        using (var output = model.forward(input))
+            Assert.Equal(before + 1, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+
+        Assert.Equal(before, TorchSharp.DisposeScopeManager.Statistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void Forward_PaddedTextTokensChange_ImageOutputUnchanged()
     {
         using var model = TinyTransformer.Create();
