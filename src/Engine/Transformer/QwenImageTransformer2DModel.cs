@@ -8,7 +8,8 @@ namespace QwenLayered.Engine.Transformer;
 /// <summary>
 /// diffusers <c>QwenImageTransformer2DModel</c> (the Qwen-Image MMDiT; with <c>use_layer3d_rope</c> and
 /// <c>use_additional_t_cond</c> the Qwen-Image-Layered VLD-MMDiT). Parameter names match the diffusers state dict.
-/// Device and dtype are fixed at construction; <see cref="forward"/> never moves tensors between devices.
+/// Device and dtype are fixed at construction; <see cref="forward"/> never moves tensors between devices. One forward
+/// at a time per instance (the RoPE table cache is not synchronised).
 /// </summary>
 public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformerInput, Tensor>
 {

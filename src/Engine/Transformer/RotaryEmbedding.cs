@@ -40,8 +40,8 @@ internal sealed class RotaryEmbedding(int[] axesDims, bool layered, Device? devi
             positions.Select(p => p.Column).ToArray(),
         };
         var angles = cat([.. axes.Select((axis, a) => AxisAngles(axis, axesDims[a]))], 1);
-        var table = new RotaryTable(cos(angles).DetachFromDisposeScope(), sin(angles).DetachFromDisposeScope());
-        return table;
+        // Detached: the tables outlive this call and are disposed by Clear.
+        return new RotaryTable(cos(angles).DetachFromDisposeScope(), sin(angles).DetachFromDisposeScope());
     }
 
     /// <summary>[S, d/2] angles; fp32 throughout, in the reference's operation order (pow, reciprocal, outer).</summary>

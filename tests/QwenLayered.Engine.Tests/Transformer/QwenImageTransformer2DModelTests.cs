@@ -17,6 +17,26 @@ public class QwenImageTransformer2DModelTests
     }
 
     [Fact]
+    public void Forward_PlainQwenImageConfig_RunsWithoutAdditionalTCond()
+    {
+        var config = new QwenImageTransformerConfig
+        {
+            NumLayers = 1, AttentionHeadDim = 16, NumAttentionHeads = 2, JointAttentionDim = 24, InChannels = 8, OutChannels = 2,
+            AxesDimsRope = [4, 6, 6],
+        };
+        using var model = new QwenImageTransformer2DModel(config, CPU);
+        var input = TinyTransformer.Input();
+
+        using var output = model.forward(new QwenImageTransformerInput
+        {
+            HiddenStates = input.HiddenStates, EncoderHiddenStates = input.EncoderHiddenStates,
+            Timestep = input.Timestep, ImageShapes = input.ImageShapes,
+        });
+
+        Assert.Equal([2, 24, 8], output.shape);
+    }
+
+    [Fact]
     public void Forward_SecondCallOnSameLayout_LeavesOnlyItsOutputAlive()
     {
         using var model = TinyTransformer.Create();
