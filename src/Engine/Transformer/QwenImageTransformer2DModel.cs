@@ -47,6 +47,10 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         eval();
     }
 
+    /// <summary>Builds the <c>transformer</c> component of a diffusers model folder and loads its weights strictly.</summary>
+    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
+        FromPretrained(model.Component("transformer").Folder, dtype, device);
+
     /// <summary>
     /// Loads a diffusers <c>transformer</c> folder (<c>config.json</c> plus one safetensors file or a sharded index):
     /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor.
