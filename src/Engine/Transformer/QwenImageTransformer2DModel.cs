@@ -1,0 +1,131 @@
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Weights;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Transformer;
+
+/// <summary>
+/// diffusers <c>QwenImageTransformer2DModel</c> (the Qwen-Image MMDiT; with <c>use_layer3d_rope</c> and
+/// <c>use_additional_t_cond</c> the Qwen-Image-Layered VLD-MMDiT). Parameter names match the diffusers state dict.
+/// Device and dtype are fixed at construction; <see cref="forward"/> never moves tensors between devices. One forward
+/// at a time per instance (the RoPE table cache is not synchronised).
+/// </summary>
+public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformerInput, Tensor>
+{
+    private const double TextNormEps = 1e-6;
+    private const double OutputNormEps = 1e-6;
+
+    private readonly RotaryEmbedding pos_embed;
+    private readonly TimestepProjEmbeddings time_text_embed;
+    private readonly RmsNorm txt_norm;
+    private readonly Linear img_in;
+    private readonly Linear txt_in;
+    private readonly ModuleList<QwenImageTransformerBlock> transformer_blocks;
+    private readonly AdaLayerNormContinuous norm_out;
+    private readonly Linear proj_out;
+
+    public QwenImageTransformer2DModel(QwenImageTransformerConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base(nameof(QwenImageTransformer2DModel))
+    {
+        config.Validate();
+        Config = config;
+        Dtype = dtype;
+        int dim = config.InnerDim;
+        pos_embed = new RotaryEmbedding(config.AxesDimsRope, config.UseLayer3DRope, device);
+        time_text_embed = new TimestepProjEmbeddings(dim, config.UseAdditionalTCond, device, dtype);
+        txt_norm = new RmsNorm(config.JointAttentionDim, TextNormEps, device, dtype);
+        img_in = nn.Linear(config.InChannels, dim, device: device, dtype: dtype);
+        txt_in = nn.Linear(config.JointAttentionDim, dim, device: device, dtype: dtype);
+        transformer_blocks = nn.ModuleList([.. Enumerable.Range(0, config.NumLayers)
+            .Select(_ => new QwenImageTransformerBlock(dim, config.NumAttentionHeads, config.AttentionHeadDim, device, dtype))]);
+        norm_out = new AdaLayerNormContinuous(dim, OutputNormEps, device, dtype);
+        proj_out = nn.Linear(dim, config.ProjOutChannels, device: device, dtype: dtype);
+        RegisterComponents();
+        foreach (var parameter in parameters())
+            parameter.requires_grad = false;
+        eval();
+    }
+
+    /// <summary>Builds the <c>transformer</c> component of a diffusers model folder and loads its weights strictly.</summary>
+    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
+        FromPretrained(model.Component("transformer").Folder, dtype, device);
+
+    /// <summary>
+    /// Loads a diffusers <c>transformer</c> folder (<c>config.json</c> plus one safetensors file or a sharded index):
+    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor.
+    /// </summary>
+    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device)
+    {
+        var config = ConfigFile.Read<QwenImageTransformerConfig>(Path.Combine(transformerFolder, "config.json"));
+        var model = new QwenImageTransformer2DModel(config, device, dtype);
+        try
+        {
+            using var checkpoint = Checkpoint.Open(transformerFolder);
+            model.LoadWeights(checkpoint, dtype, device);
+            return model;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    public QwenImageTransformerConfig Config { get; }
+
+    /// <summary>The dtype of the weights and of every activation between modules.</summary>
+    public ScalarType Dtype { get; }
+
+    /// <summary>Velocity prediction [B, S_img, patch²·out_channels] in <see cref="Dtype"/> for every image token.</summary>
+    public override Tensor forward(QwenImageTransformerInput input)
+    {
+        var (batch, imageLength, textLength) = TransformerInputCheck.Shapes(input, Config);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var observe = input.Observer ?? ((_, _) => { });
+
+        var image = img_in.forward(input.HiddenStates.to(Dtype));
+        observe("img_in", image);
+        var textNormed = txt_norm.forward(input.EncoderHiddenStates.to(Dtype));
+        observe("txt_norm", textNormed);
+        var text = txt_in.forward(textNormed);
+        observe("txt_in", text);
+
+        var (projection, temb) = time_text_embed.forward(input.Timestep.to(Dtype), input.AdditionalTCond, Dtype);
+        observe("timesteps_proj", projection);
+        observe("temb", temb);
+
+        var rope = pos_embed.For(input.ImageShapes, (int)textLength);
+        observe("rope_vid_freqs_real", rope.Image.Cos);
+        observe("rope_vid_freqs_imag", rope.Image.Sin);
+        observe("rope_txt_freqs_real", rope.Text.Cos);
+        observe("rope_txt_freqs_imag", rope.Text.Sin);
+
+        var keyMask = input.EncoderHiddenStatesMask is { } mask
+            ? cat([mask.ne(0), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
+            : null;
+
+        for (int i = 0; i < transformer_blocks.Count; i++)
+        {
+            var (nextText, nextImage) = transformer_blocks[i].forward(image, text, temb, rope, keyMask);
+            observe($"block{i}.encoder_hidden_states", nextText);
+            observe($"block{i}.hidden_states", nextImage);
+            // Free each block's input as soon as it is replaced: 60 blocks of activations would not fit otherwise.
+            image.Dispose();
+            text.Dispose();
+            (image, text) = (nextImage, nextText);
+        }
+
+        var normed = norm_out.forward(image, temb);
+        observe("norm_out", normed);
+        return proj_out.forward(normed).MoveToOuterDisposeScope();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            pos_embed.Dispose();
+        base.Dispose(disposing);
+    }
+}

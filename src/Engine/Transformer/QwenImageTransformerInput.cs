@@ -1,0 +1,36 @@
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Transformer;
+
+/// <summary>
+/// Receives named intermediates of a forward pass (<c>timesteps_proj</c>, <c>temb</c>, <c>rope_vid_freqs_real</c>,
+/// <c>rope_vid_freqs_imag</c>, <c>rope_txt_freqs_real</c>, <c>rope_txt_freqs_imag</c>, <c>img_in</c>, <c>txt_norm</c>,
+/// <c>txt_in</c>, <c>block{i}.encoder_hidden_states</c>, <c>block{i}.hidden_states</c>, <c>norm_out</c>). The tensor
+/// is only valid during the call: copy what you keep.
+/// </summary>
+public delegate void TransformerIntermediateObserver(string name, Tensor value);
+
+/// <summary>The arguments of <c>QwenImageTransformer2DModel.forward</c>, with diffusers' names and meanings.</summary>
+public sealed class QwenImageTransformerInput
+{
+    /// <summary>Packed image tokens [B, S_img, in_channels]: the noisy frames, then the condition frame.</summary>
+    public required Tensor HiddenStates { get; init; }
+
+    /// <summary>Prompt embeddings [B, S_txt, joint_attention_dim].</summary>
+    public required Tensor EncoderHiddenStates { get; init; }
+
+    /// <summary>[B, S_txt], non-zero = valid token; null = every token valid. Only masks attention keys.</summary>
+    public Tensor? EncoderHiddenStatesMask { get; init; }
+
+    /// <summary>[B] sigma in [0, 1] (the pipeline's t/1000); rounded to the model dtype like the reference.</summary>
+    public required Tensor Timestep { get; init; }
+
+    /// <summary>The token grids of one sample (diffusers <c>img_shapes[0]</c>); the whole batch shares this layout.</summary>
+    public required IReadOnlyList<TokenGrid> ImageShapes { get; init; }
+
+    /// <summary>[B] integer row of <c>addition_t_embedding</c> (the pipeline passes 0); required when the config uses it.</summary>
+    public Tensor? AdditionalTCond { get; init; }
+
+    /// <summary>Optional hook for parity checks and debugging.</summary>
+    public TransformerIntermediateObserver? Observer { get; init; }
+}

@@ -1,0 +1,30 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Transformer;
+
+/// <summary>
+/// diffusers <c>RMSNorm</c> with a learned <c>weight</c>: the mean square is taken in fp32, the normalised value is
+/// cast back to the weight dtype before the scale (as the reference does for bf16/fp16 weights).
+/// </summary>
+internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly double eps;
+    private readonly Parameter weight;
+
+    public RmsNorm(long dim, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
+    {
+        this.eps = eps;
+        weight = new Parameter(ones(dim, dtype: dtype, device: device));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.to(ScalarType.Float32);
+        var variance = x.pow(2).mean([-1], keepdim: true);
+        var normed = (x * rsqrt(variance + eps)).to(weight.dtype);
+        return (normed * weight).MoveToOuterDisposeScope();
+    }
+}
