@@ -31,7 +31,17 @@ internal static class VerifyCommand
 
     internal static int Run(string folder, string component, Device device, ScalarType dtype, TextWriter output)
     {
-        var cases = FixtureSet.Open(folder, component == "all" ? null : component);
+        IReadOnlyList<FixtureCase> cases;
+        try
+        {
+            cases = FixtureSet.Open(folder, component == "all" ? null : component);
+        }
+        catch (Exception error) when (error is IOException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            output.WriteLine($"verify: cannot read the fixture set: {error.Message}");
+            output.WriteLine("verify: 0 passed, 1 failed");
+            return 1;
+        }
         bool reportOnly = dtype != ScalarType.Float32;
         output.WriteLine($"verify: {cases.Count} case(s) in {folder}, component {component}, {dtype} on {device}{(reportOnly ? " (report only)" : "")}");
         output.WriteLine($"{"case",-28} {"component",-14} {"output",-34} {"max abs err",12} {"worst index",-20} {"atol",9} {"rtol",9}  result");
