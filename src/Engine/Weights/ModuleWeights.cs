@@ -1,0 +1,52 @@
+using TorchSharp;
+
+namespace QwenLayered.Engine.Weights;
+
+/// <summary>Strict loading of a checkpoint into a module: every name must match both ways and every shape must agree.</summary>
+public static class ModuleWeights
+{
+    // Long name lists are cut so the message stays readable; the count still says how many there are.
+    private const int MaxNamesListed = 20;
+
+    /// <summary>
+    /// Moves <paramref name="module"/> to <paramref name="device"/> and <paramref name="dtype"/>, then fills every
+    /// parameter and persistent buffer from <paramref name="checkpoint"/>, one tensor at a time.
+    /// Throws <see cref="WeightFileException"/> listing missing and unexpected names, or naming a shape mismatch.
+    /// </summary>
+    public static void LoadWeights(this torch.nn.Module module, Checkpoint checkpoint, torch.ScalarType dtype, torch.Device device)
+    {
+        module.to(device, dtype);
+        var expected = module.state_dict();
+        CheckNames(checkpoint, expected.Keys);
+        foreach (var (name, target) in expected)
+        {
+            var stored = checkpoint.Tensors[name];
+            if (!stored.Shape.SequenceEqual(target.shape))
+                throw new WeightFileException(checkpoint.FileOf(name), name,
+                    $"shape mismatch: the checkpoint has {stored.ShapeText}, the model expects {ShapeFormat.Of(target.shape)}.");
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (name, target) in expected)
+        {
+            using var loaded = checkpoint.Read(name, target.dtype, target.device);
+            target.copy_(loaded);
+        }
+    }
+
+    private static void CheckNames(Checkpoint checkpoint, IEnumerable<string> expectedNames)
+    {
+        var expected = expectedNames.ToHashSet(StringComparer.Ordinal);
+        var missing = expected.Where(name => !checkpoint.Tensors.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
+        var unexpected = checkpoint.Tensors.Keys.Where(name => !expected.Contains(name)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count == 0 && unexpected.Count == 0) return;
+
+        var problems = new List<string>();
+        if (missing.Count > 0) problems.Add($"{missing.Count} tensor(s) missing that the model expects: {List(missing)}");
+        if (unexpected.Count > 0) problems.Add($"{unexpected.Count} unexpected tensor(s) the model does not have: {List(unexpected)}");
+        throw new WeightFileException(checkpoint.Path, null, "strict load failed: " + string.Join("; ", problems) + ".");
+    }
+
+    private static string List(List<string> names) =>
+        string.Join(", ", names.Take(MaxNamesListed)) + (names.Count > MaxNamesListed ? $", ... and {names.Count - MaxNamesListed} more" : "");
+}
