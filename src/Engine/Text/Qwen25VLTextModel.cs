@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,7 +12,7 @@ namespace QwenLayered.Engine.Text;
 /// </summary>
 public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private readonly Embedding embed_tokens;
+    private readonly TokenEmbedding embed_tokens;
     private readonly ModuleList<Qwen2DecoderLayer> layers;
     private readonly Qwen2RmsNorm norm;
 
@@ -20,7 +21,7 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
         : base(nameof(Qwen25VLTextModel))
     {
         Config = config;
-        embed_tokens = nn.Embedding(config.VocabSize, config.HiddenSize, device: device, dtype: dtype);
+        embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, device, dtype);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
             .Select(_ => new Qwen2DecoderLayer(config, device, dtype)).ToArray());
         norm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
@@ -28,6 +29,34 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
     }
 
     public Qwen25VLTextConfig Config { get; }
+
+    /// <summary>
+    /// Loads a model folder's <c>text_encoder/</c> (config.json plus one safetensors file or sharded ones with an index)
+    /// in <paramref name="dtype"/> on <paramref name="device"/>, strictly, ready for inference.
+    /// </summary>
+    public static Qwen25VLTextModel FromPretrained(string textEncoderFolder, Device device, ScalarType dtype)
+    {
+        var config = Qwen25VLTextConfig.FromFile(Path.Combine(textEncoderFolder, "config.json"));
+        using var checkpoint = Checkpoint.Open(textEncoderFolder);
+        return FromCheckpoint(config, checkpoint, device, dtype);
+    }
+
+    /// <summary>Builds the model for <paramref name="config"/> and fills it strictly from <paramref name="checkpoint"/>.</summary>
+    public static Qwen25VLTextModel FromCheckpoint(Qwen25VLTextConfig config, Checkpoint checkpoint, Device device, ScalarType dtype)
+    {
+        var model = new Qwen25VLTextModel(config, device, dtype);
+        try
+        {
+            TextEncoderWeights.Load(model, checkpoint);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
 
     /// <summary>
     /// Token ids <c>[B, T]</c> and an optional right-padding mask <c>[B, T]</c> (1 = token, 0 = padding) → last hidden
