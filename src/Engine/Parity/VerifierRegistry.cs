@@ -1,0 +1,12 @@
+namespace QwenLayered.Engine.Parity;
+
+/// <summary>The implemented components. Add a verifier here when a component lands.</summary>
+public static class VerifierRegistry
+{
+    public static IReadOnlyList<IComponentVerifier> All { get; } =
+    [
+        new VaeVerifier(),
+    ];
+
+    public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
+}

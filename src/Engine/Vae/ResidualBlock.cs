@@ -1,0 +1,36 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Vae;
+
+/// <summary>
+/// <c>QwenImageResidualBlock</c>: <c>conv2(SiLU(norm2(conv1(SiLU(norm1(x)))))) + shortcut(x)</c>, the shortcut a 1×1
+/// conv when the width changes. Dropout is inference-inert and holds no weights, so it is left out.
+/// </summary>
+internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly RmsNorm norm1;
+    private readonly CausalConv3d conv1;
+    private readonly RmsNorm norm2;
+    private readonly CausalConv3d conv2;
+    private readonly CausalConv3d? conv_shortcut;
+
+    public ResidualBlock(long inDim, long outDim) : base(nameof(ResidualBlock))
+    {
+        norm1 = new RmsNorm(inDim, images: false);
+        conv1 = new CausalConv3d(inDim, outDim, 3);
+        norm2 = new RmsNorm(outDim, images: false);
+        conv2 = new CausalConv3d(outDim, outDim, 3);
+        conv_shortcut = inDim != outDim ? new CausalConv3d(inDim, outDim, 1) : null;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        using var scope = NewDisposeScope();
+        var shortcut = conv_shortcut is null ? x : conv_shortcut.forward(x);
+        var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
+        h = conv2.forward(nn.functional.silu(norm2.forward(h)));
+        return (h + shortcut).MoveToOuterDisposeScope();
+    }
+}

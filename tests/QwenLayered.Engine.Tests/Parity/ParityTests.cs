@@ -1,0 +1,27 @@
+using QwenLayered.Engine.Parity;
+using TorchSharp;
+
+namespace QwenLayered.Engine.Tests.Parity;
+
+/// <summary>Runs every implemented component's verifier on every matching case of the fixture set, in float32.</summary>
+public class ParityTests
+{
+    public static TheoryData<string, string> Cases() => FixtureCases.OfImplementedComponents();
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Verify_CaseOfAnImplementedComponent_EveryOutputWithinTolerance(string caseName, string component)
+    {
+        if (caseName == FixtureCases.NoFixtures) Assert.Skip($"No fixture set at {FixtureCases.Folder}; set {FixtureLocator.EnvironmentVariable}.");
+        var fixture = FixtureSet.Open(FixtureCases.Folder, component).Single(c => c.Name == caseName);
+        using (fixture)
+        {
+            var results = VerifierRegistry.Find(component)!.Verify(fixture, torch.CPU, torch.ScalarType.Float32).ToList();
+
+            Assert.Equal(fixture.OutputNames, results.Select(r => r.Output));
+            var failures = results.Where(r => !r.Passed)
+                .Select(r => $"{r.Output}: max abs {r.MaxAbsError:E2} at [{string.Join(", ", r.WorstIndex)}], {r.FailingElements} outside {r.Tolerance} {r.Problem}");
+            Assert.True(results.All(r => r.Passed), string.Join("\n", failures));
+        }
+    }
+}
