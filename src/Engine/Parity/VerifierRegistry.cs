@@ -6,6 +6,8 @@ public static class VerifierRegistry
     public static IReadOnlyList<IComponentVerifier> All { get; } =
     [
         new VaeVerifier(),
+        new TokenizerVerifier(),
+        new TextEncoderVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);

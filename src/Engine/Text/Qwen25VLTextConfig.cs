@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using QwenLayered.Engine.Models;
 
 namespace QwenLayered.Engine.Text;
 
@@ -9,7 +9,7 @@ namespace QwenLayered.Engine.Text;
 /// are required: transformers' own defaults are those of the 72B model and have changed between releases, so a missing
 /// key is an error rather than a guess.
 /// </summary>
-public sealed class Qwen25VLTextConfig
+public sealed class Qwen25VLTextConfig : IModelConfig
 {
     [JsonPropertyName("vocab_size"), JsonRequired] public int VocabSize { get; init; }
     [JsonPropertyName("hidden_size"), JsonRequired] public int HiddenSize { get; init; }
@@ -27,37 +27,53 @@ public sealed class Qwen25VLTextConfig
     [JsonPropertyName("max_position_embeddings")] public int MaxPositionEmbeddings { get; init; } = 128000;
     [JsonPropertyName("use_sliding_window")] public bool UseSlidingWindow { get; init; }
 
-    public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumAttentionHeads;
+    [JsonIgnore] public int HeadDim => ExplicitHeadDim ?? HiddenSize / NumAttentionHeads;
 
     /// <summary>The text config of Qwen2.5-VL-7B-Instruct, the Qwen-Image(-Layered) text encoder (spec 6.1).</summary>
-    public static Qwen25VLTextConfig Qwen25VL7B { get; } = Parse(ReadEmbedded("Qwen25VL7BTextConfig.json"));
+    public static Qwen25VLTextConfig Qwen25VL7B { get; } =
+        FromJson("embedded Qwen25VL7BTextConfig.json", ReadEmbedded("Qwen25VL7BTextConfig.json"));
 
-    /// <summary>Reads a <c>config.json</c> file.</summary>
-    public static Qwen25VLTextConfig FromFile(string configPath) => Parse(File.ReadAllText(configPath));
-
-    /// <summary>
-    /// Parses a config; newer transformers releases nest the language-model keys under <c>text_config</c>, older
-    /// checkpoints keep them at the top level.
-    /// </summary>
-    public static Qwen25VLTextConfig Parse(string json)
+    /// <summary>Reads a text encoder's <c>config.json</c>.</summary>
+    public static Qwen25VLTextConfig FromFile(string configPath)
     {
-        var root = JsonNode.Parse(json)?.AsObject() ?? throw new InvalidDataException("The text encoder config is empty.");
-        var keys = !root.ContainsKey("hidden_size") && root["text_config"] is JsonObject nested ? nested : root;
-        var config = keys.Deserialize<Qwen25VLTextConfig>() ?? throw new InvalidDataException("The text encoder config is empty.");
-        config.Validate();
-        return config;
+        if (!File.Exists(configPath)) throw new ModelFolderException(configPath, "the config file does not exist.");
+        return FromJson(configPath, File.ReadAllText(configPath));
     }
 
-    private void Validate()
+    /// <summary>
+    /// Reads a config held in <paramref name="element"/>; newer transformers releases nest the language-model keys under
+    /// <c>text_config</c>, older checkpoints keep them at the top level. <paramref name="origin"/> names it in errors.
+    /// </summary>
+    public static Qwen25VLTextConfig FromElement(string origin, JsonElement element) =>
+        ConfigFile.FromElement<Qwen25VLTextConfig>(origin,
+            !element.TryGetProperty("hidden_size", out _) && element.TryGetProperty("text_config", out var nested) ? nested : element);
+
+    public void Validate()
     {
         if (HiddenAct != "silu")
-            throw new NotSupportedException($"hidden_act '{HiddenAct}' is not supported: Qwen2.5-VL uses silu.");
+            throw new InvalidDataException($"hidden_act '{HiddenAct}' is not supported: Qwen2.5-VL uses silu.");
         if (UseSlidingWindow)
-            throw new NotSupportedException("use_sliding_window is not supported: Qwen2.5-VL attends over the whole prompt.");
+            throw new InvalidDataException("use_sliding_window is not supported: Qwen2.5-VL attends over the whole prompt.");
+        if (VocabSize <= 0 || HiddenSize <= 0 || IntermediateSize <= 0 || NumHiddenLayers <= 0 || NumAttentionHeads <= 0 || NumKeyValueHeads <= 0)
+            throw new InvalidDataException("vocab_size, hidden_size, intermediate_size and the layer and head counts must be positive.");
         if (NumAttentionHeads % NumKeyValueHeads != 0)
             throw new InvalidDataException(
                 $"num_attention_heads ({NumAttentionHeads}) is not a multiple of num_key_value_heads ({NumKeyValueHeads}).");
-        if (HeadDim % 2 != 0) throw new InvalidDataException($"head_dim {HeadDim} is odd; rotate-half RoPE needs an even one.");
+        if (HeadDim <= 0 || HeadDim % 2 != 0)
+            throw new InvalidDataException($"head_dim {HeadDim} must be positive and even for rotate-half RoPE.");
+    }
+
+    private static Qwen25VLTextConfig FromJson(string origin, string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return FromElement(origin, document.RootElement);
+        }
+        catch (JsonException error)
+        {
+            throw new ModelFolderException(origin, $"the config is not valid JSON ({error.Message}).", error);
+        }
     }
 
     private static string ReadEmbedded(string name)
