@@ -8,6 +8,7 @@ public static class VerifierRegistry
         new VaeVerifier(),
         new TokenizerVerifier(),
         new TextEncoderVerifier(),
+        new PromptPostprocessVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
