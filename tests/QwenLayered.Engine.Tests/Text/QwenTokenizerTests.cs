@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using QwenLayered.Engine.Text;
@@ -11,8 +10,6 @@ namespace QwenLayered.Engine.Tests.Text;
 /// </summary>
 public class QwenTokenizerTests
 {
-    private static readonly ConcurrentDictionary<string, QwenTokenizer> Loaded = new();
-
     public static TheoryData<string> Cases() => TextFixtures.CasesOf("tokenizer");
 
     [Theory]
@@ -74,7 +71,7 @@ public class QwenTokenizerTests
         using var fixture = TextFixtures.Open("tokenizer", caseName);
         string casesFile = Path.Combine(fixture.Folder, fixture.Manifest.GetProperty("files").GetProperty("cases").GetString()!);
         var samples = JsonSerializer.Deserialize<List<Sample>>(File.ReadAllText(casesFile), JsonOptions)!;
-        return (Loaded.GetOrAdd(Path.Combine(fixture.Folder, "tokenizer"), QwenTokenizer.FromFolder), samples);
+        return (TextFixtures.Tokenizer(caseName), samples);
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { PropertyNameCaseInsensitive = true };

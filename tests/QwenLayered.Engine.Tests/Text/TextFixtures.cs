@@ -1,11 +1,15 @@
+using System.Collections.Concurrent;
 using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Engine.Text;
 
 namespace QwenLayered.Engine.Tests.Text;
 
 /// <summary>Theory data for the text tests: case names of one component from index.json, never hard-coded.</summary>
 internal static class TextFixtures
 {
+    private static readonly ConcurrentDictionary<string, QwenTokenizer> Tokenizers = new();
+
     /// <summary>The cases of <paramref name="component"/>; one placeholder row (skipped) when no fixture set exists.</summary>
     public static TheoryData<string> CasesOf(string component)
     {
@@ -18,5 +22,12 @@ internal static class TextFixtures
     {
         if (caseName == FixtureCases.NoFixtures) Assert.Skip($"No fixture set at {FixtureCases.Folder}; set {FixtureLocator.EnvironmentVariable}.");
         return FixtureSet.Open(FixtureCases.Folder, component).Single(c => c.Name == caseName);
+    }
+
+    /// <summary>The tokenizer of a <c>tokenizer</c> case, loaded once per test run (reading the vocabulary takes a while).</summary>
+    public static QwenTokenizer Tokenizer(string caseName)
+    {
+        using var fixture = Open("tokenizer", caseName);
+        return Tokenizers.GetOrAdd(Path.Combine(fixture.Folder, "tokenizer"), QwenTokenizer.FromFolder);
     }
 }
