@@ -5,5 +5,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
 {
     ServeCommand.Create(),
     InfoCommand.Create(),
+    VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace QwenLayered.Engine.Parity;
 
@@ -36,8 +37,8 @@ public sealed record Tolerance(double Atol, double Rtol)
         if (pattern == output) return int.MaxValue;
         if (pattern == "all") return 0;
         if (!pattern.Contains('*')) return -1;
-        string regex = "^" + string.Join(".*", pattern.Split('*').Select(System.Text.RegularExpressions.Regex.Escape)) + "$";
-        return System.Text.RegularExpressions.Regex.IsMatch(output, regex) ? 1 + pattern.Replace("*", "").Length : -1;
+        string regex = "^" + string.Join(".*", pattern.Split('*').Select(Regex.Escape)) + "$";
+        return Regex.IsMatch(output, regex) ? 1 + pattern.Replace("*", "").Length : -1;
     }
 
     private static Tolerance? ParseRule(JsonElement rule) => rule.ValueKind switch

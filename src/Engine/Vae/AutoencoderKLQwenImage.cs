@@ -30,13 +30,25 @@ public sealed class AutoencoderKLQwenImage : nn.Module
 
     public AutoencoderKLQwenImageConfig Config { get; }
 
+    /// <summary>Builds the <c>vae</c> component of a diffusers model folder and loads its weights strictly.</summary>
+    public static AutoencoderKLQwenImage FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
+        FromPretrained(model.Component("vae").Folder, dtype, device);
+
     /// <summary>Reads <c>config.json</c> and the safetensors weights of a diffusers <c>vae/</c> folder, strictly.</summary>
     public static AutoencoderKLQwenImage FromPretrained(string vaeFolder, ScalarType dtype, Device device)
     {
         var config = ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(vaeFolder, "config.json"));
         var model = new AutoencoderKLQwenImage(config);
-        using var checkpoint = Checkpoint.Open(vaeFolder);
-        model.LoadWeights(checkpoint, dtype, device);
+        try
+        {
+            using var checkpoint = Checkpoint.Open(vaeFolder);
+            model.LoadWeights(checkpoint, dtype, device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
         model.eval();
         return model;
     }

@@ -1,0 +1,15 @@
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Runtime;
+
+/// <summary>The compute dtypes the engine accepts by name on the command line and in settings.</summary>
+public static class DTypeName
+{
+    public static ScalarType Parse(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "fp32" or "float32" or "f32" => ScalarType.Float32,
+        "bf16" or "bfloat16" => ScalarType.BFloat16,
+        "fp16" or "float16" or "f16" or "half" => ScalarType.Float16,
+        _ => throw new ArgumentException($"Unknown dtype '{name}'. Use fp32, bf16 or fp16.", nameof(name)),
+    };
+}

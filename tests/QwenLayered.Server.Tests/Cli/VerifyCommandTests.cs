@@ -1,0 +1,69 @@
+using QwenLayered.Engine.Parity;
+using QwenLayered.Server.Cli;
+using TorchSharp;
+
+namespace QwenLayered.Server.Tests.Cli;
+
+public class VerifyCommandTests
+{
+    private static string Fixtures()
+    {
+        string folder = FixtureLocator.Default(AppContext.BaseDirectory);
+        if (!File.Exists(Path.Combine(folder, "index.json"))) Assert.Skip($"No fixture set at {folder}.");
+        return folder;
+    }
+
+    [Fact]
+    public void Run_VaeCases_PassesAndPrintsTheTotal()
+    {
+        var output = new StringWriter();
+
+        int exitCode = VerifyCommand.Run(Fixtures(), "vae", torch.CPU, torch.ScalarType.Float32, output);
+
+        Assert.Equal(0, exitCode);
+        Assert.Matches(@"verify: [1-9]\d* passed, 0 failed\s*$", output.ToString());
+    }
+
+    [Fact]
+    public void Run_ComponentWithoutCases_FailsAndSaysSo()
+    {
+        var output = new StringWriter();
+
+        int exitCode = VerifyCommand.Run(Fixtures(), "no_such_component", torch.CPU, torch.ScalarType.Float32, output);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no case of component 'no_such_component'", output.ToString());
+    }
+
+    [Fact]
+    public void Run_ComponentNotImplemented_FailsNamingIt()
+    {
+        string fixtures = Fixtures();
+        string? missing = FixtureSet.List(fixtures).Select(c => c.Component).FirstOrDefault(c => VerifierRegistry.Find(c) is null);
+        if (missing is null) Assert.Skip("Every component of this fixture set has a verifier.");
+        var output = new StringWriter();
+
+        int exitCode = VerifyCommand.Run(fixtures, missing, torch.CPU, torch.ScalarType.Float32, output);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"component '{missing}' is not implemented yet", output.ToString());
+    }
+
+    [Fact]
+    public void Run_FolderWithoutIndex_FailsWithTheReason()
+    {
+        var output = new StringWriter();
+        string folder = Directory.CreateTempSubdirectory("qwenlayered-verify-").FullName;
+        try
+        {
+            int exitCode = VerifyCommand.Run(folder, "all", torch.CPU, torch.ScalarType.Float32, output);
+
+            Assert.Equal(1, exitCode);
+            Assert.Contains("no fixture index here", output.ToString());
+        }
+        finally
+        {
+            Directory.Delete(folder);
+        }
+    }
+}
