@@ -7,6 +7,9 @@ public static class VerifierRegistry
     [
         new VaeVerifier(),
         new TransformerVerifier(),
+        new TokenizerVerifier(),
+        new TextEncoderVerifier(),
+        new PromptPostprocessVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);

@@ -18,7 +18,9 @@ public class ParityTests
         {
             var results = VerifierRegistry.Find(component)!.Verify(fixture, torch.CPU, torch.ScalarType.Float32).ToList();
 
-            Assert.Equal(fixture.OutputNames, results.Select(r => r.Output));
+            // Cases without tensors (the tokenizer's) list no outputs in their manifest; their verifier names its own.
+            if (fixture.OutputNames.Count > 0) Assert.Equal(fixture.OutputNames, results.Select(r => r.Output));
+            Assert.NotEmpty(results);
             var failures = results.Where(r => !r.Passed)
                 .Select(r => $"{r.Output}: max abs {r.MaxAbsError:E2} at [{string.Join(", ", r.WorstIndex)}], {r.FailingElements} outside {r.Tolerance} {r.Problem}");
             Assert.True(results.All(r => r.Passed), string.Join("\n", failures));

@@ -1,0 +1,28 @@
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Text;
+
+/// <summary>One pre-norm decoder layer: <c>h += attn(norm(h))</c>, then <c>h += mlp(norm(h))</c>.</summary>
+internal sealed class Qwen2DecoderLayer : nn.Module
+{
+    private readonly Qwen2Attention self_attn;
+    private readonly Qwen2Mlp mlp;
+    private readonly Qwen2RmsNorm input_layernorm;
+    private readonly Qwen2RmsNorm post_attention_layernorm;
+
+    public Qwen2DecoderLayer(Qwen25VLTextConfig config, Device? device, ScalarType dtype) : base(nameof(Qwen2DecoderLayer))
+    {
+        self_attn = new Qwen2Attention(config, device, dtype);
+        mlp = new Qwen2Mlp(config, device, dtype);
+        input_layernorm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        post_attention_layernorm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
+        RegisterComponents();
+    }
+
+    public Tensor forward(Tensor hidden, TextAttentionInputs inputs)
+    {
+        using var scope = NewDisposeScope();
+        var afterAttention = hidden + self_attn.forward(input_layernorm.forward(hidden), inputs);
+        return (afterAttention + mlp.forward(post_attention_layernorm.forward(afterAttention))).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,30 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Text;
+
+/// <summary>
+/// Qwen2RMSNorm: <c>weight · (x / √(mean(x²) + eps))</c> with the statistics in fp32 and the normalised value cast back
+/// to the input dtype before the scale, as transformers does (so bf16 rounds at the same point).
+/// </summary>
+internal sealed class Qwen2RmsNorm : nn.Module<Tensor, Tensor>
+{
+    private readonly Parameter weight;
+    private readonly double _eps;
+
+    public Qwen2RmsNorm(long size, double eps, Device? device, ScalarType dtype) : base(nameof(Qwen2RmsNorm))
+    {
+        weight = new Parameter(ones(size, dtype: dtype, device: device), requires_grad: false);
+        _eps = eps;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var x = input.to(ScalarType.Float32);
+        var normalized = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps);
+        return (weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
+    }
+}

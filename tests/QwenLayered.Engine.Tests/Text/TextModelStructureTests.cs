@@ -1,0 +1,20 @@
+using QwenLayered.Engine.Text;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Tests.Text;
+
+public class TextModelStructureTests
+{
+    [Fact]
+    public void Constructor_Qwen25VL7BConfigOnMeta_HasTheSpecParameterCount()
+    {
+        var config = Qwen25VLTextConfig.Qwen25VL7B;
+
+        using var model = new Qwen25VLTextModel(config, device("meta"), ScalarType.BFloat16);
+
+        var parameters = model.named_parameters().ToList();
+        long perLayer = parameters.Where(p => p.name.StartsWith("layers.0.", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
+        Assert.Equal(233_057_792L, perLayer);
+        Assert.Equal(7_070_619_136L, parameters.Sum(p => p.parameter.numel()));
+    }
+}
