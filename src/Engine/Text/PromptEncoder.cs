@@ -66,7 +66,8 @@ public sealed class PromptEncoder : IDisposable
             long[] ids = [.. _tokenizer.Encode(PromptTemplate.Format(prompt)).Select(id => (long)id)];
             var inputIds = tensor(ids, dtype: ScalarType.Int64, device: _device).unsqueeze(0);
             var mask = ones_like(inputIds);
-            var hidden = encoder.forward(inputIds, mask);
+            // One unpadded prompt: no mask is the same attention as an all-ones one, and lets SDPA take its causal fast path.
+            var hidden = encoder.forward(inputIds, null);
             EncoderPasses++;
 
             var (embeds, keptMask) = PromptPostprocess.SelectPromptTokens(hidden, mask);
