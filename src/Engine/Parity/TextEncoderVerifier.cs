@@ -45,7 +45,7 @@ public sealed class TextEncoderVerifier : IComponentVerifier
     private static Qwen25VLTextModel LoadModel(FixtureCase fixture, Qwen25VLTextConfig config, Device device, ScalarType dtype)
     {
         using var checkpoint = Checkpoint.Open(fixture.WeightsPath);
-        return Qwen25VLTextModel.FromCheckpoint(config, checkpoint, device, dtype);
+        return Qwen25VLTextModel.FromCheckpoint(config, checkpoint, dtype, device);
     }
 
     // The reference stores 0.0 at padded positions and compares only where the mask is 1.

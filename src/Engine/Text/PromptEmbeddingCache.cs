@@ -5,7 +5,7 @@ namespace QwenLayered.Engine.Text;
 /// prompts (and the constant negative prompt) skip the text encoder. It owns what it holds: an evicted embedding is
 /// disposed. Not thread-safe; <see cref="PromptEncoder"/> serialises access.
 /// </summary>
-public sealed class PromptEmbeddingCache : IDisposable
+internal sealed class PromptEmbeddingCache : IDisposable
 {
     private readonly Dictionary<(string Prompt, int MaxSequenceLength), LinkedListNode<Entry>> _index = [];
     private readonly LinkedList<Entry> _recency = new();

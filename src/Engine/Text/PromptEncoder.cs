@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,12 +36,14 @@ public sealed class PromptEncoder : IDisposable
         _cache = new PromptEmbeddingCache(cacheCapacity);
     }
 
-    /// <summary>A prompt encoder over a model folder's <c>tokenizer/</c> and <c>text_encoder/</c>.</summary>
-    public static PromptEncoder FromPretrained(string modelFolder, Device device, ScalarType dtype,
-        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice, int cacheCapacity = 32) =>
-        new(QwenTokenizer.FromFolder(Path.Combine(modelFolder, "tokenizer")),
-            () => Qwen25VLTextModel.FromPretrained(Path.Combine(modelFolder, "text_encoder"), device, dtype),
-            device, residency, cacheCapacity);
+    /// <summary>A prompt encoder over a model folder's <c>tokenizer</c> and <c>text_encoder</c> components.</summary>
+    public static PromptEncoder FromPretrained(ModelFolder model, ScalarType dtype, Device device,
+        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice, int cacheCapacity = 32)
+    {
+        string textEncoderFolder = model.Component("text_encoder").Folder;
+        return new PromptEncoder(QwenTokenizer.FromFolder(model.Component("tokenizer").Folder),
+            () => Qwen25VLTextModel.FromPretrained(textEncoderFolder, dtype, device), device, residency, cacheCapacity);
+    }
 
     /// <summary>How many times the text encoder has run; a cache hit adds nothing.</summary>
     public long EncoderPasses { get; private set; }
@@ -63,7 +66,8 @@ public sealed class PromptEncoder : IDisposable
             long[] ids = [.. _tokenizer.Encode(PromptTemplate.Format(prompt)).Select(id => (long)id)];
             var inputIds = tensor(ids, dtype: ScalarType.Int64, device: _device).unsqueeze(0);
             var mask = ones_like(inputIds);
-            var hidden = encoder.forward(inputIds, mask);
+            // One unpadded prompt: no mask is the same attention as an all-ones one, and lets SDPA take its causal fast path.
+            var hidden = encoder.forward(inputIds, null);
             EncoderPasses++;
 
             var (embeds, keptMask) = PromptPostprocess.SelectPromptTokens(hidden, mask);

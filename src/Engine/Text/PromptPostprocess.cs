@@ -7,7 +7,7 @@ namespace QwenLayered.Engine.Text;
 /// <c>encode_prompt</c>): keep each prompt's valid positions, drop the template prefix, right-pad again, cut to
 /// <c>max_sequence_length</c>, and drop an all-ones mask. Pure gathers and pads: the result is exact.
 /// </summary>
-public static class PromptPostprocess
+internal static class PromptPostprocess
 {
     /// <summary>
     /// Hidden states <c>[B, T, D]</c> with the tokenizer's mask <c>[B, T]</c> → per prompt the valid rows minus the first

@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,15 +35,19 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
     /// Loads a model folder's <c>text_encoder/</c> (config.json plus one safetensors file or sharded ones with an index)
     /// in <paramref name="dtype"/> on <paramref name="device"/>, strictly, ready for inference.
     /// </summary>
-    public static Qwen25VLTextModel FromPretrained(string textEncoderFolder, Device device, ScalarType dtype)
+    public static Qwen25VLTextModel FromPretrained(string textEncoderFolder, ScalarType dtype, Device device)
     {
         var config = Qwen25VLTextConfig.FromFile(Path.Combine(textEncoderFolder, "config.json"));
         using var checkpoint = Checkpoint.Open(textEncoderFolder);
-        return FromCheckpoint(config, checkpoint, device, dtype);
+        return FromCheckpoint(config, checkpoint, dtype, device);
     }
 
+    /// <summary>The <c>text_encoder</c> component of a diffusers model folder, loaded strictly.</summary>
+    public static Qwen25VLTextModel FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
+        FromPretrained(model.Component("text_encoder").Folder, dtype, device);
+
     /// <summary>Builds the model for <paramref name="config"/> and fills it strictly from <paramref name="checkpoint"/>.</summary>
-    public static Qwen25VLTextModel FromCheckpoint(Qwen25VLTextConfig config, Checkpoint checkpoint, Device device, ScalarType dtype)
+    public static Qwen25VLTextModel FromCheckpoint(Qwen25VLTextConfig config, Checkpoint checkpoint, ScalarType dtype, Device device)
     {
         var model = new Qwen25VLTextModel(config, device, dtype);
         try

@@ -15,7 +15,8 @@ internal sealed class Qwen2RmsNorm : nn.Module<Tensor, Tensor>
 
     public Qwen2RmsNorm(long size, double eps, Device? device, ScalarType dtype) : base(nameof(Qwen2RmsNorm))
     {
-        weight = new Parameter(ones(size, dtype: dtype, device: device), requires_grad: false);
+        // Detached: a module built inside a caller's dispose scope must not lose its weights when that scope ends.
+        weight = new Parameter(ones(size, dtype: dtype, device: device).DetachFromDisposeScope(), requires_grad: false);
         _eps = eps;
         RegisterComponents();
     }

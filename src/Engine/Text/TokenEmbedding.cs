@@ -13,7 +13,8 @@ internal sealed class TokenEmbedding : nn.Module<Tensor, Tensor>
 
     public TokenEmbedding(long vocabSize, long hiddenSize, Device? device, ScalarType dtype) : base(nameof(TokenEmbedding))
     {
-        weight = new Parameter(empty(vocabSize, hiddenSize, dtype: dtype, device: device), requires_grad: false);
+        // Detached: a module built inside a caller's dispose scope must not lose its weights when that scope ends.
+        weight = new Parameter(empty(vocabSize, hiddenSize, dtype: dtype, device: device).DetachFromDisposeScope(), requires_grad: false);
         RegisterComponents();
     }
 

@@ -87,7 +87,7 @@ public class Qwen25VLTextModelTests
     private static Qwen25VLTextModel Load(FixtureCase fixture, string weightsPath, ScalarType dtype)
     {
         using var checkpoint = Checkpoint.Open(weightsPath);
-        return Qwen25VLTextModel.FromCheckpoint(Qwen25VLTextConfig.FromElement(fixture.ManifestPath, fixture.Config), checkpoint, CPU, dtype);
+        return Qwen25VLTextModel.FromCheckpoint(Qwen25VLTextConfig.FromElement(fixture.ManifestPath, fixture.Config), checkpoint, dtype, CPU);
     }
 
     private static void RewriteNames(string source, string target, Func<string, string> rename)
