@@ -10,6 +10,7 @@ public static class VerifierRegistry
         new TokenizerVerifier(),
         new TextEncoderVerifier(),
         new PromptPostprocessVerifier(),
+        new PipelineVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);

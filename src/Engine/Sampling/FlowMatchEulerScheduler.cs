@@ -27,7 +27,7 @@ public sealed class FlowMatchEulerScheduler
     public static FlowMatchEulerScheduler Create(SchedulerConfig config, int steps, float mu)
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least one sampling step is needed.");
-        config.EnsureSupported("scheduler config");
+        config.Validate();
         var sigmas = new float[steps + 1];
         var timesteps = new float[steps];
         for (int i = 0; i < steps; i++)

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QwenLayered.Engine.Models;
 
 namespace QwenLayered.Engine.Sampling;
 
 /// <summary>The diffusers <c>scheduler_config.json</c> of a flow-matching Euler scheduler.</summary>
-public sealed class SchedulerConfig
+public sealed class SchedulerConfig : IModelConfig
 {
     [JsonPropertyName("num_train_timesteps")] public int NumTrainTimesteps { get; init; } = 1000;
     [JsonPropertyName("shift")] public double Shift { get; init; } = 1.0;
@@ -21,12 +22,8 @@ public sealed class SchedulerConfig
     /// <summary>The published Qwen-Image-Layered scheduler: dynamic, linear time shift.</summary>
     public static SchedulerConfig QwenImageLayered { get; } = new() { UseDynamicShifting = true, TimeShiftType = "linear" };
 
-    public static SchedulerConfig Load(string path) =>
-        JsonSerializer.Deserialize<SchedulerConfig>(File.ReadAllText(path))
-        ?? throw new InvalidDataException($"{path}: empty scheduler config.");
-
     /// <summary>Refuses the options this engine does not implement, naming the option.</summary>
-    public void EnsureSupported(string source)
+    public void Validate()
     {
         string? unsupported =
             InvertSigmas ? "invert_sigmas" :
@@ -38,6 +35,6 @@ public sealed class SchedulerConfig
             TimeShiftType is not ("linear" or "exponential") ? $"time_shift_type \"{TimeShiftType}\"" :
             null;
         if (unsupported is not null)
-            throw new NotSupportedException($"{source}: the scheduler option {unsupported} is not supported; Qwen-Image-Layered's own scheduler config does not use it.");
+            throw new InvalidDataException($"The scheduler option {unsupported} is not supported; Qwen-Image-Layered's own scheduler config does not use it.");
     }
 }

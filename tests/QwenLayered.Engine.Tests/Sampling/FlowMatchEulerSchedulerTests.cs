@@ -53,7 +53,7 @@ public class FlowMatchEulerSchedulerTests
     {
         var config = new SchedulerConfig { UseDynamicShifting = true, TimeShiftType = "linear", UseKarrasSigmas = true };
 
-        var error = Assert.Throws<NotSupportedException>(() => FlowMatchEulerScheduler.Create(config, 10, 2.5f));
+        var error = Assert.Throws<InvalidDataException>(() => FlowMatchEulerScheduler.Create(config, 10, 2.5f));
         Assert.Contains("use_karras_sigmas", error.Message);
     }
 
