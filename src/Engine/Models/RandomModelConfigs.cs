@@ -1,0 +1,34 @@
+using QwenLayered.Engine.Sampling;
+using QwenLayered.Engine.Text;
+using QwenLayered.Engine.Transformer;
+using QwenLayered.Engine.Vae;
+
+namespace QwenLayered.Engine.Models;
+
+/// <summary>The configs of a complete layered model, and the Qwen2.5 tokenizer folder it uses.</summary>
+public sealed record RandomModelConfigs(
+    QwenImageTransformerConfig Transformer,
+    AutoencoderKLQwenImageConfig Vae,
+    SchedulerConfig Scheduler,
+    Qwen25VLTextConfig TextEncoder,
+    string TokenizerFolder)
+{
+    /// <summary>
+    /// A model small enough for tests on a CPU (seconds per decomposition at 64x64), with the published architecture,
+    /// scheduler and tokenizer. The text encoder keeps the full vocabulary so every token id is valid.
+    /// </summary>
+    public static RandomModelConfigs Tiny(string tokenizerFolder) => new(
+        new QwenImageTransformerConfig
+        {
+            NumLayers = 2, AttentionHeadDim = 16, NumAttentionHeads = 2, JointAttentionDim = 32,
+            AxesDimsRope = [4, 6, 6], UseAdditionalTCond = true, UseLayer3DRope = true,
+        },
+        new AutoencoderKLQwenImageConfig { BaseDim = 4, InputChannels = 4 },
+        SchedulerConfig.QwenImageLayered,
+        new Qwen25VLTextConfig
+        {
+            VocabSize = Qwen25VLTextConfig.Qwen25VL7B.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2,
+            NumAttentionHeads = 2, NumKeyValueHeads = 1, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096,
+        },
+        tokenizerFolder);
+}

@@ -1,0 +1,126 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Text;
+
+namespace QwenLayered.Engine.Tests.Pipeline;
+
+public class LayeredDecompositionPipelineTests(TinyModel model)
+{
+    private static RgbaImage Gradient(int width, int height)
+    {
+        var pixels = new byte[width * height * 4];
+        for (int y = 0; y < height; y++)
+            for (int x = 0; x < width; x++)
+            {
+                int i = (y * width + x) * 4;
+                (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]) = ((byte)(x * 4), (byte)(y * 4), 128, 255);
+            }
+        return new RgbaImage(width, height, pixels);
+    }
+
+    private DecompositionInput Input(DecompositionSettings settings, int width = 64, int height = 64) =>
+        new(Gradient(width, height), WorkingSize.ForArea(width, height, 64 * 64), model.Prompts.Encode("a gradient"), settings)
+        {
+            NegativePrompt = model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt),
+        };
+
+    [Fact]
+    public void Run_WithPreviews_ReportsEachStepInOrderThenEveryLayerBottomToTop()
+    {
+        var events = new List<DecompositionEvent>();
+
+        var result = Run(Input(new DecompositionSettings { Layers = 3, Steps = 4, PreviewEverySteps = 2, Seed = 1 }), events.Add);
+
+        var progress = events.OfType<SamplingProgress>().ToList();
+        Assert.Equal([1, 2, 3, 4], progress.Select(p => p.Step));
+        Assert.All(progress, p => Assert.Equal(4, p.TotalSteps));
+        Assert.Equal(TimeSpan.Zero, progress[^1].EstimatedRemaining);
+        Assert.Equal([2, 2, 2, 4, 4, 4], events.OfType<LayerPreview>().Select(p => p.Step));
+        var layers = events.OfType<DecodedLayer>().ToList();
+        Assert.Equal([0, 1, 2], layers.Select(l => l.Index));
+        Assert.IsType<DecodedLayer>(events[^1]);
+        Assert.Equal(layers, result.Layers);
+        Assert.All(layers, l => Assert.Equal(64 * 64 * 4, l.Rgba8.Length));
+        Assert.Equal(["vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
+    }
+
+    [Fact]
+    public void Run_PreviewMaxEdge_ShrinksPreviewsToThatEdge()
+    {
+        var previews = new List<LayerPreview>();
+
+        var input = Input(new DecompositionSettings { Layers = 2, Steps = 1, PreviewEverySteps = 1, PreviewMaxEdge = 32 }, 128, 64)
+            with { Size = WorkingSize.ForArea(128, 64, 128 * 64) };
+
+        Run(input, e => { if (e is LayerPreview p) previews.Add(p); });
+
+        Assert.Equal(2, previews.Count);
+        Assert.All(previews, p => Assert.Equal((32, 16, 32 * 16 * 4), (p.Width, p.Height, p.Rgba.Length)));
+    }
+
+    [Fact]
+    public void Run_CancelledDuringAStep_StopsBeforeTheNextStep()
+    {
+        using var cancel = new CancellationTokenSource();
+        int steps = 0;
+
+        Assert.Throws<OperationCanceledException>(() => Run(Input(new DecompositionSettings { Steps = 10 }),
+            e => { if (e is SamplingProgress) { steps++; cancel.Cancel(); } }, cancellation: cancel.Token));
+
+        Assert.Equal(1, steps);
+    }
+
+    [Fact]
+    public void Run_SameSeed_GivesIdenticalLayers_AndAnotherSeedDifferentOnes()
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 2, Seed = 42 };
+
+        var first = Run(Input(settings));
+        var again = Run(Input(settings));
+        var other = Run(Input(settings with { Seed = 43 }));
+
+        Assert.Equal(first.Layers.Select(l => l.Rgba8), again.Layers.Select(l => l.Rgba8));
+        Assert.NotEqual(first.Layers[0].Rgba8, other.Layers[0].Rgba8);
+    }
+
+    [Fact]
+    public void Run_BatchedGuidance_MatchesTwoSeparateCalls()
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 2, Seed = 5, GuidanceScale = 4f };
+        var batched = new List<float>();
+        var separate = new List<float>();
+
+        Run(Input(settings), trace: Collect("step1.latents", batched));
+        Run(Input(settings with { BatchGuidance = false }), trace: Collect("step1.latents", separate));
+
+        Assert.Equal(batched.Count, separate.Count);
+        Assert.All(batched.Zip(separate), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
+    }
+
+    [Fact]
+    public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveTheWorkingSize()
+    {
+        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64) };
+
+        var result = Run(input);
+
+        Assert.Equal((96, 32), (result.Width, result.Height));
+        Assert.Equal(96 * 32 * 4, Assert.Single(result.Layers).Rgba8.Length);
+    }
+
+    [Fact]
+    public void Run_SuppliedNoiseOfTheWrongShape_SaysWhichShapeIsNeeded()
+    {
+        var input = Input(new DecompositionSettings { Layers = 2, Steps = 1 }) with { Noise = TorchSharp.torch.zeros(1, 5, 64) };
+
+        var error = Assert.Throws<ArgumentException>(() => Run(input));
+        Assert.Contains("[1, 48, 64]", error.Message);
+    }
+
+    private DecompositionResult Run(DecompositionInput input, Action<DecompositionEvent>? onEvent = null,
+        PipelineTrace? trace = null, CancellationToken? cancellation = null) =>
+        model.Pipeline.Run(input, onEvent, cancellation ?? TestContext.Current.CancellationToken, trace);
+
+    private static PipelineTrace Collect(string name, List<float> into) =>
+        (traced, value) => { if (traced == name) into.AddRange(value.to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()); };
+}

@@ -1,0 +1,42 @@
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Parity;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Engine.Text;
+using TorchSharp;
+
+[assembly: AssemblyFixture(typeof(QwenLayered.Engine.Tests.Pipeline.TinyModel))]
+
+namespace QwenLayered.Engine.Tests.Pipeline;
+
+/// <summary>
+/// A complete random-weight model folder in the published layout, written once per test run, with its pipeline and
+/// prompt encoder loaded through the same code as the real model.
+/// </summary>
+public sealed class TinyModel : IDisposable
+{
+    private readonly TempFolder _folder = new();
+    private readonly Lazy<LayeredDecompositionPipeline> _pipeline;
+    private readonly Lazy<PromptEncoder> _prompts;
+
+    public TinyModel()
+    {
+        using var tokenizerCase = FixtureSet.Open(FixtureCases.Folder, "tokenizer").First();
+        RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(Path.Combine(tokenizerCase.Folder, "tokenizer")), seed: 7);
+        _pipeline = new(() => LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
+        _prompts = new(() => PromptEncoder.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
+    }
+
+    public string Folder => _folder.Path;
+
+    public LayeredDecompositionPipeline Pipeline => _pipeline.Value;
+
+    public PromptEncoder Prompts => _prompts.Value;
+
+    public void Dispose()
+    {
+        if (_pipeline.IsValueCreated) _pipeline.Value.Dispose();
+        if (_prompts.IsValueCreated) _prompts.Value.Dispose();
+        _folder.Dispose();
+    }
+}
