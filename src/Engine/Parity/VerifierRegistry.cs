@@ -11,6 +11,8 @@ public static class VerifierRegistry
         new TextEncoderVerifier(),
         new PromptPostprocessVerifier(),
         new PipelineVerifier(),
+        new SchedulerVerifier(),
+        new SizingVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
