@@ -1,0 +1,14 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Text;
+
+namespace QwenLayered.Engine.Pipeline;
+
+/// <summary>What a user asks for: an image, what it shows, the resolution bucket and the sampling settings.</summary>
+public sealed record DecompositionRequest(RgbaImage Image, string Prompt, DecompositionSettings Settings)
+{
+    /// <summary>The negative prompt; the published recommendation " " turns true guidance on.</summary>
+    public string? NegativePrompt { get; init; } = PromptTemplate.DefaultNegativePrompt;
+
+    /// <summary>640 or 1024: the output layers have about resolution² pixels.</summary>
+    public int Resolution { get; init; } = 640;
+}
