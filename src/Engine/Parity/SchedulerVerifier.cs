@@ -36,9 +36,7 @@ public sealed class SchedulerVerifier : IComponentVerifier
                 produced[$"run{r}.step{i}.prev_sample"] = sample;
             }
         }
-        return [.. fixture.OutputNames.Select(name => produced.TryGetValue(name, out var actual)
-            ? fixture.Check(name, actual)
-            : ParityResult.Failure(fixture.Name, Component, name, "the scheduler verifier does not produce this output"))];
+        return fixture.CheckProduced(produced);
     }
 
     // The fixture also stores what the reference module's calculate_shift() returns with its own defaults (μ linear
