@@ -11,6 +11,7 @@ public static class VerifierRegistry
         new TextEncoderVerifier(),
         new PromptPostprocessVerifier(),
         new PipelineVerifier(),
+        new VisionVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
