@@ -12,6 +12,7 @@ public static class VerifierRegistry
         new PromptPostprocessVerifier(),
         new PipelineVerifier(),
         new VisionVerifier(),
+        new CaptionVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
