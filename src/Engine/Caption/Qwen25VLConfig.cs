@@ -26,6 +26,21 @@ public sealed class Qwen25VLConfig
     /// <summary>The model's end-of-sequence id(s) from <c>eos_token_id</c>.</summary>
     public required int[] EosTokenIds { get; init; }
 
+    /// <summary>Qwen2.5-VL-7B-Instruct, the Qwen-Image(-Layered) text encoder (spec 6.1).</summary>
+    public static Qwen25VLConfig Qwen25VL7B { get; } = new()
+    {
+        Text = Qwen25VLTextConfig.Qwen25VL7B,
+        Vision = new Qwen25VLVisionConfig
+        {
+            Depth = 32, HiddenSize = 1280, IntermediateSize = 3420, NumHeads = 16, OutHiddenSize = 3584,
+            FullAttentionBlocks = [7, 15, 23, 31],
+        },
+        ImageTokenId = 151655,
+        VisionStartTokenId = 151652,
+        MropeSection = [16, 24, 24],
+        EosTokenIds = [151645],
+    };
+
     public static Qwen25VLConfig FromFile(string configPath)
     {
         if (!File.Exists(configPath)) throw new ModelFolderException(configPath, "the config file does not exist.");
