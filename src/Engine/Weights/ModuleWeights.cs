@@ -46,11 +46,11 @@ public static class ModuleWeights
         var targets = module.state_dict();
         var names = targets.Keys.ToDictionary(name => name, checkpointName, StringComparer.Ordinal);
         var mapped = names.Values.ToHashSet(StringComparer.Ordinal);
-        var missing = names.Values.Where(name => !checkpoint.Tensors.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();
+        var missing = names.Where(pair => !checkpoint.Tensors.ContainsKey(pair.Value)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
         var unexpected = checkpoint.Tensors.Keys.Where(name => !mapped.Contains(name) && !skipped(name)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0 || unexpected.Count > 0)
             throw new WeightFileException(checkpoint.Path, null,
-                $"strict load of {what} failed: missing [{List(missing)}], unexpected [{List(unexpected)}].");
+                $"strict load of {what} failed: missing [{List(missing)}] (parameter names), unexpected [{List(unexpected)}] (checkpoint names).");
         foreach (var (name, target) in targets)
         {
             var stored = checkpoint.Tensors[names[name]];
