@@ -70,6 +70,9 @@ public sealed class Captioner : IDisposable
             if (_cache.TryGet(key, out var cached)) return cached with { FromCache = true, Elapsed = clock.Elapsed };
 
             var model = _model ??= _loadModel();
+            if (_processor.Config.PatchSize != model.Config.Vision.PatchSize || _processor.Config.MergeSize != model.Config.Vision.SpatialMergeSize
+                || _processor.Config.TemporalPatchSize != model.Config.Vision.TemporalPatchSize)
+                throw new InvalidOperationException("The image processor's patch, temporal patch and merge sizes differ from the vision tower's.");
             using var scope = NewDisposeScope();
             using var vision = _processor.Preprocess(image);
             var merge = model.Config.Vision.SpatialMergeSize;

@@ -30,8 +30,8 @@ public sealed class Qwen2VLImageProcessor(ImageProcessorConfig config)
         return input;
     }
 
-    /// <summary>An (H, W, 3) uint8-valued tensor of any dtype → normalised patch rows and the grid.</summary>
-    public VisionInput Patchify(Tensor hwc, int height, int width)
+    // An (H, W, 3) uint8 tensor → normalised patch rows and the grid.
+    private VisionInput Patchify(Tensor hwc, int height, int width)
     {
         using var scope = NewDisposeScope();
         int p = Config.PatchSize, t = Config.TemporalPatchSize, m = Config.MergeSize;
