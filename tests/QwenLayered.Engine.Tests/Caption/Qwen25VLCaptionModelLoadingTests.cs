@@ -35,6 +35,16 @@ public class Qwen25VLCaptionModelLoadingTests
         Assert.Contains("unexpected [visual.extra.weight]", error.Message);
     }
 
+    [Fact]
+    public void Constructor_InsideADisposeScope_KeepsItsWeightsAfterTheScope()
+    {
+        Qwen25VLCaptionModel model;
+
+        using (NewDisposeScope()) model = new Qwen25VLCaptionModel(TinyCaptionModel.Config);
+
+        using (model) Assert.All(model.parameters(), parameter => Assert.False(parameter.IsInvalid));
+    }
+
     // transformers ≥ 4.52 saves model.* as model.language_model.* and visual.* as model.visual.*.
     private static string Save(Qwen25VLCaptionModel model, TempFolder folder, bool nested, string? extra)
     {
