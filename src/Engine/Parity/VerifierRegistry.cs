@@ -13,6 +13,8 @@ public static class VerifierRegistry
         new PipelineVerifier(),
         new SchedulerVerifier(),
         new SizingVerifier(),
+        new VisionVerifier(),
+        new CaptionVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
