@@ -41,6 +41,13 @@ public sealed class Qwen25VLConfig
         EosTokenIds = [151645],
     };
 
+    /// <summary>Whether a text encoder's config.json describes a vision tower (so the model can caption images).</summary>
+    public static bool HasVisionTower(string configPath)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllBytes(configPath));
+        return document.RootElement.TryGetProperty("vision_config", out _);
+    }
+
     public static Qwen25VLConfig FromFile(string configPath)
     {
         if (!File.Exists(configPath)) throw new ModelFolderException(configPath, "the config file does not exist.");

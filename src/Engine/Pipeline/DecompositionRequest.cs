@@ -1,9 +1,13 @@
+using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Text;
 
 namespace QwenLayered.Engine.Pipeline;
 
-/// <summary>What a user asks for: an image, what it shows, the resolution bucket and the sampling settings.</summary>
+/// <summary>
+/// What a user asks for: an image, what it shows (empty: the model captions the image itself), the resolution bucket
+/// and the sampling settings.
+/// </summary>
 public sealed record DecompositionRequest(RgbaImage Image, string Prompt, DecompositionSettings Settings)
 {
     /// <summary>The negative prompt; the published recommendation " " turns true guidance on.</summary>
@@ -11,4 +15,7 @@ public sealed record DecompositionRequest(RgbaImage Image, string Prompt, Decomp
 
     /// <summary>640 or 1024: the output layers have about resolution² pixels.</summary>
     public int Resolution { get; init; } = 640;
+
+    /// <summary>The language of the automatic caption when the prompt is empty.</summary>
+    public CaptionLanguage CaptionLanguage { get; init; } = CaptionLanguage.English;
 }

@@ -21,6 +21,9 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
                 if (interactive) output.Write($"\r{line}{(p.Step == p.TotalSteps ? Environment.NewLine : "")}");
                 else output.WriteLine(line);
                 break;
+            case PromptReady ready:
+                output.WriteLine(ready.Captioned ? $"Caption: {ready.Prompt}" : $"Prompt: {ready.Prompt}");
+                break;
             case DecodedLayer layer:
                 output.WriteLine($"layer {layer.Index + 1} decoded");
                 break;

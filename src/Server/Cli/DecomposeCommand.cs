@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
@@ -21,7 +22,8 @@ internal static class DecomposeCommand
         var model = new Option<DirectoryInfo>("--model") { Description = "Model folder in the diffusers layout.", Required = true };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
         var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {MaxLayers}.", DefaultValueFactory = _ => 4 };
-        var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things.", DefaultValueFactory = _ => "" };
+        var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
+        var captionLanguage = new Option<string>("--caption-language") { Description = "Language of the automatic caption: en or zh.", DefaultValueFactory = _ => "en" };
         var negative = new Option<string>("--negative-prompt") { Description = "Negative prompt (default \" \", which turns true guidance on).", DefaultValueFactory = _ => " " };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 4f };
@@ -37,7 +39,7 @@ internal static class DecomposeCommand
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
         {
-            image, model, output, layers, prompt, negative, steps, guidance, seed, resolution, bits, device, dtype,
+            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, seed, resolution, bits, device, dtype,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -49,13 +51,13 @@ internal static class DecomposeCommand
             };
             return Task.FromResult(Run(file, result.GetValue(model)!.FullName,
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
-                result.GetValue(prompt)!, result.GetValue(negative), result.GetValue(resolution), settings,
+                result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), result.GetValue(resolution), settings,
                 result.GetValue(device)!, result.GetValue(dtype)!, cancellation));
         });
         return command;
     }
 
-    private static int Run(FileInfo file, string modelFolder, string outputFolder, string prompt, string? negative, int resolution,
+    private static int Run(FileInfo file, string modelFolder, string outputFolder, string prompt, string captionLanguage, string? negative, int resolution,
         DecompositionSettings settings, string deviceName, string dtypeName, CancellationToken cancellation)
     {
         try
@@ -66,7 +68,10 @@ internal static class DecomposeCommand
             var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var model = LayeredModel.Load(modelFolder, dtype, device);
-            var request = new DecompositionRequest(image, prompt, settings) { NegativePrompt = negative, Resolution = resolution };
+            var request = new DecompositionRequest(image, prompt, settings)
+            {
+                NegativePrompt = negative, Resolution = resolution, CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
+            };
             var progress = new ConsoleProgress(Console.Out, interactive: !Console.IsOutputRedirected);
             var result = model.Decompose(request, progress.Report, cancellation);
             DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);

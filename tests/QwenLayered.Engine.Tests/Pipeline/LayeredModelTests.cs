@@ -16,17 +16,20 @@ public class LayeredModelTests(TinyModel tiny)
         var result = model.Decompose(request, cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(["text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
+        Assert.Equal("a grey square", result.Prompt);
         Assert.Equal((640, 640), (result.Width, result.Height));
         Assert.Equal(2, model.Prompts.EncoderPasses); // the prompt and the negative prompt " "
     }
 
     [Fact]
-    public void Decompose_EmptyPrompt_AsksForADescription()
+    public void Decompose_EmptyPromptWithoutVisionTower_AsksForADescription()
     {
         using var model = LayeredModel.Load(tiny.Folder, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
-        var request = new DecompositionRequest(Image, "  ", new DecompositionSettings());
+        var request = new DecompositionRequest(Image, "", new DecompositionSettings());
 
         var error = Assert.Throws<ArgumentException>(() => model.Decompose(request, cancellation: TestContext.Current.CancellationToken));
+        Assert.Null(model.Captioner);
+        Assert.Contains("cannot caption images", error.Message);
         Assert.Contains("describe the image", error.Message);
     }
 }

@@ -43,6 +43,7 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
         var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --out \"{output}\" --layers 2 --steps 2 --prompt \"a poster\" --device cpu --seed 9");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("Prompt: a poster", run.Output);
         Assert.Contains("step 2/2", run.Output);
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
         var root = manifest.RootElement;
@@ -50,6 +51,8 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
         Assert.Equal(["layer-1.png", "layer-2.png"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("file").GetString()));
         Assert.Equal(["Layer 1", "Layer 2"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
         Assert.Equal(9UL, root.GetProperty("settings").GetProperty("seed").GetUInt64());
+        Assert.Equal("a poster", root.GetProperty("settings").GetProperty("prompt").GetString());
+        Assert.False(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
         Assert.True(root.GetProperty("timings_seconds").GetProperty("sampling").GetDouble() > 0);
         int width = root.GetProperty("width").GetInt32(), height = root.GetProperty("height").GetInt32();
         var layers = root.GetProperty("layers").EnumerateArray()
