@@ -12,7 +12,7 @@ function createView(document) {
   const $ = (id) => document.getElementById(id);
   // Spectrum widgets expose .value; the attribute covers the moment before they upgrade.
   const valueOf = (el) => el.value ?? el.getAttribute("value") ?? "";
-  const picked = (picker) => picker.value ?? picker.querySelector("sp-menu-item[selected]").getAttribute("value");
+  const picked = (picker) => picker.value || picker.querySelector("sp-menu-item[selected]").getAttribute("value");
   const show = (id, visible) => { $(id).hidden = !visible; };
 
   return {

@@ -1,10 +1,10 @@
 // Panel entry: Photoshop calls setup once and shows the panel registered under the manifest's entrypoint id.
 const { entrypoints, storage } = require("uxp");
 const photoshop = require("photoshop");
-const { createPhotoshopHost } = require("./photoshop.js");
-const { createSettings } = require("./settings.js");
-const { createView } = require("./ui.js");
-const { PanelController } = require("./controller.js");
+const { createPhotoshopHost } = require("./src/photoshop.js");
+const { createSettings } = require("./src/settings.js");
+const { createView } = require("./src/ui.js");
+const { PanelController } = require("./src/controller.js");
 
 function start() {
   const view = createView(document);
