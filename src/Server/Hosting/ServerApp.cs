@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using QwenLayered.Bridge;
 using QwenLayered.Server.Services;
 
 namespace QwenLayered.Server.Hosting;
@@ -24,9 +25,9 @@ public static class ServerApp
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
 
+        var address = ParseHost(server.Host);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            var address = ParseHost(server.Host);
             kestrel.Listen(address, server.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Listen(address, server.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
         });
@@ -40,6 +41,13 @@ public static class ServerApp
         builder.Services.AddGrpcHealthChecks().AddCheck<ModelReadyHealthCheck>("model");
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddSingleton<DecomposeRequestValidator>();
+        builder.Services.AddPanelBridge(panel =>
+        {
+            builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
+            // The in-process panel bridge is a gRPC client of this very server, over loopback.
+            var grpcHost = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address;
+            panel.Server = new UriBuilder("http", grpcHost.ToString(), server.GrpcPort).Uri;
+        });
 
         var app = builder.Build();
         // Resolve the engine state now, so the device is chosen and logged at startup, not on the first call.
@@ -49,6 +57,8 @@ public static class ServerApp
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
+        app.UseWebSockets();
+        app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
         return app;
     }
 
