@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Transformer;
@@ -5,7 +6,10 @@ using QwenLayered.Engine.Vae;
 
 namespace QwenLayered.Engine.Models;
 
-/// <summary>The configs of a complete layered model, and the Qwen2.5 tokenizer folder it uses.</summary>
+/// <summary>
+/// The configs of a complete layered model, and the Qwen2.5 tokenizer folder it uses. With a vision tower the text
+/// encoder is a whole Qwen2.5-VL model and can caption images; without one it is the language model alone.
+/// </summary>
 public sealed record RandomModelConfigs(
     QwenImageTransformerConfig Transformer,
     AutoencoderKLQwenImageConfig Vae,
@@ -13,9 +17,26 @@ public sealed record RandomModelConfigs(
     Qwen25VLTextConfig TextEncoder,
     string TokenizerFolder)
 {
+    public Qwen25VLVisionConfig? Vision { get; init; }
+
+    /// <summary>M-RoPE frequency pairs per position stream (temporal, height, width); sums to the text head_dim / 2.</summary>
+    public int[] MropeSection { get; init; } = Qwen25VLConfig.Qwen25VL7B.MropeSection;
+
+    /// <summary>The whole Qwen2.5-VL config when there is a vision tower, with the published token ids.</summary>
+    public Qwen25VLConfig? Multimodal => Vision is null ? null : new Qwen25VLConfig
+    {
+        Text = TextEncoder,
+        Vision = Vision,
+        ImageTokenId = Qwen25VLConfig.Qwen25VL7B.ImageTokenId,
+        VisionStartTokenId = Qwen25VLConfig.Qwen25VL7B.VisionStartTokenId,
+        MropeSection = MropeSection,
+        EosTokenIds = Qwen25VLConfig.Qwen25VL7B.EosTokenIds,
+    };
+
     /// <summary>
     /// A model small enough for tests on a CPU (seconds per decomposition at 64x64), with the published architecture,
-    /// scheduler and tokenizer. The text encoder keeps the full vocabulary so every token id is valid.
+    /// scheduler and tokenizer, and a tiny vision tower so it captions. The text encoder keeps the full vocabulary so
+    /// every token id is valid.
     /// </summary>
     public static RandomModelConfigs Tiny(string tokenizerFolder) => new(
         new QwenImageTransformerConfig
@@ -30,5 +51,12 @@ public sealed record RandomModelConfigs(
             VocabSize = Qwen25VLTextConfig.Qwen25VL7B.VocabSize, HiddenSize = 32, IntermediateSize = 64, NumHiddenLayers = 2,
             NumAttentionHeads = 2, NumKeyValueHeads = 1, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096,
         },
-        tokenizerFolder);
+        tokenizerFolder)
+    {
+        Vision = new Qwen25VLVisionConfig
+        {
+            Depth = 2, HiddenSize = 32, IntermediateSize = 64, NumHeads = 2, OutHiddenSize = 32, FullAttentionBlocks = [1],
+        },
+        MropeSection = [2, 3, 3],
+    };
 }

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
@@ -31,9 +33,7 @@ public static class RandomModelFolder
             WriteComponent(folder, "transformer", "config.json", configs.Transformer, "diffusion_pytorch_model.safetensors", transformer, "", generator);
         using (var vae = new AutoencoderKLQwenImage(configs.Vae))
             WriteComponent(folder, "vae", "config.json", configs.Vae, "diffusion_pytorch_model.safetensors", vae, "", generator);
-        // Published text-encoder checkpoints name the language model "model.*".
-        using (var textEncoder = new Qwen25VLTextModel(configs.TextEncoder))
-            WriteComponent(folder, "text_encoder", "config.json", configs.TextEncoder, "model.safetensors", textEncoder, "model.", generator);
+        WriteTextEncoder(Path.Combine(folder, "text_encoder"), configs, generator);
         Directory.CreateDirectory(Path.Combine(folder, "scheduler"));
         WriteJson(Path.Combine(folder, "scheduler", "scheduler_config.json"), configs.Scheduler);
 
@@ -49,9 +49,37 @@ public static class RandomModelFolder
         string folder = Path.Combine(root, name);
         Directory.CreateDirectory(folder);
         WriteJson(Path.Combine(folder, configFile), config);
+        WriteWeights(Path.Combine(folder, weightsFile), module, prefix, generator);
+    }
+
+    // The published checkpoint layout: the whole Qwen2.5-VL model (visual.*, model.*, lm_head.*) with the multimodal
+    // keys in config.json when there is a vision tower; otherwise the language model alone under model.*.
+    private static void WriteTextEncoder(string folder, RandomModelConfigs configs, Generator generator)
+    {
+        Directory.CreateDirectory(folder);
+        var config = JsonSerializer.SerializeToNode(configs.TextEncoder)!.AsObject();
+        if (configs.Multimodal is not { } multimodal)
+        {
+            File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(Indented));
+            using var language = new Qwen25VLTextModel(configs.TextEncoder);
+            WriteWeights(Path.Combine(folder, "model.safetensors"), language, "model.", generator);
+            return;
+        }
+        config["vision_config"] = JsonSerializer.SerializeToNode(multimodal.Vision);
+        config["image_token_id"] = multimodal.ImageTokenId;
+        config["vision_start_token_id"] = multimodal.VisionStartTokenId;
+        config["eos_token_id"] = JsonSerializer.SerializeToNode(multimodal.EosTokenIds);
+        config["rope_scaling"] = new JsonObject { ["type"] = "mrope", ["mrope_section"] = JsonSerializer.SerializeToNode(multimodal.MropeSection) };
+        File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(Indented));
+        using var model = new Qwen25VLCaptionModel(multimodal);
+        WriteWeights(Path.Combine(folder, "model.safetensors"), model, "", generator);
+    }
+
+    private static void WriteWeights(string path, nn.Module module, string prefix, Generator generator)
+    {
         using var scope = NewDisposeScope();
         var weights = module.state_dict().ToDictionary(p => prefix + p.Key, p => RandomLike(p.Key, p.Value, generator));
-        SafetensorsWriter.Write(Path.Combine(folder, weightsFile), weights);
+        SafetensorsWriter.Write(path, weights);
     }
 
     // Matrices and kernels ~ N(0, 1/fan_in), norm scales 1, biases and other vectors ~ N(0, 0.02²): every value matters
@@ -68,6 +96,8 @@ public static class RandomModelFolder
         return isNormScale ? ones(shape) : randn(shape, generator: generator) * 0.02;
     }
 
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private static void WriteJson(string path, object value) =>
-        File.WriteAllText(path, JsonSerializer.Serialize(value, value.GetType(), new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(path, JsonSerializer.Serialize(value, value.GetType(), Indented));
 }

@@ -1,33 +1,58 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
 
 public class LayeredModelTests(TinyModel tiny)
 {
     private static readonly RgbaImage Image = new(32, 32, Enumerable.Repeat((byte)200, 32 * 32 * 4).ToArray());
+    private static readonly DecompositionSettings OneStep = new() { Layers = 1, Steps = 1 };
+
+    private static DecompositionResult Decompose(LayeredModel model, DecompositionRequest request, Action<DecompositionEvent>? onEvent = null) =>
+        model.Decompose(request, onEvent, TestContext.Current.CancellationToken);
 
     [Fact]
-    public void Decompose_Request_EncodesPromptsAndReportsTextEncodingFirst()
+    public void Decompose_Prompt_EncodesPromptsAndReportsTextEncodingFirst()
     {
-        using var model = LayeredModel.Load(tiny.Folder, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
-        var request = new DecompositionRequest(Image, "a grey square", new DecompositionSettings { Layers = 1, Steps = 1 });
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+        var events = new List<DecompositionEvent>();
 
-        var result = model.Decompose(request, cancellation: TestContext.Current.CancellationToken);
+        var result = Decompose(model, new DecompositionRequest(Image, "a grey square", OneStep), events.Add);
 
+        Assert.Equal(new PromptReady("a grey square", Captioned: false), events[0]);
         Assert.Equal(["text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
-        Assert.Equal("a grey square", result.Prompt);
         Assert.Equal((640, 640), (result.Width, result.Height));
+        Assert.Equal("a grey square", result.Prompt);
         Assert.Equal(2, model.Prompts.EncoderPasses); // the prompt and the negative prompt " "
+    }
+
+    [Fact]
+    public void Decompose_EmptyPrompt_CaptionsTheImageAndUsesTheCaption()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+        var events = new List<DecompositionEvent>();
+
+        var result = Decompose(model, new DecompositionRequest(Image, "", OneStep), events.Add);
+
+        var ready = Assert.IsType<PromptReady>(events[0]);
+        Assert.True(ready.Captioned);
+        Assert.False(string.IsNullOrWhiteSpace(ready.Prompt));
+        Assert.Equal(ready.Prompt, result.Prompt);
+        Assert.Equal(["captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
+        Assert.Equal(1, model.Captioner!.ModelRuns);
     }
 
     [Fact]
     public void Decompose_EmptyPromptWithoutVisionTower_AsksForADescription()
     {
-        using var model = LayeredModel.Load(tiny.Folder, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
-        var request = new DecompositionRequest(Image, "", new DecompositionSettings());
+        using var folder = new TempFolder();
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
 
-        var error = Assert.Throws<ArgumentException>(() => model.Decompose(request, cancellation: TestContext.Current.CancellationToken));
+        var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", new DecompositionSettings())));
+
         Assert.Null(model.Captioner);
         Assert.Contains("cannot caption images", error.Message);
         Assert.Contains("describe the image", error.Message);

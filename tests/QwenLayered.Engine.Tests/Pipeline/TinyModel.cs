@@ -21,13 +21,17 @@ public sealed class TinyModel : IDisposable
 
     public TinyModel()
     {
-        using var tokenizerCase = FixtureSet.Open(FixtureCases.Folder, "tokenizer").First();
-        RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(Path.Combine(tokenizerCase.Folder, "tokenizer")), seed: 7);
+        using (var tokenizerCase = FixtureSet.Open(FixtureCases.Folder, "tokenizer").First())
+            TokenizerFolder = Path.Combine(tokenizerCase.Folder, "tokenizer");
+        RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(TokenizerFolder), seed: 7);
         _pipeline = new(() => LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
         _prompts = new(() => PromptEncoder.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
     }
 
     public string Folder => _folder.Path;
+
+    /// <summary>The Qwen2.5 tokenizer of the fixture set.</summary>
+    public string TokenizerFolder { get; }
 
     public LayeredDecompositionPipeline Pipeline => _pipeline.Value;
 
