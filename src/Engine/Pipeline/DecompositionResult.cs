@@ -5,6 +5,9 @@ public sealed record DecompositionResult(int Width, int Height, IReadOnlyList<De
 {
     /// <summary>The prompt the layers were conditioned on (the caption when the model wrote it); null for a bare pipeline run.</summary>
     public string? Prompt { get; init; }
+
+    /// <summary>Whether the model wrote <see cref="Prompt"/> itself from the image.</summary>
+    public bool Captioned { get; init; }
 }
 
 /// <summary>Time spent in one phase: "captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total".</summary>

@@ -49,7 +49,8 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         var clock = Stopwatch.StartNew();
         string prompt = request.Prompt;
         var timings = new List<PhaseTiming>();
-        if (PromptSource.NeedsCaption(prompt))
+        bool captioned = PromptSource.NeedsCaption(prompt);
+        if (captioned)
         {
             if (Captioner is null)
                 throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
@@ -57,7 +58,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
             prompt = PromptSource.Resolve(prompt, request.Image, size, Captioner, request.CaptionLanguage, cancellation).Prompt;
             timings.Add(new PhaseTiming("captioning", clock.Elapsed));
         }
-        onEvent?.Invoke(new PromptReady(prompt, prompt != request.Prompt));
+        onEvent?.Invoke(new PromptReady(prompt, captioned));
 
         clock.Restart();
         var embedding = Prompts.Encode(prompt);
@@ -65,7 +66,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         timings.Add(new PhaseTiming("text_encoding", clock.Elapsed));
         var input = new DecompositionInput(request.Image, size, embedding, request.Settings) { NegativePrompt = negative };
         var result = Pipeline.Run(input, onEvent, cancellation);
-        return result with { Prompt = prompt, Timings = [.. timings, .. result.Timings] };
+        return result with { Prompt = prompt, Captioned = captioned, Timings = [.. timings, .. result.Timings] };
     }
 
     public void Dispose()

@@ -76,6 +76,7 @@ internal static class DecomposeCommand
             var result = model.Decompose(request, progress.Report, cancellation);
             DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);
             Console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
+            Console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
             return 0;
         }
         catch (Exception error) when (error is InvalidImageException or ArgumentException or ModelFolderException or WeightFileException

@@ -35,7 +35,7 @@ internal static class DecompositionFiles
 
         var manifest = new Manifest(
             source, result.Width, result.Height, "bottom-to-top", layers, CompositeName,
-            new SettingsEntry(result.Prompt ?? request.Prompt, result.Prompt is not null && result.Prompt != request.Prompt, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
+            new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
                 request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8),
             result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
         File.WriteAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(manifest, JsonOptions));

@@ -38,7 +38,7 @@ public class LayeredModelTests(TinyModel tiny)
 
         var ready = Assert.IsType<PromptReady>(events[0]);
         Assert.True(ready.Captioned);
-        Assert.False(string.IsNullOrWhiteSpace(ready.Prompt));
+        Assert.True(result.Captioned);
         Assert.Equal(ready.Prompt, result.Prompt);
         Assert.Equal(["captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
         Assert.Equal(1, model.Captioner!.ModelRuns);

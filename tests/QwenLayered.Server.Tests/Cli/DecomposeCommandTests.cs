@@ -64,6 +64,22 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
     }
 
     [Fact]
+    public async Task Decompose_WithoutPrompt_CaptionsFirstAndReportsTheCaptionAndItsTime()
+    {
+        string output = Path.Combine(_work, "captioned");
+
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --out \"{output}\" --layers 1 --steps 1 --device cpu");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.True(run.Output.Contains("Caption: "), run.Output);
+        Assert.Matches(@"Timings: captioning \d+\.\d\d s, text_encoding", run.Output);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var root = manifest.RootElement;
+        Assert.True(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
+        Assert.True(root.GetProperty("timings_seconds").TryGetProperty("captioning", out _));
+    }
+
+    [Fact]
     public async Task Decompose_MissingFile_SaysItDoesNotExist()
     {
         var run = await RunAsync($"decompose \"{Path.Combine(_work, "nope.png")}\" --model \"{ModelFolder}\" --prompt x");
