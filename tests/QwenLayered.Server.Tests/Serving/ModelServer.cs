@@ -15,7 +15,7 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
 {
     public const int QueueCapacity = 6;
 
-    private readonly string _results = Directory.CreateTempSubdirectory("qwenlayered-results-").FullName;
+    private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
     public int GrpcPort { get; } = FreePort.Next();
@@ -49,7 +49,7 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
             ["Engine:WorkingArea"] = (64 * 64).ToString(),
             ["Limits:MaxSteps"] = "1000",
             ["Jobs:QueueCapacity"] = QueueCapacity.ToString(),
-            ["Jobs:ResultsFolder"] = _results,
+            ["Jobs:ResultsFolder"] = _results.Path,
             ["Jobs:ShutdownDrainTimeout"] = "00:00:05",
         };
         _app = ServerApp.Build([], settings);
@@ -85,6 +85,6 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
     {
         await StopAsync();
         Http.Dispose();
-        Directory.Delete(_results, recursive: true);
+        _results.Dispose();
     }
 }
