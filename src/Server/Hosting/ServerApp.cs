@@ -28,6 +28,9 @@ public static class ServerApp
         var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
+            throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
         builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection(JobsOptions.Section));

@@ -11,8 +11,10 @@ namespace QwenLayered.Server.Jobs;
 /// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
 /// result store (finished). Every queued job hears its queue position whenever it changes.
 /// </summary>
-public sealed class JobScheduler(IOptions<JobsOptions> options, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
+public sealed class JobScheduler(
+    IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
 {
+    private readonly string _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
     private readonly Lock _gate = new();
     private readonly FairJobQueue<Job> _queue = new(options.Value.QueueCapacity);
     private readonly Dictionary<string, Job> _live = [];
@@ -37,7 +39,7 @@ public sealed class JobScheduler(IOptions<JobsOptions> options, ResultStore resu
             }
             if (_refusal is not null) throw new RpcException(new Status(StatusCode.Unavailable, _refusal));
 
-            var job = new Job(Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId, spec);
+            var job = new Job(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId, spec);
             if (!_queue.TryEnqueue(caller.Artist, job, out int position))
             {
                 job.Dispose();

@@ -21,6 +21,7 @@ public class DecomposeStreamingTests(ModelServer server) : IClassFixture<ModelSe
         var events = await stream.ToEndAsync();
 
         Assert.Equal(Kind.Accepted, events[0].KindCase);
+        Assert.StartsWith("gpu1-", events[0].JobId);
         Assert.Equal(events.Select(e => e.Sequence).Order(), events.Select(e => e.Sequence));
         Assert.Equal(events.Count, events.Select(e => e.Sequence).Distinct().Count());
         var started = Assert.Single(stream.OfKind(Kind.Started)).Started;

@@ -9,7 +9,7 @@ namespace QwenLayered.Server.Tests.Serving;
 
 /// <summary>
 /// The real server (Kestrel on loopback, the real engine) serving the tiny model at a 64x64 working size, with API
-/// tokens for two artists and an admin, a small queue, and a results folder that outlives <see cref="RestartAsync"/>.
+/// tokens for two artists and an admin, instance name gpu1, a small queue, and a results folder that outlives <see cref="RestartAsync"/>.
 /// </summary>
 public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
 {
@@ -43,6 +43,7 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
         {
             ["Server:GrpcPort"] = GrpcPort.ToString(),
             ["Server:HttpPort"] = HttpPort.ToString(),
+            ["Server:InstanceName"] = "gpu1",
             ["Engine:Model"] = model.Path,
             ["Engine:Device"] = "cpu",
             ["Engine:Dtype"] = "fp32",
