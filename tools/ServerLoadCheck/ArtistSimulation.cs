@@ -70,7 +70,7 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
                 if (jobEvent.KindCase == JobEvent.KindOneofCase.Preview) firstPreview ??= clock.Elapsed;
                 if (IsOutcome(jobEvent)) return new JobOutcome(artist, Name(jobEvent), firstPreview);
             }
-            return new JobOutcome(artist, "lost", firstPreview);
+            return new JobOutcome(artist, "lost (stream ended without an outcome)", firstPreview);
         }
         catch (RpcException error) when (error.StatusCode == StatusCode.ResourceExhausted)
         {
@@ -80,9 +80,9 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
         {
             return new JobOutcome(artist, await CancelAtDeadlineAsync(request, headers), firstPreview);
         }
-        catch (RpcException)
+        catch (RpcException error)
         {
-            return new JobOutcome(artist, "lost", firstPreview);
+            return new JobOutcome(artist, $"lost ({error.StatusCode}: {error.Status.Detail})", firstPreview);
         }
     }
 
@@ -93,11 +93,11 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
         try
         {
             using var call = client.Decompose(request, headers);
-            if (!await call.ResponseStream.MoveNext(CancellationToken.None)) return "lost";
+            if (!await call.ResponseStream.MoveNext(CancellationToken.None)) return "lost (no event after the time-up retry)";
             await client.CancelAsync(new CancelRequest { JobId = call.ResponseStream.Current.JobId }, headers);
             var last = call.ResponseStream.Current;
             while (await call.ResponseStream.MoveNext(CancellationToken.None)) last = call.ResponseStream.Current;
-            return IsOutcome(last) ? $"{Name(last)} (time up)" : "lost";
+            return IsOutcome(last) ? $"{Name(last)} (time up)" : "lost (no outcome after the time-up cancel)";
         }
         catch (RpcException error) when (error.StatusCode == StatusCode.ResourceExhausted)
         {

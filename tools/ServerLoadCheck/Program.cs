@@ -56,7 +56,7 @@ try
     await app.StopAsync();
 
     Report.Print(load, outcomes, wall);
-    return outcomes.Any(o => o.Outcome == "lost") ? 1 : 0;
+    return outcomes.Any(o => o.Outcome.StartsWith("lost", StringComparison.Ordinal)) ? 1 : 0;
 }
 finally
 {

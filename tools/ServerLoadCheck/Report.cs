@@ -15,7 +15,7 @@ public static class Report
         Console.WriteLine($"completed per artist: {string.Join(", ", outcomes.GroupBy(o => o.Artist).OrderBy(g => g.Key).Select(g => g.Count(o => o.Outcome == "completed")))}");
         Console.WriteLine($"jobs/minute {completed / wall.TotalMinutes:F1}");
         Console.WriteLine($"time to first preview p50 {Percentile(previews, 0.50):F2} s, p95 {Percentile(previews, 0.95):F2} s (n={previews.Count})");
-        Console.WriteLine($"lost {outcomes.Count(o => o.Outcome == "lost")}");
+        Console.WriteLine($"lost {outcomes.Count(o => o.Outcome.StartsWith("lost", StringComparison.Ordinal))}");
     }
 
     // Nearest-rank percentile of sorted values; NaN when there are none.

@@ -4,10 +4,12 @@ using QwenLayered.Server.Hosting;
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>
-/// One worker per resident model (per device), each taking the next job in fair order and running it. On shutdown
-/// the queue stops accepting and is emptied, and running jobs get the drain timeout to finish before they are cancelled.
+/// One worker per resident model (per device), each taking the next job in fair order and running it. As soon as
+/// shutdown begins (before Kestrel waits for open streams) the queue stops accepting and is emptied, and running jobs
+/// get the drain timeout to finish before they are cancelled.
 /// </summary>
-public sealed class JobWorkers(ModelHost host, JobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options)
+public sealed class JobWorkers(
+    ModelHost host, JobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
     : BackgroundService
 {
     private const string ShutdownReason = "The server is shutting down; submit the job again when it is back.";
@@ -25,7 +27,7 @@ public sealed class JobWorkers(ModelHost host, JobScheduler scheduler, Decomposi
             // Stopping, or the model failed to load: ModelLoader has logged why, and Decompose answers UNAVAILABLE.
             return;
         }
-        using var stopping = stoppingToken.Register(() => scheduler.StopAccepting(ShutdownReason));
+        using var stopping = lifetime.ApplicationStopping.Register(() => scheduler.StopAccepting(ShutdownReason));
         await Task.WhenAll(models.Select(model => WorkAsync(model, stoppingToken)));
     }
 
@@ -43,7 +45,7 @@ public sealed class JobWorkers(ModelHost host, JobScheduler scheduler, Decomposi
                 return;
             }
             string outcome;
-            using (stoppingToken.Register(() => job.Cancel(ShutdownReason, options.Value.ShutdownDrainTimeout)))
+            using (lifetime.ApplicationStopping.Register(() => job.Cancel(ShutdownReason, options.Value.ShutdownDrainTimeout)))
             {
                 // The engine blocks for the whole job: a thread of its own rather than a pool thread.
                 outcome = await Task.Factory.StartNew(() => runner.Run(job, model), CancellationToken.None,

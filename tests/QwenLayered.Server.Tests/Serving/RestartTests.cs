@@ -19,17 +19,22 @@ public class RestartTests(ModelServer server) : ServingTestBase(server), IClassF
     }
 
     [Fact]
-    public async Task Shutdown_WithAJobRunning_LetsItFinishAndKeepsItsResult()
+    public async Task Shutdown_WithAJobRunningAndOneQueued_FinishesTheRunningOneCancelsTheQueuedOneAndKeepsBoth()
     {
-        var job = Submit(Artists.Bob, Request(steps: 15, layers: 2));
-        var started = await job.UntilAsync(Kind.Started);
+        var running = Submit(Artists.Bob, Request(steps: 15, layers: 2));
+        var started = await running.UntilAsync(Kind.Started);
+        var queued = await SubmitAcceptedAsync(Artists.Ann, Request());
 
         await Server.RestartAsync();
-        job.Dispose();
-        using var attached = Attach(Artists.Bob, started.JobId);
-        var events = await attached.ToEndAsync();
+        running.Dispose();
+        queued.Dispose();
+        using var finished = Attach(Artists.Bob, started.JobId);
+        var finishedEvents = await finished.ToEndAsync();
+        using var cancelled = Attach(Artists.Ann, queued.JobId);
+        var cancelledEvents = await cancelled.ToEndAsync();
 
-        Assert.Equal(Kind.Completed, events[^1].KindCase);
-        Assert.Equal(2, attached.OfKind(Kind.Layer).Count());
+        Assert.Equal(Kind.Completed, finishedEvents[^1].KindCase);
+        Assert.Equal(2, finished.OfKind(Kind.Layer).Count());
+        Assert.Contains("shutting down", cancelledEvents[^1].Cancelled.Reason);
     }
 }
