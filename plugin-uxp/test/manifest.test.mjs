@@ -16,14 +16,14 @@ describe("manifest.json", () => {
 
   it("declares a panel entrypoint that the panel script registers", () => {
     const panels = manifest.entrypoints.filter((e) => e.type === "panel");
-    const script = fs.readFileSync(path.join(root, "src", "index.js"), "utf8");
+    const script = fs.readFileSync(path.join(root, "index.js"), "utf8");
     expect(panels.length).toBe(1);
     for (const panel of panels) expect(script).toMatch(new RegExp(`\\b${panel.id}\\s*:`));
   });
 
   it("points at a main file that exists and loads the panel script", () => {
     const html = fs.readFileSync(path.join(root, manifest.main), "utf8");
-    expect(html).toContain('src="src/index.js"');
+    expect(html).toContain('src="index.js"');
   });
 
   it("has the same version as package.json", () => {

@@ -5,6 +5,7 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
 {
     ServeCommand.Create(),
     InfoCommand.Create(),
+    DecomposeCommand.Create(),
     VerifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -61,6 +61,25 @@ public sealed class FixtureCase : IDisposable
         return ToleranceCheck.Compare(Name, Component, output, actual, expected, tolerance);
     }
 
+    /// <summary>
+    /// One result per manifest output, in manifest order: the check made when the output was produced, or a failure
+    /// for an output that never was.
+    /// </summary>
+    public ParityResult[] InManifestOrder(IReadOnlyDictionary<string, ParityResult> checkedOutputs) =>
+        [.. OutputNames.Select(name => checkedOutputs.TryGetValue(name, out var result)
+            ? result
+            : ParityResult.Failure(Name, Component, name, $"the {Component} verifier does not produce this output"))];
+
+    /// <summary>Checks each produced tensor the manifest lists; results as <see cref="InManifestOrder"/> gives them.</summary>
+    public ParityResult[] CheckProduced(IReadOnlyDictionary<string, Tensor> produced) =>
+        InManifestOrder(produced.Where(p => OutputNames.Contains(p.Key)).ToDictionary(p => p.Key, p => Check(p.Key, p.Value)));
+
+    /// <summary>For trace callbacks: checks <paramref name="value"/> now (it may not outlive the call) when the manifest lists it.</summary>
+    public void CheckIfListed(string output, Tensor value, IDictionary<string, ParityResult> into)
+    {
+        if (OutputNames.Contains(output)) into[output] = Check(output, value);
+    }
+
     public void Dispose()
     {
         _tensors?.Dispose();

@@ -50,15 +50,9 @@ public sealed class PipelineVerifier : IComponentVerifier
             Noise = fixture.Input("latents_packed", ScalarType.Float32, device),
         };
 
-        var wanted = fixture.OutputNames.ToHashSet(StringComparer.Ordinal);
         var results = new Dictionary<string, ParityResult>(StringComparer.Ordinal);
-        pipeline.Run(input, trace: (name, value) =>
-        {
-            if (wanted.Contains(name)) results[name] = fixture.Check(name, value);
-        });
-        return [.. fixture.OutputNames.Select(name => results.TryGetValue(name, out var result)
-            ? result
-            : ParityResult.Failure(fixture.Name, Component, name, "the pipeline does not produce this output"))];
+        pipeline.Run(input, trace: (name, value) => fixture.CheckIfListed(name, value, results));
+        return fixture.InManifestOrder(results);
     }
 
     // input.image_rgba_u8: [H, W, 4] bytes stored as F32.

@@ -25,13 +25,7 @@ public sealed class TransformerVerifier : IComponentVerifier
         using var model = new QwenImageTransformer2DModel(config, device, dtype);
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath)) model.LoadWeights(checkpoint, dtype, device);
 
-        var wanted = fixture.OutputNames.ToHashSet(StringComparer.Ordinal);
         var checkedOutputs = new Dictionary<string, ParityResult>(StringComparer.Ordinal);
-        void Check(string output, Tensor actual)
-        {
-            if (wanted.Contains(output)) checkedOutputs[output] = fixture.Check(output, actual);
-        }
-
         Tensor? Optional(string name, ScalarType type) => fixture.InputNames.Contains(name) ? fixture.Input(name, type, device) : null;
         var output = model.forward(new QwenImageTransformerInput
         {
@@ -42,13 +36,10 @@ public sealed class TransformerVerifier : IComponentVerifier
             Timestep = fixture.Input("timestep", ScalarType.Float32, device),
             AdditionalTCond = Optional("additional_t_cond", ScalarType.Float32)?.to(ScalarType.Int64),
             ImageShapes = ImageShapes(fixture),
-            Observer = (name, value) => Check(IntermediatePrefix + name, value),
+            Observer = (name, value) => fixture.CheckIfListed(IntermediatePrefix + name, value, checkedOutputs),
         });
-        Check("output", output);
-
-        return [.. fixture.OutputNames.Select(name => checkedOutputs.TryGetValue(name, out var result)
-            ? result
-            : ParityResult.Failure(fixture.Name, Component, name, "the transformer does not produce this output"))];
+        fixture.CheckIfListed("output", output, checkedOutputs);
+        return fixture.InManifestOrder(checkedOutputs);
     }
 
     /// <summary>

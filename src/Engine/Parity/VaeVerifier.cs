@@ -23,24 +23,16 @@ public sealed class VaeVerifier : IComponentVerifier
         vae.eval();
 
         using var posterior = vae.Encode(fixture.Input("image", dtype, device));
-        var produced = new Dictionary<string, Func<Tensor>>
+        var produced = new Dictionary<string, Tensor>
         {
-            ["posterior_parameters"] = () => posterior.Parameters,
-            ["posterior_mean"] = () => posterior.Mean,
-            ["posterior_logvar"] = () => posterior.LogVar,
-            ["posterior_std"] = () => posterior.Std,
-            ["decoded_from_mean"] = () => vae.Decode(posterior.Mean),
+            ["posterior_parameters"] = posterior.Parameters,
+            ["posterior_mean"] = posterior.Mean,
+            ["posterior_logvar"] = posterior.LogVar,
+            ["posterior_std"] = posterior.Std,
+            ["decoded_from_mean"] = vae.Decode(posterior.Mean),
         };
         if (fixture.InputNames.Contains("latents"))
-            produced["decoded_from_latents"] = () => vae.Decode(fixture.Input("latents", dtype, device));
-
-        var results = new List<ParityResult>();
-        foreach (string output in fixture.OutputNames)
-        {
-            results.Add(produced.TryGetValue(output, out var produce)
-                ? fixture.Check(output, produce())
-                : ParityResult.Failure(fixture.Name, Component, output, "the vae verifier does not produce this output"));
-        }
-        return results;
+            produced["decoded_from_latents"] = vae.Decode(fixture.Input("latents", dtype, device));
+        return fixture.CheckProduced(produced);
     }
 }

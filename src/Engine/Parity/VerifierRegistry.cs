@@ -11,6 +11,10 @@ public static class VerifierRegistry
         new TextEncoderVerifier(),
         new PromptPostprocessVerifier(),
         new PipelineVerifier(),
+        new SchedulerVerifier(),
+        new SizingVerifier(),
+        new VisionVerifier(),
+        new CaptionVerifier(),
     ];
 
     public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);

@@ -1,7 +1,12 @@
 namespace QwenLayered.Engine.Pipeline;
 
-/// <summary>What the pipeline reports while it runs, in order: progress each step, previews when due, then layers.</summary>
+/// <summary>
+/// What a decomposition reports while it runs, in order: the prompt, progress each step, previews when due, then layers.
+/// </summary>
 public abstract record DecompositionEvent;
+
+/// <summary>The prompt the layers are conditioned on; <paramref name="Captioned"/> when the model wrote it from the image.</summary>
+public sealed record PromptReady(string Prompt, bool Captioned) : DecompositionEvent;
 
 /// <summary>Sampling step <paramref name="Step"/> (1-based) of <paramref name="TotalSteps"/> is done.</summary>
 public sealed record SamplingProgress(int Step, int TotalSteps, TimeSpan Elapsed, TimeSpan EstimatedRemaining) : DecompositionEvent;

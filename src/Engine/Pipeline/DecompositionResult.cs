@@ -1,7 +1,11 @@
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>The layers of one decomposition and where its time went.</summary>
-public sealed record DecompositionResult(int Width, int Height, IReadOnlyList<DecodedLayer> Layers, IReadOnlyList<PhaseTiming> Timings);
+public sealed record DecompositionResult(int Width, int Height, IReadOnlyList<DecodedLayer> Layers, IReadOnlyList<PhaseTiming> Timings)
+{
+    /// <summary>The prompt the layers were conditioned on (the caption when the model wrote it); null for a bare pipeline run.</summary>
+    public string? Prompt { get; init; }
+}
 
-/// <summary>Time spent in one phase: "vae_encode", "sampling", "vae_decode", "total".</summary>
+/// <summary>Time spent in one phase: "captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total".</summary>
 public sealed record PhaseTiming(string Phase, TimeSpan Duration);

@@ -12,16 +12,22 @@ public static class ImagePreprocessing
     /// <summary>[1, 4, 1, H, W] float32 on the CPU; the caller moves it to the model's device and dtype.</summary>
     public static Tensor ToVaeInput(RgbaImage image, WorkingSize size)
     {
-        byte[] pixels = image.Width == size.Width && image.Height == size.Height
-            ? image.Pixels
-            : Resize(image, size.Width, size.Height);
+        byte[] pixels = ToWorkingSize(image, size).Pixels;
         using var scope = NewDisposeScope();
         var hwc = tensor(pixels, dtype: ScalarType.Byte).reshape(size.Height, size.Width, 4);
         var chw = hwc.permute(2, 0, 1).to(ScalarType.Float32) / 255f * 2f - 1f;
         return chw.reshape(1, 4, 1, size.Height, size.Width).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Lanczos (a = 3) resampling, the reference's filter, on straight RGBA as the reference does.</summary>
+    /// <summary>
+    /// The image at the working size (the reference's <c>prompt_image</c>, which the VAE and the captioner both see):
+    /// Lanczos (a = 3), the reference's filter, on straight RGBA as the reference does.
+    /// </summary>
+    public static RgbaImage ToWorkingSize(RgbaImage image, WorkingSize size) =>
+        image.Width == size.Width && image.Height == size.Height
+            ? image
+            : new RgbaImage(size.Width, size.Height, Resize(image, size.Width, size.Height), image.SourceBitsPerChannel);
+
     private static byte[] Resize(RgbaImage image, int width, int height)
     {
         using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);

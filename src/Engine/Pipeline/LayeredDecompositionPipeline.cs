@@ -138,7 +138,7 @@ public sealed class LayeredDecompositionPipeline(
         if (trace is not null)
         {
             trace("mu", tensor(new[] { mu }));
-            trace("input_sigmas", tensor(Enumerable.Range(0, steps).Select(i => (float)(1.0 - (double)i / steps)).ToArray()));
+            trace("input_sigmas", tensor(FlowMatchEulerScheduler.LinearGrid(steps)));
             trace("scheduler_timesteps", tensor(schedule.Timesteps));
             trace("scheduler_sigmas", tensor(schedule.Sigmas));
         }

@@ -28,17 +28,19 @@ public sealed class FlowMatchEulerScheduler
     {
         if (steps < 1) throw new ArgumentOutOfRangeException(nameof(steps), steps, "At least one sampling step is needed.");
         config.Validate();
+        var grid = LinearGrid(steps);
         var sigmas = new float[steps + 1];
         var timesteps = new float[steps];
         for (int i = 0; i < steps; i++)
         {
-            // The reference builds this grid in float64 and stores it as float32.
-            float s = (float)(1.0 - (double)i / steps);
-            sigmas[i] = Shift(config, s, mu);
+            sigmas[i] = Shift(config, grid[i], mu);
             timesteps[i] = sigmas[i] * config.NumTrainTimesteps;
         }
         return new FlowMatchEulerScheduler(sigmas, timesteps);
     }
+
+    /// <summary>The unshifted grid 1, 1 − 1/n, …, 1/n; built in float64 and stored as float32, as the reference does.</summary>
+    public static float[] LinearGrid(int steps) => [.. Enumerable.Range(0, steps).Select(i => (float)(1.0 - (double)i / steps))];
 
     private static float Shift(SchedulerConfig config, float sigma, float mu)
     {

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Runtime;
+
 namespace QwenLayered.Engine.Text;
 
 /// <summary>
@@ -7,62 +9,27 @@ namespace QwenLayered.Engine.Text;
 /// </summary>
 internal sealed class PromptEmbeddingCache : IDisposable
 {
-    private readonly Dictionary<(string Prompt, int MaxSequenceLength), LinkedListNode<Entry>> _index = [];
-    private readonly LinkedList<Entry> _recency = new();
+    private readonly LruCache<(string Prompt, int MaxSequenceLength), PromptEmbedding> _entries;
 
     /// <param name="capacity">At least 2, so one job's prompt and negative prompt never evict each other.</param>
     public PromptEmbeddingCache(int capacity)
     {
         if (capacity < 2) throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "The prompt cache needs room for at least 2 prompts.");
-        Capacity = capacity;
+        _entries = new(capacity, embedding => embedding.Dispose());
     }
 
-    public int Capacity { get; }
+    public int Capacity => _entries.Capacity;
 
-    public int Count => _index.Count;
+    public int Count => _entries.Count;
 
     /// <summary>The cached embedding, now the most recently used, if there is one.</summary>
-    public bool TryGet(string prompt, int maxSequenceLength, out PromptEmbedding embedding)
-    {
-        if (_index.TryGetValue((prompt, maxSequenceLength), out var node))
-        {
-            _recency.Remove(node);
-            _recency.AddFirst(node);
-            embedding = node.Value.Embedding;
-            return true;
-        }
-        embedding = null!;
-        return false;
-    }
+    public bool TryGet(string prompt, int maxSequenceLength, out PromptEmbedding embedding) =>
+        _entries.TryGet((prompt, maxSequenceLength), out embedding);
 
     /// <summary>Stores <paramref name="embedding"/> (taking ownership), evicting and disposing the least recently used beyond capacity.</summary>
-    public void Add(string prompt, int maxSequenceLength, PromptEmbedding embedding)
-    {
-        var key = (prompt, maxSequenceLength);
-        if (_index.Remove(key, out var existing)) Evict(existing);
-        _index[key] = _recency.AddFirst(new Entry(key, embedding));
-        while (_index.Count > Capacity)
-        {
-            var oldest = _recency.Last!;
-            _index.Remove(oldest.Value.Key);
-            Evict(oldest);
-        }
-    }
+    public void Add(string prompt, int maxSequenceLength, PromptEmbedding embedding) => _entries.Add((prompt, maxSequenceLength), embedding);
 
-    public void Clear()
-    {
-        foreach (var entry in _recency) entry.Embedding.Dispose();
-        _recency.Clear();
-        _index.Clear();
-    }
+    public void Clear() => _entries.Clear();
 
     public void Dispose() => Clear();
-
-    private void Evict(LinkedListNode<Entry> node)
-    {
-        _recency.Remove(node);
-        node.Value.Embedding.Dispose();
-    }
-
-    private sealed record Entry((string Prompt, int MaxSequenceLength) Key, PromptEmbedding Embedding);
 }

@@ -24,7 +24,7 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
         Config = config;
         embed_tokens = new TokenEmbedding(config.VocabSize, config.HiddenSize, device, dtype);
         layers = nn.ModuleList(Enumerable.Range(0, config.NumHiddenLayers)
-            .Select(_ => new Qwen2DecoderLayer(config, device, dtype)).ToArray());
+            .Select(layer => new Qwen2DecoderLayer(config, layer, device, dtype)).ToArray());
         norm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
         RegisterComponents();
     }
@@ -83,8 +83,30 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
         var positions = Qwen2RotaryEmbedding.Positions(inputIds, attentionMask);
         var (cos, sin) = Qwen2RotaryEmbedding.Tables(positions, Config.HeadDim, Config.RopeTheta, hidden.dtype);
         var inputs = new TextAttentionInputs(cos, sin, TextAttentionInputs.MaskFor(attentionMask, inputIds.shape[1]));
+        return RunLayers(hidden, inputs).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The embedding rows of token ids of any shape: <c>[..., hidden]</c>.</summary>
+    internal Tensor Embed(Tensor ids) => embed_tokens.forward(ids.to(ScalarType.Int64));
+
+    /// <summary>
+    /// Input embeddings <c>[B, T, hidden]</c> (image embeddings already in place) at M-RoPE positions <c>[3, B, T]</c>,
+    /// following whatever <paramref name="cache"/> holds (appended to it) → last hidden state <c>[B, T, hidden]</c>.
+    /// Without a cache the pass is causal over <c>T</c> alone.
+    /// </summary>
+    internal Tensor Forward(Tensor embeddings, Tensor positions, IReadOnlyList<int> mropeSection, KeyValueCache? cache)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (cos, sin) = Qwen2RotaryEmbedding.MultimodalTables(positions, mropeSection, Config.HeadDim, Config.RopeTheta, embeddings.dtype);
+        var inputs = TextAttentionInputs.ForCachedPass(cos, sin, cache?.Length ?? 0, embeddings.shape[1], cache);
+        return RunLayers(embeddings, inputs).MoveToOuterDisposeScope();
+    }
+
+    private Tensor RunLayers(Tensor hidden, TextAttentionInputs inputs)
+    {
         foreach (var layer in layers)
             hidden = layer.forward(hidden, inputs);
-        return norm.forward(hidden).MoveToOuterDisposeScope();
+        return norm.forward(hidden);
     }
 }

@@ -16,9 +16,12 @@ internal sealed class Qwen2Attention : nn.Module
     private readonly int _heads;
     private readonly int _kvHeads;
     private readonly int _headDim;
+    private readonly int _layer;
 
-    public Qwen2Attention(Qwen25VLTextConfig config, Device? device, ScalarType dtype) : base(nameof(Qwen2Attention))
+    /// <param name="layer">This layer's index, its slot in a <see cref="KeyValueCache"/>.</param>
+    public Qwen2Attention(Qwen25VLTextConfig config, int layer, Device? device, ScalarType dtype) : base(nameof(Qwen2Attention))
     {
+        _layer = layer;
         _heads = config.NumAttentionHeads;
         _kvHeads = config.NumKeyValueHeads;
         _headDim = config.HeadDim;
@@ -39,13 +42,14 @@ internal sealed class Qwen2Attention : nn.Module
         var v = Heads(v_proj.forward(hidden), _kvHeads);
         q = Qwen2RotaryEmbedding.Apply(q, inputs.Cos, inputs.Sin);
         k = Qwen2RotaryEmbedding.Apply(k, inputs.Cos, inputs.Sin);
+        if (inputs.Cache is { } cache) (k, v) = cache.Append(_layer, k, v);
         int group = _heads / _kvHeads;
         k = k.repeat_interleave(group, dim: 1);
         v = v.repeat_interleave(group, dim: 1);
 
-        var attended = inputs.Mask is null
-            ? nn.functional.scaled_dot_product_attention(q, k, v, is_casual: true)
-            : nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: inputs.Mask);
+        var attended = inputs.Mask is not null
+            ? nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: inputs.Mask)
+            : nn.functional.scaled_dot_product_attention(q, k, v, is_casual: inputs.Causal);
         var merged = attended.transpose(1, 2).reshape(batch, length, _heads * _headDim);
         return o_proj.forward(merged).MoveToOuterDisposeScope();
 

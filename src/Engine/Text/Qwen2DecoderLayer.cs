@@ -10,9 +10,9 @@ internal sealed class Qwen2DecoderLayer : nn.Module
     private readonly Qwen2RmsNorm input_layernorm;
     private readonly Qwen2RmsNorm post_attention_layernorm;
 
-    public Qwen2DecoderLayer(Qwen25VLTextConfig config, Device? device, ScalarType dtype) : base(nameof(Qwen2DecoderLayer))
+    public Qwen2DecoderLayer(Qwen25VLTextConfig config, int layer, Device? device, ScalarType dtype) : base(nameof(Qwen2DecoderLayer))
     {
-        self_attn = new Qwen2Attention(config, device, dtype);
+        self_attn = new Qwen2Attention(config, layer, device, dtype);
         mlp = new Qwen2Mlp(config, device, dtype);
         input_layernorm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);
         post_attention_layernorm = new Qwen2RmsNorm(config.HiddenSize, config.RmsNormEps, device, dtype);

@@ -1,5 +1,4 @@
 using QwenLayered.Engine.Weights;
-using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Text;
 
@@ -11,49 +10,14 @@ namespace QwenLayered.Engine.Text;
 /// </summary>
 internal static class TextEncoderWeights
 {
-    private const string LegacyPrefix = "model.";
-    private const string NestedPrefix = "model.language_model.";
     private static readonly string[] UnusedParts = ["lm_head.", "visual.", "model.visual."];
-
-    /// <summary>The checkpoint name of every parameter of <paramref name="model"/>, after checking the names both ways.</summary>
-    public static Dictionary<string, string> CheckpointNames(Qwen25VLTextModel model, Checkpoint checkpoint)
-    {
-        string prefix = checkpoint.Tensors.Keys.Any(name => name.StartsWith(NestedPrefix, StringComparison.Ordinal))
-            ? NestedPrefix : LegacyPrefix;
-        var moduleNames = model.state_dict().Keys.ToHashSet(StringComparer.Ordinal);
-
-        var missing = moduleNames.Where(name => !checkpoint.Tensors.ContainsKey(prefix + name)).Order(StringComparer.Ordinal).ToList();
-        var unexpected = checkpoint.Tensors.Keys
-            .Where(name => !UnusedParts.Any(part => name.StartsWith(part, StringComparison.Ordinal)))
-            .Where(name => !name.StartsWith(prefix, StringComparison.Ordinal) || !moduleNames.Contains(name[prefix.Length..]))
-            .Order(StringComparer.Ordinal).ToList();
-        if (missing.Count > 0 || unexpected.Count > 0)
-            throw new WeightFileException(checkpoint.Path, null,
-                $"strict load of the text encoder ({prefix}* layout) failed: " +
-                $"missing [{string.Join(", ", missing.Take(20))}]{More(missing)}, unexpected [{string.Join(", ", unexpected.Take(20))}]{More(unexpected)}.");
-        return moduleNames.ToDictionary(name => name, name => prefix + name, StringComparer.Ordinal);
-    }
 
     /// <summary>Fills every parameter of <paramref name="model"/> from <paramref name="checkpoint"/>, one tensor at a time.</summary>
     public static void Load(Qwen25VLTextModel model, Checkpoint checkpoint)
     {
-        var names = CheckpointNames(model, checkpoint);
-        var targets = model.state_dict();
-        foreach (var (name, target) in targets)
-        {
-            var stored = checkpoint.Tensors[names[name]];
-            if (!stored.Shape.SequenceEqual(target.shape))
-                throw new WeightFileException(checkpoint.FileOf(stored.Name), stored.Name,
-                    $"shape mismatch: the checkpoint has {stored.ShapeText}, the text encoder expects {ShapeFormat.Of(target.shape)}.");
-        }
-
-        using var noGrad = no_grad();
-        foreach (var (name, target) in targets)
-        {
-            using var loaded = checkpoint.Read(names[name], target.dtype, target.device);
-            target.copy_(loaded);
-        }
+        string prefix = Qwen25VLCheckpointLayout.LanguageModelPrefix(checkpoint);
+        model.LoadMapped(checkpoint, name => prefix + name,
+            name => UnusedParts.Any(part => name.StartsWith(part, StringComparison.Ordinal)),
+            $"the text encoder ({prefix}* layout)");
     }
-
-    private static string More(List<string> names) => names.Count > 20 ? $" and {names.Count - 20} more" : "";
 }

@@ -34,6 +34,39 @@ public static class ModuleWeights
         }
     }
 
+    /// <summary>
+    /// Fills every parameter of <paramref name="module"/> where it already lives (device and dtype unchanged) from the
+    /// checkpoint tensor <paramref name="checkpointName"/> gives for it. Checkpoint tensors that map to no parameter fail
+    /// the load unless <paramref name="skipped"/> accepts them (parts of a larger model this module does not hold).
+    /// <paramref name="what"/> names the module in errors.
+    /// </summary>
+    public static void LoadMapped(this torch.nn.Module module, Checkpoint checkpoint, Func<string, string> checkpointName,
+        Func<string, bool> skipped, string what)
+    {
+        var targets = module.state_dict();
+        var names = targets.Keys.ToDictionary(name => name, checkpointName, StringComparer.Ordinal);
+        var mapped = names.Values.ToHashSet(StringComparer.Ordinal);
+        var missing = names.Where(pair => !checkpoint.Tensors.ContainsKey(pair.Value)).Select(pair => pair.Key).Order(StringComparer.Ordinal).ToList();
+        var unexpected = checkpoint.Tensors.Keys.Where(name => !mapped.Contains(name) && !skipped(name)).Order(StringComparer.Ordinal).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+            throw new WeightFileException(checkpoint.Path, null,
+                $"strict load of {what} failed: missing [{List(missing)}] (parameter names), unexpected [{List(unexpected)}] (checkpoint names).");
+        foreach (var (name, target) in targets)
+        {
+            var stored = checkpoint.Tensors[names[name]];
+            if (!stored.Shape.SequenceEqual(target.shape))
+                throw new WeightFileException(checkpoint.FileOf(stored.Name), stored.Name,
+                    $"shape mismatch: the checkpoint has {stored.ShapeText}, {what} expects {ShapeFormat.Of(target.shape)}.");
+        }
+
+        using var noGrad = torch.no_grad();
+        foreach (var (name, target) in targets)
+        {
+            using var loaded = checkpoint.Read(names[name], target.dtype, target.device);
+            target.copy_(loaded);
+        }
+    }
+
     private static void CheckNames(Checkpoint checkpoint, IEnumerable<string> expectedNames)
     {
         var expected = expectedNames.ToHashSet(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Prometheus;
+using QwenLayered.Bridge;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
@@ -63,6 +64,13 @@ public static class ServerApp
         builder.Services.AddSingleton<DecomposeRequestReader>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddHostedService<JobWorkers>();
+        builder.Services.AddPanelBridge(panel =>
+        {
+            builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
+            // The in-process panel bridge is a gRPC client of this very server, over loopback.
+            var grpcHost = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address;
+            panel.Server = new UriBuilder("http", grpcHost.ToString(), server.GrpcPort).Uri;
+        });
 
         var app = builder.Build();
         // Resolve these now, so the device is chosen and logged, and bad tokens or an unreadable results folder
@@ -77,6 +85,8 @@ public static class ServerApp
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
         app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{server.HttpPort}");
+        app.UseWebSockets();
+        app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
         return app;
     }
 

@@ -1,4 +1,4 @@
-namespace QwenLayered.Bridge.Tests;
+namespace QwenLayered.Bridge.Tests.Protocol;
 
 public class PanelProtocolTests
 {

@@ -1,0 +1,129 @@
+// Everything the panel does to Photoshop, and the only module that calls executeAsModal or imaging.
+// The host modules are passed in (index.js hands over require("photoshop")), so tests can record every call.
+const { toRgba8, fromRgba8, placeInto } = require("./pixels.js");
+
+const SourceKind = Object.freeze({ Document: "document", Layer: "layer", Selection: "selection" });
+
+// The artist must act (open a document, make a selection); shown as it is.
+class SourceError extends Error {}
+
+// The source document was closed or resized while the job ran; the panel offers a new document instead.
+class DocumentChangedError extends Error {}
+
+function createPhotoshopHost({ app, core, imaging, constants }) {
+  const bits = (doc) => {
+    if (doc.bitsPerChannel === constants.BitsPerChannelType.EIGHT) return 8;
+    if (doc.bitsPerChannel === constants.BitsPerChannelType.SIXTEEN) return 16;
+    throw new SourceError("32-bit documents are not supported; convert to 8 or 16 bits per channel first.");
+  };
+
+  // One short modal step: read the source's pixels as 8-bit RGBA, and record where they came from.
+  async function readSource(kind) {
+    return core.executeAsModal(async () => {
+      const doc = app.activeDocument;
+      if (!doc) throw new SourceError("Open a document first.");
+      if (doc.mode !== constants.DocumentMode.RGB) throw new SourceError("Only RGB documents can be decomposed; convert this one to RGB first.");
+      const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
+      const { bounds, name, layerID } = describeSource(doc, kind, canvas);
+      const pixels = await imaging.getPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB" });
+      try {
+        const image = pixels.imageData;
+        const data = await image.getData({ chunky: true });
+        const rgba = placeInto(toRgba8(data, image.width, image.height, image.components, image.componentSize), pixels.sourceBounds, bounds);
+        return {
+          kind, name, rgba, bounds, documentID: doc.id, documentName: doc.name,
+          documentWidth: doc.width, documentHeight: doc.height, width: bounds.right - bounds.left, height: bounds.bottom - bounds.top,
+        };
+      } finally {
+        pixels.imageData.dispose();
+      }
+    }, { commandName: "Read pixels for QwenLayered" });
+  }
+
+  function describeSource(doc, kind, canvas) {
+    if (kind === SourceKind.Document) return { bounds: canvas, name: doc.name };
+    if (kind === SourceKind.Layer) {
+      const layer = doc.activeLayers[0];
+      if (!layer) throw new SourceError("Select a layer first.");
+      const bounds = clip(layer.bounds, canvas);
+      if (!bounds) throw new SourceError(`Layer "${layer.name}" has no pixels on the canvas.`);
+      return { bounds, name: layer.name, layerID: layer.id };
+    }
+    const selected = doc.selection && doc.selection.bounds;
+    const bounds = selected && clip(selected, canvas);
+    if (!bounds) throw new SourceError("Make a selection first, or pick the document or a layer as the source.");
+    return { bounds, name: `${doc.name} selection` };
+  }
+
+  // One modal step and one history step: a group named after the source holding "Layer 1" (bottom) … "Layer N".
+  // `layers` are 8-bit RGBA at the source's size, bottom first.
+  async function insertLayers(source, layers, groupName) {
+    return core.executeAsModal(async (context) => {
+      const doc = findDocument(source.documentID);
+      if (!doc) throw new DocumentChangedError(`The document "${source.documentName}" was closed while the layers were made.`);
+      if (doc.width !== source.documentWidth || doc.height !== source.documentHeight) {
+        throw new DocumentChangedError(`The document "${source.documentName}" changed size while the layers were made.`);
+      }
+      await insertGroup(context, doc, layers, groupName, source.bounds);
+    }, { commandName: "Insert QwenLayered layers" });
+  }
+
+  // The same layers in a new document of the source's size, for when the source document is gone.
+  async function insertIntoNewDocument(source, layers, groupName) {
+    return core.executeAsModal(async (context) => {
+      const doc = await app.createDocument({
+        name: source.name, width: source.width, height: source.height, resolution: 72,
+        mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT, depth: 8,
+      });
+      await insertGroup(context, doc, layers, groupName, { left: 0, top: 0, right: source.width, bottom: source.height });
+    }, { commandName: "Insert QwenLayered layers into a new document" });
+  }
+
+  async function insertGroup(context, doc, layers, groupName, bounds) {
+    const componentSize = bits(doc);
+    const suspension = await context.hostControl.suspendHistory({ documentID: doc.id, name: `QwenLayered: ${groupName}` });
+    try {
+      const created = [];
+      for (const [i, rgba] of layers.entries()) {
+        const layer = await doc.createPixelLayer({ name: `Layer ${i + 1}` });
+        await putPixels(doc, layer, rgba, bounds, componentSize);
+        created.push(layer);
+      }
+      await doc.createLayerGroup({ name: groupName, fromLayers: created });
+      await context.hostControl.resumeHistory(suspension);
+    } catch (e) {
+      // Roll back: nothing the artist had may change when an insert fails half-way.
+      await context.hostControl.resumeHistory(suspension, false);
+      throw e;
+    }
+  }
+
+  async function putPixels(doc, layer, rgba, bounds, componentSize) {
+    const imageData = await imaging.createImageDataFromBuffer(fromRgba8(rgba, componentSize), {
+      width: bounds.right - bounds.left, height: bounds.bottom - bounds.top, components: 4, componentSize,
+      chunky: true, colorSpace: "RGB", colorProfile: "sRGB IEC61966-2.1",
+    });
+    try {
+      await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds: { left: bounds.left, top: bounds.top } });
+    } finally {
+      imageData.dispose();
+    }
+  }
+
+  function findDocument(id) {
+    for (let i = 0; i < app.documents.length; i++) if (app.documents[i].id === id) return app.documents[i];
+    return undefined;
+  }
+
+  return { readSource, insertLayers, insertIntoNewDocument };
+}
+
+function clip(bounds, canvas) {
+  const r = {
+    left: Math.max(Math.round(bounds.left), canvas.left), top: Math.max(Math.round(bounds.top), canvas.top),
+    right: Math.min(Math.round(bounds.right), canvas.right), bottom: Math.min(Math.round(bounds.bottom), canvas.bottom),
+  };
+  return r.right > r.left && r.bottom > r.top ? r : null;
+}
+
+module.exports = { SourceKind, SourceError, DocumentChangedError, createPhotoshopHost };

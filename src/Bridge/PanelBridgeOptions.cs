@@ -1,0 +1,22 @@
+namespace QwenLayered.Bridge;
+
+/// <summary>How the panel bridge reaches the gRPC server and whom it lets in (configuration section "Panel").</summary>
+public sealed class PanelBridgeOptions
+{
+    public const string Section = "Panel";
+
+    /// <summary>The gRPC server: http:// for cleartext HTTP/2, https:// for TLS.</summary>
+    public Uri Server { get; set; } = new("http://127.0.0.1:50051");
+
+    /// <summary>Sent to the server as a bearer token; when empty, the token from the panel's hello is sent instead.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>
+    /// Browser origins allowed to open the WebSocket. Clients without an Origin header (the UXP panel, Node) always may;
+    /// web pages always send one, so by default none of them can drive the bridge from a browser tab.
+    /// </summary>
+    public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>Largest message the panel may send (an image with its JSON).</summary>
+    public int MaxMessageBytes { get; set; } = 80 * 1024 * 1024;
+}

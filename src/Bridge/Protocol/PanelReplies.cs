@@ -1,0 +1,45 @@
+namespace QwenLayered.Bridge.Protocol;
+
+// What the bridge sends besides job events.
+
+/// <summary>The answer to a compatible hello: the server was reached with the token and this is what it runs.</summary>
+public sealed record WelcomeMessage(int Protocol, string BridgeVersion, ServerSummary Server) : PanelMessage;
+
+public sealed record ServerSummary(
+    string ServerVersion,
+    string ContractVersion,
+    bool ModelLoaded,
+    string ModelName,
+    int MaxLayers,
+    int MaxSteps,
+    long MaxPixels,
+    long MaxImageBytes,
+    int QueueLength);
+
+/// <summary>
+/// Something went wrong; <paramref name="Code"/> is one of <see cref="ErrorCodes"/>. A fatal error is followed by the
+/// bridge closing the connection; after any other the connection stays usable.
+/// </summary>
+public sealed record ErrorMessage(
+    string Code,
+    string Message,
+    string? JobId = null,
+    string? ClientRequestId = null,
+    bool Fatal = false) : PanelMessage;
+
+public sealed record CancelResultMessage(string JobId, bool Cancelled) : PanelMessage;
+
+/// <summary>The error codes the panel turns into readable messages.</summary>
+public static class ErrorCodes
+{
+    public const string BadFrame = "bad_frame";
+    public const string HelloRequired = "hello_required";
+    public const string VersionMismatch = "version_mismatch";
+    public const string BadToken = "bad_token";
+    public const string ServerUnreachable = "server_unreachable";
+    public const string ServerUnavailable = "server_unavailable";
+    public const string Busy = "busy";
+    public const string InvalidRequest = "invalid_request";
+    public const string NotFound = "not_found";
+    public const string ServerError = "server_error";
+}

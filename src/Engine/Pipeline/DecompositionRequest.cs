@@ -1,0 +1,21 @@
+using QwenLayered.Engine.Caption;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Text;
+
+namespace QwenLayered.Engine.Pipeline;
+
+/// <summary>
+/// What a user asks for: an image, what it shows (empty: the model captions the image itself), the resolution bucket
+/// and the sampling settings.
+/// </summary>
+public sealed record DecompositionRequest(RgbaImage Image, string Prompt, DecompositionSettings Settings)
+{
+    /// <summary>The negative prompt; the published recommendation " " turns true guidance on.</summary>
+    public string? NegativePrompt { get; init; } = PromptTemplate.DefaultNegativePrompt;
+
+    /// <summary>640 or 1024: the output layers have about resolution² pixels.</summary>
+    public int Resolution { get; init; } = 640;
+
+    /// <summary>The language of the automatic caption when the prompt is empty.</summary>
+    public CaptionLanguage CaptionLanguage { get; init; } = CaptionLanguage.English;
+}

@@ -1,0 +1,32 @@
+using QwenLayered.Engine.Pipeline;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary>
+/// Shows sampling progress: a bar redrawn in place on a terminal, one line per step when output is redirected
+/// (logs and CI stay readable).
+/// </summary>
+internal sealed class ConsoleProgress(TextWriter output, bool interactive)
+{
+    private const int BarWidth = 30;
+
+    public void Report(DecompositionEvent update)
+    {
+        switch (update)
+        {
+            case SamplingProgress p:
+                int filled = p.Step * BarWidth / p.TotalSteps;
+                string line = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  " +
+                              $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left";
+                if (interactive) output.Write($"\r{line}{(p.Step == p.TotalSteps ? Environment.NewLine : "")}");
+                else output.WriteLine(line);
+                break;
+            case PromptReady ready:
+                output.WriteLine(ready.Captioned ? $"Caption: {ready.Prompt}" : $"Prompt: {ready.Prompt}");
+                break;
+            case DecodedLayer layer:
+                output.WriteLine($"layer {layer.Index + 1} decoded");
+                break;
+        }
+    }
+}

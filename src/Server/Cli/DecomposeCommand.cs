@@ -1,0 +1,97 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.Engine.Caption;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Weights;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary><c>qwenlayered decompose IMAGE</c>: decomposes one image file locally and writes the layers to a folder.</summary>
+internal static class DecomposeCommand
+{
+    private const long MaxPixels = 64L * 1024 * 1024;
+    private const long MaxFileBytes = 256L * 1024 * 1024;
+    private const int MaxLayers = 20;
+
+    public static Command Create()
+    {
+        var image = new Argument<FileInfo>("image") { Description = "The image to decompose (PNG, JPEG or WebP)." };
+        var model = new Option<DirectoryInfo>("--model") { Description = "Model folder in the diffusers layout.", Required = true };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
+        var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {MaxLayers}.", DefaultValueFactory = _ => 4 };
+        var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
+        var captionLanguage = new Option<string>("--caption-language") { Description = "Language of the automatic caption: en or zh.", DefaultValueFactory = _ => "en" };
+        var negative = new Option<string>("--negative-prompt") { Description = "Negative prompt (default \" \", which turns true guidance on).", DefaultValueFactory = _ => " " };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
+        var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 4f };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initial noise.", DefaultValueFactory = _ => 777 };
+        var resolution = new Option<int>("--resolution") { Description = "Working resolution: 640 or 1024.", DefaultValueFactory = _ => 640 };
+        var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
+        layers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > MaxLayers) r.AddError($"--layers must be 1 to {MaxLayers}."); });
+        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be at least 1."); });
+        resolution.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (640 or 1024)) r.AddError("--resolution must be 640 or 1024."); });
+        bits.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (8 or 16)) r.AddError("--bits must be 8 or 16."); });
+
+        var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
+        {
+            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, seed, resolution, bits, device, dtype,
+        };
+        command.SetAction((result, cancellation) =>
+        {
+            var file = result.GetValue(image)!;
+            var settings = new DecompositionSettings
+            {
+                Layers = result.GetValue(layers), Steps = result.GetValue(steps), GuidanceScale = result.GetValue(guidance),
+                Seed = result.GetValue(seed), SixteenBit = result.GetValue(bits) == 16,
+            };
+            return Task.FromResult(Run(file, result.GetValue(model)!.FullName,
+                result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
+                result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), result.GetValue(resolution), settings,
+                result.GetValue(device)!, result.GetValue(dtype)!, cancellation));
+        });
+        return command;
+    }
+
+    private static int Run(FileInfo file, string modelFolder, string outputFolder, string prompt, string captionLanguage, string? negative, int resolution,
+        DecompositionSettings settings, string deviceName, string dtypeName, CancellationToken cancellation)
+    {
+        try
+        {
+            if (!file.Exists) return Fail($"{file.FullName} does not exist.");
+            var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
+            var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
+            var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
+            Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
+            using var model = LayeredModel.Load(modelFolder, dtype, device);
+            var request = new DecompositionRequest(image, prompt, settings)
+            {
+                NegativePrompt = negative, Resolution = resolution, CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
+            };
+            var progress = new ConsoleProgress(Console.Out, interactive: !Console.IsOutputRedirected);
+            var result = model.Decompose(request, progress.Report, cancellation);
+            DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);
+            Console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
+            return 0;
+        }
+        catch (Exception error) when (error is InvalidImageException or ArgumentException or ModelFolderException or WeightFileException
+                                          or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(error.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("Cancelled.");
+        }
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"decompose: {message}");
+        return 1;
+    }
+}

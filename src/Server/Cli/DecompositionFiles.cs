@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary>
+/// Writes a decomposition to a folder: <c>layer-1.png</c> … <c>layer-N.png</c> (bottom to top), <c>composite.png</c>
+/// (the layers stacked again) and <c>layers.json</c> (order, names, bounds, settings, timings).
+/// </summary>
+internal static class DecompositionFiles
+{
+    public const string ManifestName = "layers.json";
+    public const string CompositeName = "composite.png";
+
+    public static string LayerFileName(int index) => $"layer-{index + 1}.png";
+
+    public static void Write(string folder, string source, DecompositionRequest request, DecompositionResult result, bool sixteenBit)
+    {
+        Directory.CreateDirectory(folder);
+        var layers = new List<LayerEntry>();
+        foreach (var layer in result.Layers)
+        {
+            string file = LayerFileName(layer.Index);
+            byte[] png = sixteenBit && layer.Rgba16 is { } deep
+                ? LayerPng.Encode16(deep, layer.Width, layer.Height)
+                : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
+            File.WriteAllBytes(Path.Combine(folder, file), png);
+            var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height);
+            layers.Add(new LayerEntry(layer.Index, $"Layer {layer.Index + 1}", file, bounds));
+        }
+        var composite = LayerCompositor.Over([.. result.Layers.Select(l => l.Rgba8)], result.Width, result.Height);
+        File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(composite, result.Width, result.Height));
+
+        var manifest = new Manifest(
+            source, result.Width, result.Height, "bottom-to-top", layers, CompositeName,
+            new SettingsEntry(result.Prompt ?? request.Prompt, result.Prompt is not null && result.Prompt != request.Prompt, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
+                request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8),
+            result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
+        File.WriteAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(manifest, JsonOptions));
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+    };
+
+    private sealed record Manifest(string Source, int Width, int Height, string Order, IReadOnlyList<LayerEntry> Layers,
+        string Composite, SettingsEntry Settings, IReadOnlyDictionary<string, double> TimingsSeconds);
+
+    private sealed record LayerEntry(int Index, string Name, string File, AlphaBounds? Bounds);
+
+    private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, int Steps,
+        float GuidanceScale, bool NormalizeGuidance, ulong Seed, int BitsPerChannel);
+}

@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using QwenLayered.Contracts.V1;
+
+namespace QwenLayered.Bridge.Tests.Session;
+
+/// <summary>
+/// A small in-test Decomposer: checks the bearer token, runs a scripted job (previews, then one layer per requested
+/// layer) or, for the prompt "hold", waits for a Cancel; "busy" is refused as a full queue. Attach replays stored events.
+/// </summary>
+public sealed class FakeDecomposer : Decomposer.DecomposerBase
+{
+    public const string Token = "good-token";
+    public const string HoldPrompt = "hold";
+    public const string BusyPrompt = "busy";
+    public static readonly byte[] Png = [0x89, (byte)'P', (byte)'N', (byte)'G', 1, 2, 3];
+
+    private readonly ConcurrentDictionary<string, Job> _jobs = new();
+    private int _nextJob;
+
+    public DecomposeRequest? LastRequest { get; private set; }
+
+    public override async Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> stream, ServerCallContext context)
+    {
+        CheckToken(context);
+        if (request.Prompt == BusyPrompt) throw new RpcException(new Status(StatusCode.ResourceExhausted, "The queue is full (3 jobs waiting)."));
+        LastRequest = request;
+        var job = new Job($"job-{Interlocked.Increment(ref _nextJob)}");
+        _jobs[job.Id] = job;
+        await Emit(job, stream, new JobEvent { Accepted = new Accepted { QueuePosition = 0 } });
+        if (request.Prompt == HoldPrompt)
+        {
+            await job.Cancelled.Task.WaitAsync(context.CancellationToken);
+            await Emit(job, stream, new JobEvent { Cancelled = new Cancelled { Reason = "Cancelled by its owner." } });
+            return;
+        }
+        var layers = request.Layers == 0 ? 2 : request.Layers;
+        await Emit(job, stream, new JobEvent { Started = new Started { Seed = 7, Width = 64, Height = 48, Layers = layers, Steps = 2, Prompt = request.Prompt } });
+        await Emit(job, stream, new JobEvent { Progress = new Progress { Step = 1, TotalSteps = 2, Elapsed = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)), EstimatedRemaining = Duration.FromTimeSpan(TimeSpan.FromSeconds(1)) } });
+        for (var i = 0; i < layers; i++)
+            await Emit(job, stream, new JobEvent { Preview = new Preview { Step = 1, LayerIndex = i, Png = ByteString.CopyFrom(Png) } });
+        for (var i = 0; i < layers; i++)
+            await Emit(job, stream, new JobEvent { Layer = new Layer { Index = i, Name = $"layer {i}", Png = ByteString.CopyFrom(Png) } });
+        await Emit(job, stream, new JobEvent { Completed = new Completed { LayerCount = layers } });
+    }
+
+    public override async Task Attach(AttachRequest request, IServerStreamWriter<JobEvent> stream, ServerCallContext context)
+    {
+        CheckToken(context);
+        var job = Find(request.JobId);
+        foreach (var e in job.Events.Where(e => e.Sequence > request.AfterSequence).ToList()) await stream.WriteAsync(e);
+    }
+
+    public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
+    {
+        CheckToken(context);
+        return Task.FromResult(new CancelResponse { Cancelled = Find(request.JobId).Cancelled.TrySetResult() });
+    }
+
+    public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
+    {
+        CheckToken(context);
+        return Task.FromResult(new ServerInfo
+        {
+            ServerVersion = "9.9.9", ContractVersion = "qwenlayered.v1",
+            Model = new ModelInfo { Loaded = true, Name = "tiny" },
+            Limits = new Limits { MaxLayers = 8, MaxSteps = 50, MaxPixels = 1 << 20, MaxImageBytes = 1 << 20 },
+        });
+    }
+
+    private static async Task Emit(Job job, IServerStreamWriter<JobEvent> stream, JobEvent e)
+    {
+        e.JobId = job.Id;
+        e.Sequence = (ulong)job.Events.Count + 1;
+        e.Time = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch);
+        job.Events.Add(e);
+        await stream.WriteAsync(e);
+    }
+
+    private Job Find(string id) =>
+        _jobs.TryGetValue(id, out var job) ? job : throw new RpcException(new Status(StatusCode.NotFound, $"No job '{id}'."));
+
+    private static void CheckToken(ServerCallContext context)
+    {
+        if (context.RequestHeaders.GetValue("authorization") != $"Bearer {Token}")
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "Unknown token."));
+    }
+
+    private sealed record Job(string Id)
+    {
+        public List<JobEvent> Events { get; } = [];
+        public TaskCompletionSource Cancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using System.Text.Json;
+using QwenLayered.Engine.Imaging;
+
+namespace QwenLayered.Server.Tests.Cli;
+
+/// <summary>Runs <c>qwenlayered decompose</c> as a user would, on a model built from the fixture pipeline weights.</summary>
+public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<FixtureModelFolder>, IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-decompose-").FullName;
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    private string ModelFolder => model.Folder;
+
+    private string InputImage()
+    {
+        var pixels = new byte[48 * 32 * 4];
+        for (int i = 0; i < pixels.Length; i += 4) (pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]) = ((byte)i, 100, 200, 255);
+        string path = Path.Combine(_work, "poster.png");
+        File.WriteAllBytes(path, LayerPng.Encode8(pixels, 48, 32));
+        return path;
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "qwenlayered"), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
+        var error = process.StandardError.ReadToEndAsync(Cancellation);
+        await process.WaitForExitAsync(Cancellation);
+        return (process.ExitCode, await output, await error);
+    }
+
+    [Fact]
+    public async Task Decompose_FixtureModel_WritesLayersCompositeAndManifest()
+    {
+        string output = Path.Combine(_work, "out");
+
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --out \"{output}\" --layers 2 --steps 2 --prompt \"a poster\" --device cpu --seed 9");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("Prompt: a poster", run.Output);
+        Assert.Contains("step 2/2", run.Output);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var root = manifest.RootElement;
+        Assert.Equal("bottom-to-top", root.GetProperty("order").GetString());
+        Assert.Equal(["layer-1.png", "layer-2.png"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("file").GetString()));
+        Assert.Equal(["Layer 1", "Layer 2"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        Assert.Equal(9UL, root.GetProperty("settings").GetProperty("seed").GetUInt64());
+        Assert.Equal("a poster", root.GetProperty("settings").GetProperty("prompt").GetString());
+        Assert.False(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
+        Assert.True(root.GetProperty("timings_seconds").GetProperty("sampling").GetDouble() > 0);
+        int width = root.GetProperty("width").GetInt32(), height = root.GetProperty("height").GetInt32();
+        var layers = root.GetProperty("layers").EnumerateArray()
+            .Select(l => ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, l.GetProperty("file").GetString()!)), long.MaxValue, long.MaxValue))
+            .ToList();
+        Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
+        var composite = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, "composite.png")), long.MaxValue, long.MaxValue);
+        Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height), composite.Pixels);
+    }
+
+    [Fact]
+    public async Task Decompose_MissingFile_SaysItDoesNotExist()
+    {
+        var run = await RunAsync($"decompose \"{Path.Combine(_work, "nope.png")}\" --model \"{ModelFolder}\" --prompt x");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("does not exist", run.Error);
+    }
+
+    [Fact]
+    public async Task Decompose_UnsupportedFormat_SaysWhichFormatsWork()
+    {
+        string text = Path.Combine(_work, "notes.png");
+        File.WriteAllText(text, "not an image");
+
+        var run = await RunAsync($"decompose \"{text}\" --model \"{ModelFolder}\" --prompt x");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("PNG, JPEG or WebP", run.Error);
+    }
+
+    [Fact]
+    public async Task Decompose_LayersOutOfRange_IsRefusedBeforeLoading()
+    {
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x --layers 0");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--layers must be 1 to 20", run.Error);
+    }
+
+    [Fact]
+    public async Task Decompose_ModelFolderWithoutIndex_NamesTheMissingFile()
+    {
+        string empty = Directory.CreateDirectory(Path.Combine(_work, "empty-model")).FullName;
+
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{empty}\" --prompt x");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("model_index.json", run.Error);
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
