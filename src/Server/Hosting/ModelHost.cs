@@ -29,6 +29,9 @@ public sealed class ModelHost(IOptions<EngineOptions> options, ILogger<ModelHost
         ? new LoadedModel(Ready.Result[0].Name, Ready.Result[0].Dtype, Ready.Result.Sum(m => m.WeightBytes))
         : null;
 
+    /// <summary>Whether an empty prompt can be captioned (the model's text encoder has its vision tower).</summary>
+    public bool CanCaption => Ready.IsCompletedSuccessfully && Ready.Result[0].Model.Captioner is not null;
+
     /// <summary>Why Decompose cannot run now, for an UNAVAILABLE status; null when it can.</summary>
     public string? Unavailability =>
         !HasModel ? "No model is loaded on this server, so it cannot decompose images yet. Ask its administrator to start it with a model."

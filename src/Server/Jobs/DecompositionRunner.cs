@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -25,30 +24,14 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         try
         {
             job.Cancellation.ThrowIfCancellationRequested();
-            job.Log.Append(new JobEvent
-            {
-                Started = new Started
-                {
-                    Seed = spec.Settings.Seed, Width = spec.Size.Width, Height = spec.Size.Height,
-                    Layers = spec.Settings.Layers, Steps = spec.Settings.Steps, Prompt = spec.Prompt,
-                },
-            });
             JobLog.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
-
-            var textEncoding = Stopwatch.StartNew();
-            var input = new DecompositionInput(spec.Image, spec.Size, model.Prompts.Encode(spec.Prompt), spec.Settings)
-            {
-                NegativePrompt = spec.NegativePrompt is { } negative ? model.Prompts.Encode(negative) : null,
-            };
-            textEncoding.Stop();
-
+            var request = new DecompositionRequest(spec.Image, spec.Prompt, spec.Settings) { NegativePrompt = spec.NegativePrompt, Size = spec.Size };
             var events = new EngineEventTranslator(job, metrics);
-            var result = model.Pipeline.Run(input, events.Translate, job.Cancellation);
+            var result = model.Model.Decompose(request, events.Translate, job.Cancellation);
 
             var total = DateTime.UtcNow - job.SubmittedAt;
             var completed = new Completed { LayerCount = result.Layers.Count };
             completed.Timings.Add(Timing("queued", queued));
-            completed.Timings.Add(Timing("text_encoding", textEncoding.Elapsed));
             completed.Timings.AddRange(result.Timings.Where(t => t.Phase != "total").Select(t => Timing(t.Phase, t.Duration)));
             completed.Timings.Add(Timing("total", total));
             job.Log.Append(new JobEvent { Completed = completed });
@@ -82,7 +65,10 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
 
     private static Contracts.V1.PhaseTiming Timing(string phase, TimeSpan duration) => new() { Phase = phase, Duration = Duration.FromTimeSpan(duration) };
 
-    /// <summary>Engine events of one run → job events; previews and layers are encoded as PNG.</summary>
+    /// <summary>
+    /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
+    /// previews and layers encoded as PNG.
+    /// </summary>
     private sealed class EngineEventTranslator(Job job, ServerMetrics metrics)
     {
         private TimeSpan _lastStepAt;
@@ -92,6 +78,17 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         {
             switch (engineEvent)
             {
+                case PromptReady ready:
+                    var spec = job.Spec;
+                    job.Log.Append(new JobEvent
+                    {
+                        Started = new Started
+                        {
+                            Seed = spec.Settings.Seed, Width = spec.Size.Width, Height = spec.Size.Height,
+                            Layers = spec.Settings.Layers, Steps = spec.Settings.Steps, Prompt = ready.Prompt,
+                        },
+                    });
+                    break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
                     _lastStepAt = progress.Elapsed;

@@ -13,11 +13,14 @@ namespace QwenLayered.Server.Services;
 /// Turns a checked request into the job to run: the image decoded within the limits (and cropped to the region), the
 /// working size, and every unset field replaced by the server default. Refuses what cannot be used with INVALID_ARGUMENT.
 /// </summary>
-public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOptions<EngineOptions> engine)
+public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOptions<EngineOptions> engine, ModelHost host)
 {
     public JobSpec Read(DecomposeRequest request)
     {
         var max = limits.Value;
+        if (PromptSource.NeedsCaption(request.Prompt) && !host.CanCaption)
+            throw Invalid("prompt is empty and this server's model cannot caption images (its text encoder has no vision tower): " +
+                "describe the image in a few words (what it shows, including partly hidden things).");
         var image = Decode(request.Image.Span, "image");
         if (request.Region?.Rect is { } rect)
             image = Crop(image, rect, request.Region.Mask);
