@@ -12,7 +12,7 @@ internal static class ServeCommand
         var grpcPort = new Option<int?>("--grpc-port") { Description = "Port of the gRPC (HTTP/2) endpoint (default 50051)." };
         var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel, /healthz and /metrics (default 50052)." };
         var model = new Option<string?>("--model") { Description = "Diffusers model folder to load at startup; without it Decompose is UNAVAILABLE." };
-        var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16 (default), fp16 or fp32." };
+        var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on the CPU)." };
         var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N; several, comma-separated, get a worker each (default auto)." };
         var command = new Command("serve", "Run the server. Further settings as --Section:Key=value, as in appsettings.json.")
         {

@@ -11,8 +11,8 @@ public sealed class EngineOptions
     /// <summary>The diffusers model folder to serve; empty serves no model (Decompose is then UNAVAILABLE).</summary>
     public string Model { get; set; } = "";
 
-    /// <summary>Compute dtype: bf16, fp16 or fp32.</summary>
-    public string Dtype { get; set; } = "bf16";
+    /// <summary>Compute dtype: bf16, fp16 or fp32; empty picks bf16 on CUDA and fp32 on the CPU (where bf16 is slow).</summary>
+    public string Dtype { get; set; } = "";
 
     /// <summary>
     /// Working area in pixels used instead of the requested resolution bucket; 0 uses the bucket. Only for tiny test

@@ -17,8 +17,11 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
     public long WeightBytes { get; } = model.Pipeline.Transformer.parameters().Concat(model.Pipeline.Vae.parameters())
         .Sum(p => p.NumberOfElements * p.ElementSize);
 
-    public static ResidentModel Load(string folder, string dtype, Device device) =>
-        new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device), dtype, device.ToString());
+    public static ResidentModel Load(string folder, string dtype, Device device)
+    {
+        if (dtype == "") dtype = device.type == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32";
+        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device), dtype, device.ToString());
+    }
 
     /// <summary>
     /// One smallest decomposition (1 layer, 1 step, with guidance), so the first artist's job does not pay for kernel
