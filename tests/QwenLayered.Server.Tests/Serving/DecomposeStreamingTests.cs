@@ -37,4 +37,25 @@ public class DecomposeStreamingTests(ModelServer server) : IClassFixture<ModelSe
         Assert.Equal(2, completed.LayerCount);
         Assert.Equal(["queued", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], completed.Timings.Select(t => t.Phase));
     }
+
+    [Fact]
+    public async Task Decompose_AClientThatStopsReading_NeitherStallsTheJobNorMissesALayer()
+    {
+        var request = new DecomposeRequest
+        {
+            Image = ByteString.CopyFrom(TestImages.Png(64, 64)), Layers = 4, Steps = 20, Seed = 1, Prompt = "p",
+            Preview = new PreviewOptions { EverySteps = 1 },
+        };
+        using var idle = new JobStream(server.Client.Decompose(request, Artists.Bearer(Artists.Ann), cancellationToken: Cancellation));
+        var accepted = await idle.UntilAsync(Kind.Accepted);
+
+        // The job finishes while the first client reads nothing more (its HTTP/2 window fills up meanwhile).
+        using var watcher = new JobStream(server.Client.Attach(new AttachRequest { JobId = accepted.JobId }, Artists.Bearer(Artists.Ann), cancellationToken: Cancellation));
+        var watched = await watcher.ToEndAsync();
+        var late = await idle.ToEndAsync();
+
+        Assert.Equal(Kind.Completed, watched[^1].KindCase);
+        Assert.Equal([0, 1, 2, 3], late.Where(e => e.KindCase == Kind.Layer).Select(e => e.Layer.Index));
+        Assert.Equal(Kind.Completed, late[^1].KindCase);
+    }
 }
