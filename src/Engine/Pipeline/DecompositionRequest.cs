@@ -16,6 +16,9 @@ public sealed record DecompositionRequest(RgbaImage Image, string Prompt, Decomp
     /// <summary>640 or 1024: the output layers have about resolution² pixels.</summary>
     public int Resolution { get; init; } = 640;
 
+    /// <summary>The working size to use instead of <see cref="Resolution"/>'s; tiny test models and load checks use small ones.</summary>
+    public WorkingSize? Size { get; init; }
+
     /// <summary>The language of the automatic caption when the prompt is empty.</summary>
     public CaptionLanguage CaptionLanguage { get; init; } = CaptionLanguage.English;
 }

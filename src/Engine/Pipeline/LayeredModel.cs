@@ -45,7 +45,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     public DecompositionResult Decompose(DecompositionRequest request, Action<DecompositionEvent>? onEvent = null,
         CancellationToken cancellation = default)
     {
-        var size = WorkingSize.For(request.Image.Width, request.Image.Height, request.Resolution);
+        var size = request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height, request.Resolution);
         var clock = Stopwatch.StartNew();
         string prompt = request.Prompt;
         var timings = new List<PhaseTiming>();

@@ -8,13 +8,15 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)." };
+        var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, which needs Auth:Tokens)." };
         var grpcPort = new Option<int?>("--grpc-port") { Description = "Port of the gRPC (HTTP/2) endpoint (default 50051)." };
-        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel and /healthz (default 50052)." };
-        var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N (default auto: CUDA when available)." };
+        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel, /healthz and /metrics (default 50052)." };
+        var model = new Option<string?>("--model") { Description = "Diffusers model folder to load at startup; without it Decompose is UNAVAILABLE." };
+        var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on the CPU)." };
+        var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N; several, comma-separated, get a worker each (default auto)." };
         var command = new Command("serve", "Run the server. Further settings as --Section:Key=value, as in appsettings.json.")
         {
-            host, grpcPort, httpPort, device,
+            host, grpcPort, httpPort, model, dtype, device,
         };
         // Unknown tokens are configuration overrides, the usual ASP.NET Core command-line form.
         command.TreatUnmatchedTokensAsErrors = false;
@@ -24,9 +26,20 @@ internal static class ServeCommand
             AddIfSet(overrides, "Server:Host", result.GetValue(host));
             AddIfSet(overrides, "Server:GrpcPort", result.GetValue(grpcPort)?.ToString());
             AddIfSet(overrides, "Server:HttpPort", result.GetValue(httpPort)?.ToString());
+            AddIfSet(overrides, "Engine:Model", result.GetValue(model));
+            AddIfSet(overrides, "Engine:Dtype", result.GetValue(dtype));
             AddIfSet(overrides, "Engine:Device", result.GetValue(device));
-            await using var app = ServerApp.Build([.. result.UnmatchedTokens], overrides);
-            await app.RunAsync(cancellation);
+            WebApplication app;
+            try
+            {
+                app = ServerApp.Build([.. result.UnmatchedTokens], overrides);
+            }
+            catch (ServerConfigurationException error)
+            {
+                await Console.Error.WriteLineAsync($"qwenlayered serve: {error.Message}");
+                return 2;
+            }
+            await using (app) await app.RunAsync(cancellation);
             return 0;
         });
         return command;

@@ -5,6 +5,21 @@ public sealed class EngineOptions
 {
     public const string Section = "Engine";
 
-    /// <summary>auto, cpu, cuda or cuda:N.</summary>
+    /// <summary>auto, cpu, cuda or cuda:N; several devices separated by commas get one model copy and one worker each.</summary>
     public string Device { get; set; } = "auto";
+
+    /// <summary>The diffusers model folder to serve; empty serves no model (Decompose is then UNAVAILABLE).</summary>
+    public string Model { get; set; } = "";
+
+    /// <summary>Compute dtype: bf16, fp16 or fp32; empty picks bf16 on CUDA and fp32 on the CPU (where bf16 is slow).</summary>
+    public string Dtype { get; set; } = "";
+
+    /// <summary>
+    /// Working area in pixels used instead of the requested resolution bucket; 0 uses the bucket. Only for tiny test
+    /// models and CPU load checks, whose cost at 640x640 would drown what is being tested.
+    /// </summary>
+    public long WorkingArea { get; set; }
+
+    public IReadOnlyList<string> Devices() =>
+        [.. Device.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 }

@@ -1,6 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Prometheus;
 using QwenLayered.Bridge;
+using QwenLayered.Server.Auth;
+using QwenLayered.Server.Jobs;
+using QwenLayered.Server.Operations;
 using QwenLayered.Server.Services;
 
 namespace QwenLayered.Server.Hosting;
@@ -10,6 +14,7 @@ public static class ServerApp
 {
     /// <param name="args">Command-line configuration, for example <c>--Limits:MaxLayers=8</c>.</param>
     /// <param name="overrides">Settings that win over every other source (the serve command's own flags).</param>
+    /// <exception cref="ServerConfigurationException">The configuration is unsafe or inconsistent.</exception>
     public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -22,10 +27,20 @@ public static class ServerApp
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
+            throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
+        builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection(JobsOptions.Section));
+        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        // Running jobs get the drain timeout; the host waits a little longer so their outcome is stored.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = jobs.ShutdownDrainTimeout + TimeSpan.FromSeconds(10));
 
-        var address = ParseHost(server.Host);
+        var address = ListenAddress(server.Host, auth.Tokens.Count > 0);
+        // Kestrel's own configuration (Kestrel:Certificates:Default, Kestrel:EndpointDefaults) supplies TLS: see docs/deploy.md.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(address, server.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
@@ -34,13 +49,21 @@ public static class ServerApp
 
         builder.Services.AddGrpc(grpc =>
         {
-            // An input image plus the request's other fields.
-            grpc.MaxReceiveMessageSize = checked((int)limits.MaxImageBytes + 64 * 1024);
-        });
+            // An input image plus the request's other fields (a region mask is at most another image).
+            grpc.MaxReceiveMessageSize = checked((int)Math.Min(int.MaxValue, 2 * limits.MaxImageBytes + 64 * 1024));
+        }).AddServiceOptions<DecomposerService>(decomposer => decomposer.Interceptors.Add<BearerTokenInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<ModelReadyHealthCheck>("model");
+        builder.Services.AddSingleton<ServerMetrics>();
+        builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddSingleton<ResultStore>();
+        builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSingleton<DecompositionRunner>();
         builder.Services.AddSingleton<DecomposeRequestValidator>();
+        builder.Services.AddSingleton<DecomposeRequestReader>();
+        builder.Services.AddHostedService<ModelLoader>();
+        builder.Services.AddHostedService<JobWorkers>();
         builder.Services.AddPanelBridge(panel =>
         {
             builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
@@ -50,20 +73,33 @@ public static class ServerApp
         });
 
         var app = builder.Build();
-        // Resolve the engine state now, so the device is chosen and logged at startup, not on the first call.
+        // Resolve these now, so the device is chosen and logged, and bad tokens or an unreadable results folder
+        // are reported at startup, not on the first call.
         app.Services.GetRequiredService<ModelHost>();
+        app.Services.GetRequiredService<TokenDirectory>();
+        app.Services.GetRequiredService<ResultStore>();
 
+        var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
+        app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{server.HttpPort}");
         app.UseWebSockets();
         app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
         return app;
     }
 
-    private static IPAddress ParseHost(string host) =>
-        host == "localhost" ? IPAddress.Loopback
-        : IPAddress.TryParse(host, out var address) ? address
-        : throw new ArgumentException($"Server:Host '{host}' is not an IP address. Use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).");
+    // Without tokens every caller is the same local artist, so such a server must not be reachable from elsewhere.
+    private static IPAddress ListenAddress(string host, bool hasTokens)
+    {
+        var address = host == "localhost" ? IPAddress.Loopback
+            : IPAddress.TryParse(host, out var parsed) ? parsed
+            : throw new ServerConfigurationException($"Server:Host '{host}' is not an IP address. Use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).");
+        if (!IPAddress.IsLoopback(address) && !hasTokens)
+            throw new ServerConfigurationException(
+                $"Refusing to listen on {host}: no API tokens are configured, so anyone who can reach this machine could use it. " +
+                "Configure Auth:Tokens (see docs/deploy.md), or listen on 127.0.0.1.");
+        return address;
+    }
 }

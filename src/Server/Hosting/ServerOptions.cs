@@ -11,6 +11,12 @@ public sealed class ServerOptions
     /// <summary>The gRPC endpoint: HTTP/2 only, since cleartext HTTP/2 needs a port of its own.</summary>
     public int GrpcPort { get; set; } = 50051;
 
-    /// <summary>The HTTP/1.1 endpoint: the panel's WebSocket and /healthz.</summary>
+    /// <summary>The HTTP/1.1 endpoint: the panel's WebSocket, /healthz and /metrics.</summary>
     public int HttpPort { get; set; } = 50052;
+
+    /// <summary>
+    /// Starts every job id ("gpu1-…"), so a load balancer in front of several servers can route Attach and Cancel
+    /// to the server that holds the job by the id's prefix (docs/deploy.md). Letters, digits and '-'; empty for none.
+    /// </summary>
+    public string InstanceName { get; set; } = "";
 }

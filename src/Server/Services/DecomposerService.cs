@@ -1,42 +1,51 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Server.Auth;
 using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Jobs;
 
 namespace QwenLayered.Server.Services;
 
-/// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the server's engine state.</summary>
-public sealed class DecomposerService(ModelHost host, DecomposeRequestValidator validator, IOptions<LimitsOptions> limits)
-    : Decomposer.DecomposerBase
+/// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the job scheduler and the resident model.</summary>
+public sealed class DecomposerService(
+    ModelHost host, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
+    IOptions<LimitsOptions> limits) : Decomposer.DecomposerBase
 {
-    public override Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    public override async Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
         validator.Validate(request);
-        // Jobs run only on a resident model; a server without one refuses them as retryable.
-        throw new RpcException(new Status(StatusCode.Unavailable,
-            "No model is loaded on this server, so it cannot decompose images yet. Ask its administrator to start it with a model."));
+        if (host.Unavailability is { } reason) throw new RpcException(new Status(StatusCode.Unavailable, reason));
+        string id = scheduler.Submit(context.Caller(), request.ClientRequestId, reader.Read(request));
+        var job = scheduler.Find(id) ?? throw JobScheduler.UnknownJob(id);
+        await Stream(job, 0, responseStream, context);
     }
 
-    public override Task Attach(AttachRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context) =>
-        throw UnknownJob(request.JobId);
+    public override async Task Attach(AttachRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        var job = scheduler.Find(request.JobId) ?? throw JobScheduler.UnknownJob(request.JobId);
+        JobScheduler.Authorize(context.Caller(), job);
+        await Stream(job, request.AfterSequence, responseStream, context);
+    }
 
     public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context) =>
-        throw UnknownJob(request.JobId);
+        Task.FromResult(new CancelResponse { Cancelled = scheduler.Cancel(context.Caller(), request.JobId) });
 
     public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
     {
         var max = limits.Value;
+        var model = host.Model;
         return Task.FromResult(new ServerInfo
         {
             ServerVersion = ServerVersion.Current,
             ContractVersion = ServerVersion.Contract,
             Model = new ModelInfo
             {
-                Loaded = host.Model is not null,
-                Name = host.Model?.Name ?? "",
-                Dtype = host.Model?.Dtype ?? "",
+                Loaded = model is not null,
+                Name = model?.Name ?? "",
+                Dtype = model?.Dtype ?? "",
                 Device = host.Device,
-                MemoryInUseBytes = host.Model?.MemoryInUseBytes ?? 0,
+                MemoryInUseBytes = model?.MemoryInUseBytes ?? 0,
             },
             Limits = new Limits
             {
@@ -45,10 +54,14 @@ public sealed class DecomposerService(ModelHost host, DecomposeRequestValidator 
                 MaxSteps = max.MaxSteps,
                 MaxImageBytes = max.MaxImageBytes,
             },
-            QueueLength = 0,
+            QueueLength = scheduler.QueueLength,
         });
     }
 
-    private static RpcException UnknownJob(string jobId) =>
-        new(new Status(StatusCode.NotFound, $"No job '{jobId}' is known to this server. Check the job id, or submit the image again."));
+    // The client's abort or deadline ends only this stream; the job goes on and can be attached to again.
+    private static async Task Stream(JobRecord job, ulong afterSequence, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
+    {
+        await foreach (var jobEvent in job.Log.Follow(afterSequence, context.CancellationToken))
+            await responseStream.WriteAsync(jobEvent, context.CancellationToken);
+    }
 }

@@ -3,11 +3,12 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Server.Tests.Serving;
 
 namespace QwenLayered.Server.Tests.Cli;
 
 /// <summary>Runs the built <c>qwenlayered</c> executable as a user would and talks to it over loopback.</summary>
-public class ServeCommandTests
+public class ServeCommandTests(TinyModelFolder model)
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
@@ -15,7 +16,8 @@ public class ServeCommandTests
     public async Task Serve_WithPortFlags_AnswersHealthAndServerInfoOnThosePorts()
     {
         int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
-        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Limits:MaxSteps=42");
+        using var results = new TempResultsFolder();
+        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Limits:MaxSteps=42 --Jobs:ResultsFolder={results.Path}");
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
@@ -35,6 +37,42 @@ public class ServeCommandTests
         {
             server.Kill(entireProcessTree: true);
         }
+    }
+
+    [Fact]
+    public async Task Serve_WithModel_LoadsItAndAnswersServingWithItsName()
+    {
+        int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
+        using var results = new TempResultsFolder();
+        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --dtype fp32 " +
+            $"--model {model.Path} --Engine:WorkingArea=4096 --Jobs:ResultsFolder={results.Path}");
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            var health = new Health.HealthClient(channel);
+            while ((await WaitForHealthAsync(health, server)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+                await Task.Delay(100, Cancellation);
+            var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+
+            Assert.True(info.Model.Loaded);
+            Assert.Equal(Path.GetFileName(model.Path), info.Model.Name);
+            Assert.Equal("fp32", info.Model.Dtype);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_OnEveryInterfaceWithoutTokens_RefusesToStartAndSaysWhy()
+    {
+        using var server = StartExecutable($"serve --host 0.0.0.0 --grpc-port {FreePort.Next()} --http-port {FreePort.Next()} --device cpu");
+        string error = await server.StandardError.ReadToEndAsync(Cancellation);
+        await server.WaitForExitAsync(Cancellation);
+
+        Assert.Equal(2, server.ExitCode);
+        Assert.Contains("Refusing to listen on 0.0.0.0: no API tokens are configured", error);
     }
 
     [Fact]

@@ -7,6 +7,7 @@ namespace QwenLayered.Server.Tests.Hosting;
 /// <summary>The real server (Kestrel on loopback ports), as <c>qwenlayered serve</c> builds it.</summary>
 public sealed class RunningServer : IAsyncLifetime
 {
+    private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
     public int GrpcPort { get; } = FreePort.Next();
@@ -22,6 +23,7 @@ public sealed class RunningServer : IAsyncLifetime
             ["Server:HttpPort"] = HttpPort.ToString(),
             ["Engine:Device"] = "cpu",
             ["Limits:MaxLayers"] = "8",
+            ["Jobs:ResultsFolder"] = _results.Path,
         });
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
@@ -33,5 +35,6 @@ public sealed class RunningServer : IAsyncLifetime
         Channel?.Dispose();
         Http.Dispose();
         if (_app is not null) await _app.DisposeAsync();
+        _results.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using Grpc.Health.V1;
 using Google.Protobuf;
 using Grpc.Reflection.V1Alpha;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Tests.Hosting;
 
@@ -83,6 +84,14 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Equal(StatusCode.NotFound, attach.StatusCode);
         Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
         Assert.Contains("'nope'", cancel.Status.Detail);
+    }
+
+    [Fact]
+    public void Build_EveryInterfaceWithoutTokens_IsRefused()
+    {
+        var error = Assert.Throws<ServerConfigurationException>(() => ServerApp.Build([], new Dictionary<string, string?> { ["Server:Host"] = "0.0.0.0" }));
+
+        Assert.Contains("no API tokens are configured", error.Message);
     }
 
     [Fact]

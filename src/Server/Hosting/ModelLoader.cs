@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using QwenLayered.Server.Operations;
+
+namespace QwenLayered.Server.Hosting;
+
+/// <summary>Loads the configured model onto every device and warms it up, in the background, once at startup.</summary>
+public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> options, ServerMetrics metrics, ILogger<ModelLoader> logger)
+    : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!host.HasModel) return Task.CompletedTask;
+        var engine = options.Value;
+        // Loading is minutes of blocking file and device work: a thread of its own, not a request or pool thread.
+        return Task.Factory.StartNew(() =>
+        {
+            List<ResidentModel> models = [];
+            try
+            {
+                foreach (var device in host.Devices)
+                {
+                    stoppingToken.ThrowIfCancellationRequested();
+                    var started = System.Diagnostics.Stopwatch.StartNew();
+                    var model = ResidentModel.Load(engine.Model, engine.Dtype, device);
+                    models.Add(model);
+                    model.WarmUp(engine.WorkingArea);
+                    LogLoaded(logger, model.Name, model.Dtype, model.Device, model.WeightBytes, started.Elapsed.TotalSeconds);
+                }
+                metrics.ModelMemoryBytes.Set(models.Sum(m => m.WeightBytes));
+                host.Loaded(models);
+            }
+            catch (Exception error)
+            {
+                foreach (var model in models) model.Dispose();
+                LogFailed(logger, engine.Model, error);
+                host.LoadFailed(error);
+            }
+        }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} ({Dtype}) resident on {Device}: {WeightBytes} bytes of weights, loaded and warmed up in {Seconds:F1} s")]
+    private static partial void LogLoaded(ILogger logger, string model, string dtype, string device, long weightBytes, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Model {Folder} could not be loaded; the server stays NOT_SERVING")]
+    private static partial void LogFailed(ILogger logger, string folder, Exception error);
+}

@@ -1,0 +1,40 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
+using static TorchSharp.torch;
+
+namespace QwenLayered.Server.Hosting;
+
+/// <summary>One copy of the model on one device (pipeline, prompt encoder, captioner when it has one), loaded once.</summary>
+public sealed class ResidentModel(LayeredModel model, string dtype, string device) : IDisposable
+{
+    public LayeredModel Model { get; } = model;
+    public string Name => Model.Name;
+    public string Dtype { get; } = dtype;
+    public string Device { get; } = device;
+
+    /// <summary>Bytes of the transformer's and VAE's weights (the text encoder loads on first use and is not counted).</summary>
+    public long WeightBytes { get; } = model.Pipeline.Transformer.parameters().Concat(model.Pipeline.Vae.parameters())
+        .Sum(p => p.NumberOfElements * p.ElementSize);
+
+    public static ResidentModel Load(string folder, string dtype, Device device)
+    {
+        if (dtype == "") dtype = device.type == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32";
+        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device), dtype, device.ToString());
+    }
+
+    /// <summary>
+    /// One smallest decomposition (1 layer, 1 step, with guidance), so the first artist's job does not pay for kernel
+    /// selection, allocator growth and the text encoder's first load.
+    /// </summary>
+    public void WarmUp(long workingArea)
+    {
+        var image = new RgbaImage(64, 64, Enumerable.Repeat((byte)128, 64 * 64 * 4).ToArray());
+        Model.Decompose(new DecompositionRequest(image, "warm-up", new DecompositionSettings { Layers = 1, Steps = 1 })
+        {
+            Size = workingArea > 0 ? WorkingSize.ForArea(64, 64, workingArea) : null,
+        });
+    }
+
+    public void Dispose() => Model.Dispose();
+}

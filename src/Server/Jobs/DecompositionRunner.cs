@@ -1,0 +1,137 @@
+using Google.Protobuf;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Operations;
+
+namespace QwenLayered.Server.Jobs;
+
+/// <summary>
+/// Runs one job on one resident model and turns what the engine reports into the job's events: started, progress
+/// each step, previews, each layer as soon as it is decoded, then completed, failed or cancelled. Blocking: the
+/// worker calls it on a thread of its own.
+/// </summary>
+public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<DecompositionRunner> logger)
+{
+    /// <returns>The outcome for metrics: completed, failed or cancelled.</returns>
+    public string Run(Job job, ResidentModel model)
+    {
+        var queued = DateTime.UtcNow - job.SubmittedAt;
+        var spec = job.Spec;
+        try
+        {
+            job.Cancellation.ThrowIfCancellationRequested();
+            JobLog.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
+            var request = new DecompositionRequest(spec.Image, spec.Prompt, spec.Settings) { NegativePrompt = spec.NegativePrompt, Size = spec.Size };
+            var events = new EngineEventTranslator(job, metrics);
+            var result = model.Model.Decompose(request, events.Translate, job.Cancellation);
+
+            var total = DateTime.UtcNow - job.SubmittedAt;
+            var completed = new Completed { LayerCount = result.Layers.Count };
+            completed.Timings.Add(Timing("queued", queued));
+            completed.Timings.AddRange(result.Timings.Where(t => t.Phase != "total").Select(t => Timing(t.Phase, t.Duration)));
+            completed.Timings.Add(Timing("total", total));
+            job.Log.Append(new JobEvent { Completed = completed });
+            JobLog.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
+            return "completed";
+        }
+        catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
+        {
+            job.Cancelled();
+            JobLog.Cancelled(logger, job.Id, job.Owner, job.CancelReason ?? "");
+            return "cancelled";
+        }
+        catch (Exception error)
+        {
+            // One job's failure (bad input the checks missed, out of memory) ends that job only; the worker goes on.
+            JobLog.Failed(logger, job.Id, job.Owner, error);
+            bool outOfMemory = error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
+            job.Log.Append(new JobEvent
+            {
+                Failed = new Failed
+                {
+                    StatusCode = (int)(outOfMemory ? StatusCode.ResourceExhausted : StatusCode.Internal),
+                    Message = outOfMemory
+                        ? "The server ran out of device memory for this job. Try fewer layers or resolution 640."
+                        : $"The decomposition failed on the server ({error.Message}). Its log has the details (job {job.Id}).",
+                },
+            });
+            return "failed";
+        }
+    }
+
+    private static Contracts.V1.PhaseTiming Timing(string phase, TimeSpan duration) => new() { Phase = phase, Duration = Duration.FromTimeSpan(duration) };
+
+    /// <summary>
+    /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
+    /// previews and layers encoded as PNG.
+    /// </summary>
+    private sealed class EngineEventTranslator(Job job, ServerMetrics metrics)
+    {
+        private TimeSpan _lastStepAt;
+        private bool _previewSeen;
+
+        public void Translate(DecompositionEvent engineEvent)
+        {
+            switch (engineEvent)
+            {
+                case PromptReady ready:
+                    var spec = job.Spec;
+                    job.Log.Append(new JobEvent
+                    {
+                        Started = new Started
+                        {
+                            Seed = spec.Settings.Seed, Width = spec.Size.Width, Height = spec.Size.Height,
+                            Layers = spec.Settings.Layers, Steps = spec.Settings.Steps, Prompt = ready.Prompt,
+                        },
+                    });
+                    break;
+                case SamplingProgress progress:
+                    metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
+                    _lastStepAt = progress.Elapsed;
+                    job.Log.Append(new JobEvent
+                    {
+                        Progress = new Progress
+                        {
+                            Step = progress.Step, TotalSteps = progress.TotalSteps,
+                            Elapsed = Duration.FromTimeSpan(progress.Elapsed),
+                            EstimatedRemaining = Duration.FromTimeSpan(progress.EstimatedRemaining),
+                        },
+                    });
+                    break;
+                case LayerPreview preview:
+                    if (!_previewSeen) metrics.FirstPreviewSeconds.Observe((DateTime.UtcNow - job.SubmittedAt).TotalSeconds);
+                    _previewSeen = true;
+                    job.Log.Append(new JobEvent
+                    {
+                        Preview = new Contracts.V1.Preview
+                        {
+                            Step = preview.Step, LayerIndex = preview.LayerIndex,
+                            Png = ByteString.CopyFrom(LayerPng.Encode8(preview.Rgba, preview.Width, preview.Height)),
+                        },
+                    });
+                    break;
+                case DecodedLayer layer:
+                    job.Log.Append(new JobEvent { Layer = ToLayer(layer) });
+                    break;
+            }
+        }
+
+        private static Layer ToLayer(DecodedLayer layer)
+        {
+            var message = new Layer
+            {
+                Index = layer.Index,
+                // Counted from 1, as Photoshop names new layers.
+                Name = $"Layer {layer.Index + 1}",
+                Png = ByteString.CopyFrom(LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height)),
+            };
+            if (AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } bounds)
+                message.Bounds = new Rect { X = bounds.X, Y = bounds.Y, Width = bounds.Width, Height = bounds.Height };
+            return message;
+        }
+    }
+}

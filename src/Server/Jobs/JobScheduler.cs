@@ -1,0 +1,174 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using QwenLayered.Contracts.V1;
+using QwenLayered.Server.Auth;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Operations;
+
+namespace QwenLayered.Server.Jobs;
+
+/// <summary>
+/// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
+/// result store (finished). Every queued job hears its queue position whenever it changes.
+/// </summary>
+public sealed class JobScheduler(
+    IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
+{
+    private readonly string _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
+    private readonly Lock _gate = new();
+    private readonly FairJobQueue<Job> _queue = new(options.Value.QueueCapacity);
+    private readonly Dictionary<string, Job> _live = [];
+    private readonly Dictionary<(string Owner, string ClientRequestId), Job> _liveByRequest = [];
+    private string? _refusal;
+
+    /// <summary>Jobs waiting, not counting running ones.</summary>
+    public int QueueLength => _queue.Count;
+
+    /// <summary>
+    /// Queues a job and returns its id; a retry with the same client request id from the same artist returns the
+    /// existing job's id instead. RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE when shutting down.
+    /// </summary>
+    public string Submit(Caller caller, string clientRequestId, JobSpec spec)
+    {
+        lock (_gate)
+        {
+            if (!string.IsNullOrEmpty(clientRequestId))
+            {
+                if (_liveByRequest.TryGetValue((caller.Artist, clientRequestId), out var existing)) return existing.Id;
+                if (results.FindByRequest(caller.Artist, clientRequestId) is { } stored) return stored;
+            }
+            if (_refusal is not null) throw new RpcException(new Status(StatusCode.Unavailable, _refusal));
+
+            var job = new Job(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId, spec);
+            if (!_queue.TryEnqueue(caller.Artist, job, out int position))
+            {
+                job.Dispose();
+                metrics.Jobs.WithLabels("refused").Inc();
+                JobLog.Refused(logger, caller.Artist, position);
+                throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                    $"The queue is full: {position} jobs are ahead of yours (this server queues at most {_queue.Capacity}). Try again when some have finished."));
+            }
+            _live[job.Id] = job;
+            if (!string.IsNullOrEmpty(clientRequestId)) _liveByRequest[(caller.Artist, clientRequestId)] = job;
+            job.Log.Append(new JobEvent { Accepted = new Accepted { QueuePosition = position } });
+            job.ReportedPosition = position;
+            JobLog.Accepted(logger, job.Id, job.Owner, position);
+            ReportPositions();
+            return job.Id;
+        }
+    }
+
+    /// <summary>A queued, running or finished job; null when unknown (or its result has expired).</summary>
+    public JobRecord? Find(string id)
+    {
+        lock (_gate)
+        {
+            if (_live.TryGetValue(id, out var job)) return new JobRecord(job.Id, job.Owner, job.Log);
+        }
+        return results.Find(id);
+    }
+
+    /// <summary>
+    /// Cancels a job of the caller (any job for an admin): a queued one leaves the queue at once, a running one stops
+    /// before its next sampling step. False when it had already ended. NOT_FOUND or PERMISSION_DENIED otherwise.
+    /// </summary>
+    public bool Cancel(Caller caller, string id)
+    {
+        Job? removed;
+        lock (_gate)
+        {
+            if (!_live.TryGetValue(id, out var job))
+            {
+                var stored = results.Find(id) ?? throw UnknownJob(id);
+                CheckMayManage(caller, stored.Owner, id);
+                return false;
+            }
+            CheckMayManage(caller, job.Owner, id);
+            if (job.Log.IsFinished) return false;
+            job.Cancel(caller.Artist == job.Owner ? $"Cancelled by {caller.Artist}." : $"Cancelled by the administrator {caller.Artist}.");
+            removed = _queue.TryRemove(job.Owner, job) ? job : null;
+            if (removed is not null)
+            {
+                removed.Cancelled();
+                ReportPositions();
+            }
+        }
+        // A running job reports its own cancellation when the sampling loop stops.
+        if (removed is not null) Finished(removed, "cancelled");
+        return true;
+    }
+
+    /// <summary>Waits for the next job in fair order; the worker then runs it and calls <see cref="Finished"/>.</summary>
+    public async Task<Job> NextAsync(CancellationToken cancellation)
+    {
+        var job = await _queue.DequeueAsync(cancellation);
+        lock (_gate) ReportPositions();
+        return job;
+    }
+
+    /// <summary>Stores a finished job's result and lets go of it in memory.</summary>
+    public void Finished(Job job, string outcome)
+    {
+        metrics.Jobs.WithLabels(outcome).Inc();
+        try
+        {
+            results.Save(job.Id, job.Owner, job.ClientRequestId, job.Log.Snapshot());
+        }
+        catch (IOException error)
+        {
+            JobLog.NotSaved(logger, job.Id, job.Owner, error);
+        }
+        lock (_gate)
+        {
+            _live.Remove(job.Id);
+            _liveByRequest.Remove((job.Owner, job.ClientRequestId));
+        }
+        job.Dispose();
+    }
+
+    /// <summary>Refuses new jobs from now on and cancels every queued one (shutdown); running jobs go on.</summary>
+    public void StopAccepting(string reason)
+    {
+        List<Job> dropped = [];
+        lock (_gate)
+        {
+            _refusal = reason;
+            foreach (var job in _queue.ServiceOrder())
+            {
+                if (!_queue.TryRemove(job.Owner, job)) continue;
+                job.Cancel(reason);
+                job.Cancelled();
+                dropped.Add(job);
+            }
+            ReportPositions();
+        }
+        foreach (var job in dropped) Finished(job, "cancelled");
+    }
+
+    // Called under _gate after every change to the queue.
+    private void ReportPositions()
+    {
+        var order = _queue.ServiceOrder();
+        for (int position = 0; position < order.Count; position++)
+        {
+            var job = order[position];
+            if (job.ReportedPosition == position) continue;
+            job.ReportedPosition = position;
+            job.Log.Append(new JobEvent { QueuePositionChanged = new QueuePositionChanged { QueuePosition = position } });
+        }
+        metrics.QueueLength.Set(order.Count);
+    }
+
+    private static void CheckMayManage(Caller caller, string owner, string id)
+    {
+        if (!caller.MayManage(owner))
+            throw new RpcException(new Status(StatusCode.PermissionDenied,
+                $"Job '{id}' belongs to another artist; only its owner or an administrator may attach to or cancel it."));
+    }
+
+    public static RpcException UnknownJob(string id) =>
+        new(new Status(StatusCode.NotFound, $"No job '{id}' is known to this server. Check the job id, or submit the image again."));
+
+    /// <summary>PERMISSION_DENIED unless the caller owns the job or is an admin.</summary>
+    public static void Authorize(Caller caller, JobRecord job) => CheckMayManage(caller, job.Owner, job.Id);
+}

@@ -1,0 +1,84 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Text;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Jobs;
+
+namespace QwenLayered.Server.Services;
+
+/// <summary>
+/// Turns a checked request into the job to run: the image decoded within the limits (and cropped to the region), the
+/// working size, and every unset field replaced by the server default. Refuses what cannot be used with INVALID_ARGUMENT.
+/// </summary>
+public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOptions<EngineOptions> engine, ModelHost host)
+{
+    public JobSpec Read(DecomposeRequest request)
+    {
+        var max = limits.Value;
+        if (PromptSource.NeedsCaption(request.Prompt) && !host.CanCaption)
+            throw Invalid("prompt is empty and this server's model cannot caption images (its text encoder has no vision tower): " +
+                "describe the image in a few words (what it shows, including partly hidden things).");
+        var image = Decode(request.Image.Span, "image");
+        if (request.Region?.Rect is { } rect)
+            image = Crop(image, rect, request.Region.Mask);
+        var size = WorkingSizeOf(image, request.Resolution == 0 ? 640 : request.Resolution);
+        var settings = new DecompositionSettings
+        {
+            Layers = request.Layers == 0 ? max.DefaultLayers : request.Layers,
+            Steps = request.Steps == 0 ? max.DefaultSteps : request.Steps,
+            GuidanceScale = request.GuidanceScale == 0 ? max.DefaultGuidanceScale : request.GuidanceScale,
+            Seed = request.HasSeed ? request.Seed : (ulong)Random.Shared.NextInt64(),
+            PreviewEverySteps = request.Preview?.EverySteps ?? 0,
+            // The engine needs at least 8 pixels; smaller asks get the smallest preview it makes.
+            PreviewMaxEdge = request.Preview is { MaxEdge: > 0 } preview ? Math.Max(8, preview.MaxEdge) : 256,
+        };
+        // An unset negative prompt is the recommended " "; a set but empty one turns true guidance off.
+        string? negative = !request.HasNegativePrompt ? PromptTemplate.DefaultNegativePrompt
+            : request.NegativePrompt.Length > 0 ? request.NegativePrompt : null;
+        return new JobSpec(image, size, request.Prompt, negative, settings);
+    }
+
+    private RgbaImage Decode(ReadOnlySpan<byte> bytes, string field)
+    {
+        try
+        {
+            return ImageDecoder.Decode(bytes, limits.Value.MaxPixels, limits.Value.MaxImageBytes);
+        }
+        catch (InvalidImageException error)
+        {
+            throw Invalid($"{field}: {error.Message}");
+        }
+    }
+
+    private RgbaImage Crop(RgbaImage image, Rect rect, Google.Protobuf.ByteString maskBytes)
+    {
+        if ((long)rect.X + rect.Width > image.Width || (long)rect.Y + rect.Height > image.Height)
+            throw Invalid($"region.rect ({rect.X}, {rect.Y}, {rect.Width}x{rect.Height}) reaches outside the {image.Width}x{image.Height} image.");
+        RgbaImage? mask = null;
+        if (!maskBytes.IsEmpty)
+        {
+            mask = Decode(maskBytes.Span, "region.mask");
+            if (mask.Width != rect.Width || mask.Height != rect.Height)
+                throw Invalid($"region.mask is {mask.Width}x{mask.Height}; it must have the rect's size, {rect.Width}x{rect.Height}.");
+        }
+        return RegionCrop.Apply(image, rect.X, rect.Y, rect.Width, rect.Height, mask);
+    }
+
+    private WorkingSize WorkingSizeOf(RgbaImage image, int resolution)
+    {
+        try
+        {
+            long area = engine.Value.WorkingArea;
+            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area) : WorkingSize.For(image.Width, image.Height, resolution);
+        }
+        catch (ArgumentException error)
+        {
+            throw Invalid(error.Message);
+        }
+    }
+
+    private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));
+}

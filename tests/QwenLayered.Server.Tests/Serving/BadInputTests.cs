@@ -1,0 +1,106 @@
+using Google.Protobuf;
+using Grpc.Core;
+using QwenLayered.Contracts.V1;
+using SixLabors.ImageSharp.Formats.Png;
+using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
+
+namespace QwenLayered.Server.Tests.Serving;
+
+public class BadInputTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+{
+    // Each image with the part of the refusal message that says what is wrong with it.
+    public static TheoryData<byte[], string> RefusedImages => new()
+    {
+        { [], "image is empty" },
+        { "hello, world"u8.ToArray(), "not a PNG, JPEG or WebP" },
+        { [.. TestImages.Png(32, 32).Take(60)], "image: The PNG image is damaged" },
+        { HandmadeImages.PngHeaderOnly(0, 16), "image: The image is 0x16 pixels: it has no pixels" },
+        { HandmadeImages.PngHeaderOnly(100_000, 100_000), "at most 67,108,864 pixels are accepted" },
+        { TestImages.Png(1, 4000), "too narrow to decompose" },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedImages))]
+    public async Task Decompose_BadImage_IsInvalidArgumentWithAMessageSayingWhatIsWrong(byte[] image, string message)
+    {
+        var request = Request();
+        request.Image = ByteString.CopyFrom(image);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Ann, request).ToEndAsync());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(message, error.Status.Detail);
+    }
+
+    public static TheoryData<string, byte[]> ConvertedImages => new()
+    {
+        { "16-bit", TestImages.Png(48, 48, PngColorType.RgbWithAlpha, PngBitDepth.Bit16) },
+        { "grayscale", TestImages.Png(48, 48, PngColorType.Grayscale) },
+        { "paletted", TestImages.Png(48, 48, PngColorType.Palette) },
+        { "alpha", TestImages.Png(48, 48, PngColorType.RgbWithAlpha) },
+        { "CMYK JPEG", HandmadeImages.CmykJpeg() },
+    };
+
+    [Theory]
+    [MemberData(nameof(ConvertedImages))]
+    public async Task Decompose_ConvertibleImage_IsConvertedAndDecomposed(string kind, byte[] image)
+    {
+        var request = Request();
+        request.Image = ByteString.CopyFrom(image);
+
+        var events = await Submit(Artists.Ann, request).ToEndAsync();
+
+        Assert.True(events[^1].KindCase == Kind.Completed, $"{kind}: {events[^1]}");
+    }
+
+    [Fact]
+    public async Task Decompose_RegionOutsideTheImage_IsInvalidArgument()
+    {
+        var request = Request();
+        request.Region = new Region { Rect = new Rect { X = 40, Y = 0, Width = 32, Height = 32 } };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Ann, request).ToEndAsync());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("reaches outside the 64x64 image", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Decompose_RegionMaskOfTheWrongSize_IsInvalidArgument()
+    {
+        var request = Request();
+        request.Region = new Region { Rect = new Rect { Width = 32, Height = 32 }, Mask = ByteString.CopyFrom(TestImages.Png(16, 16, PngColorType.Grayscale)) };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Ann, request).ToEndAsync());
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("region.mask is 16x16; it must have the rect's size, 32x32", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Decompose_RegionWithMask_DecomposesOnlyThatRegion()
+    {
+        var request = Request();
+        request.Region = new Region { Rect = new Rect { X = 0, Y = 0, Width = 64, Height = 32 }, Mask = ByteString.CopyFrom(TestImages.Png(64, 32, PngColorType.Grayscale)) };
+
+        using var job = Submit(Artists.Ann, request);
+        var started = await job.UntilAsync(Kind.Started);
+
+        // The working size follows the region's 2:1 aspect, not the 1:1 image.
+        Assert.True(started.Started.Width > started.Started.Height);
+        Assert.Equal(Kind.Completed, (await job.ToEndAsync())[^1].KindCase);
+    }
+
+    [Fact]
+    public async Task Decompose_BadRequestWhileAnotherJobRuns_LeavesThatJobUndisturbed()
+    {
+        using var running = Submit(Artists.Bob, Request(steps: 20, layers: 2));
+        await running.UntilAsync(Kind.Started);
+        var bad = Request();
+        bad.Image = ByteString.CopyFrom(TestImages.Png(32, 32).Take(60).ToArray());
+
+        await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Ann, bad).ToEndAsync());
+
+        Assert.Equal(2, (await running.ToEndAsync())[^1].Completed.LayerCount);
+    }
+}

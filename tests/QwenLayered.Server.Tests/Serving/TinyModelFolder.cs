@@ -1,0 +1,20 @@
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Parity;
+
+[assembly: AssemblyFixture(typeof(QwenLayered.Server.Tests.Serving.TinyModelFolder))]
+
+namespace QwenLayered.Server.Tests.Serving;
+
+/// <summary>A complete random-weight model folder in the published layout, written once per test run.</summary>
+public sealed class TinyModelFolder : IDisposable
+{
+    public TinyModelFolder()
+    {
+        using var tokenizer = FixtureSet.Open(FixtureLocator.Default(AppContext.BaseDirectory), "tokenizer").First();
+        RandomModelFolder.Write(Path, RandomModelConfigs.Tiny(System.IO.Path.Combine(tokenizer.Folder, "tokenizer")), seed: 11);
+    }
+
+    public string Path { get; } = Directory.CreateTempSubdirectory("qwenlayered-tiny-model-").FullName;
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Parity;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Tools.ServerLoadCheck;
+
+// Usage: ServerLoadCheck [artists=6] [jobsPerArtist=10] [seconds=120] [steps=8] [layers=2] [queueCapacity=12] [inFlightPerArtist=3]
+// Starts the real server on loopback ports serving a freshly written tiny random model (64x64 working size, CPU);
+// every artist submits its jobs keeping up to inFlightPerArtist open at once; reports throughput, time to first
+// preview and outcomes.
+// Jobs still open when the time is up are cancelled and counted as such; a job is "lost" if its stream ended
+// without an outcome or with any error other than a clean RESOURCE_EXHAUSTED refusal.
+int[] numbers = [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))];
+int At(int index, int fallback) => index < numbers.Length ? numbers[index] : fallback;
+var load = new LoadSettings(At(0, 6), At(1, 10), TimeSpan.FromSeconds(At(2, 120)), At(3, 8), At(4, 2), At(5, 12), At(6, 3));
+
+string modelFolder = Directory.CreateTempSubdirectory("qwenlayered-loadcheck-model-").FullName;
+string resultsFolder = Directory.CreateTempSubdirectory("qwenlayered-loadcheck-results-").FullName;
+try
+{
+    using (var tokenizer = FixtureSet.Open(FixtureLocator.Default(Directory.GetCurrentDirectory()), "tokenizer").First())
+        RandomModelFolder.Write(modelFolder, RandomModelConfigs.Tiny(Path.Combine(tokenizer.Folder, "tokenizer")), seed: 1);
+    int grpcPort = FreePort(), httpPort = FreePort();
+    var settings = new Dictionary<string, string?>
+    {
+        ["Server:GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture),
+        ["Server:HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
+        ["Engine:Model"] = modelFolder, ["Engine:Device"] = "cpu", ["Engine:Dtype"] = "fp32", ["Engine:WorkingArea"] = "4096",
+        ["Jobs:QueueCapacity"] = load.QueueCapacity.ToString(CultureInfo.InvariantCulture),
+        ["Jobs:ResultsFolder"] = resultsFolder,
+        ["Logging:LogLevel:Default"] = "Error",
+    };
+    for (int a = 0; a < load.Artists; a++)
+    {
+        settings[$"Auth:Tokens:{a}:Token"] = $"token-{a}";
+        settings[$"Auth:Tokens:{a}:Artist"] = $"artist-{a}";
+    }
+    await using var app = ServerApp.Build([], settings);
+    await app.StartAsync();
+    using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+    var client = new Decomposer.DecomposerClient(channel);
+    while (!(await client.GetServerInfoAsync(new GetServerInfoRequest(), new Metadata { { "authorization", "Bearer token-0" } })).Model.Loaded)
+        await Task.Delay(100);
+
+    using var deadline = new CancellationTokenSource(load.Duration);
+    var clock = Stopwatch.StartNew();
+    var simulation = new ArtistSimulation(client, load, ImagePng());
+    var outcomes = (await Task.WhenAll(Enumerable.Range(0, load.Artists).Select(a => simulation.RunArtistAsync(a, deadline.Token))))
+        .SelectMany(o => o).ToList();
+    var wall = clock.Elapsed;
+    await app.StopAsync();
+
+    Report.Print(load, outcomes, wall);
+    return outcomes.Any(o => o.Outcome.StartsWith("lost", StringComparison.Ordinal)) ? 1 : 0;
+}
+finally
+{
+    Directory.Delete(modelFolder, recursive: true);
+    Directory.Delete(resultsFolder, recursive: true);
+}
+
+static int FreePort()
+{
+    using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+    listener.Start();
+    return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+static ByteString ImagePng()
+{
+    var rgba = new byte[96 * 64 * 4];
+    for (int i = 0; i < rgba.Length; i++) rgba[i] = (byte)(i * 7);
+    return ByteString.CopyFrom(QwenLayered.Engine.Imaging.LayerPng.Encode8(rgba, 96, 64));
+}
