@@ -31,4 +31,23 @@ public sealed record RandomModelConfigs(
             NumAttentionHeads = 2, NumKeyValueHeads = 1, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096,
         },
         tokenizerFolder);
+
+    /// <summary>
+    /// The published sizes: the 20.4B Qwen-Image-Layered transformer, the RGBA VAE and the Qwen2.5-VL-7B language model,
+    /// for measuring the real model's speed and memory without its weights.
+    /// </summary>
+    public static RandomModelConfigs Full(string tokenizerFolder) => new(
+        QwenImageTransformerConfig.QwenImageLayered,
+        new AutoencoderKLQwenImageConfig { InputChannels = 4 },
+        SchedulerConfig.QwenImageLayered,
+        Qwen25VLTextConfig.Qwen25VL7B,
+        tokenizerFolder);
+
+    /// <summary><see cref="Tiny"/> or <see cref="Full"/> by name ("tiny", "full").</summary>
+    public static RandomModelConfigs Named(string name, string tokenizerFolder) => name.Trim().ToLowerInvariant() switch
+    {
+        "tiny" => Tiny(tokenizerFolder),
+        "full" => Full(tokenizerFolder),
+        _ => throw new ArgumentException($"Unknown random model config '{name}'. Use tiny or full.", nameof(name)),
+    };
 }
