@@ -18,7 +18,7 @@ public class RandomWeightsTests
         using (var generator = new Generator(11)) RandomWeights.Fill(second, generator);
 
         var weights = first.state_dict();
-        Assert.All(second.state_dict(), p => Assert.True(p.Value.equal(weights[p.Key]), p.Key));
+        Assert.All(second.state_dict(), p => Assert.True(p.Value.eq(weights[p.Key]).all().item<bool>(), p.Key));
         Assert.All(weights.Values, w => Assert.Equal(ScalarType.BFloat16, w.dtype));
         Assert.True(weights["decoder.norm_out.gamma"].eq(1).all().item<bool>());
         Assert.True(weights["decoder.conv_out.weight"].std().item<float>() > 0);

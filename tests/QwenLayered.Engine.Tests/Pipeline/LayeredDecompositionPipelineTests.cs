@@ -124,7 +124,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     {
         var settings = new DecompositionSettings { Layers = 1, Steps = 1 };
 
-        var error = Assert.Throws<ArgumentException>(() => model.Pipeline.RunBatch([Input(settings), Input(settings with { Steps = 2 })]));
+        var error = Assert.Throws<ArgumentException>(() => model.Pipeline.RunBatch([Input(settings), Input(settings with { Steps = 2 })], cancellation: TestContext.Current.CancellationToken));
 
         Assert.Contains("only the seed may differ", error.Message);
     }
