@@ -19,10 +19,11 @@ public static class RandomWeights
 
     private static void Fill(string name, Tensor tensor, Generator generator)
     {
-        if (tensor.dim() >= 2)
-            tensor.normal_(0, 1 / Math.Sqrt(tensor.numel() / tensor.shape[0]), generator);
-        else if (IsNormScale(name))
+        // Norm scales first: the VAE stores its gammas as [C, 1, 1, 1].
+        if (IsNormScale(name))
             tensor.fill_(1);
+        else if (tensor.dim() >= 2)
+            tensor.normal_(0, 1 / Math.Sqrt(tensor.numel() / tensor.shape[0]), generator);
         else
             tensor.normal_(0, 0.02, generator);
     }
