@@ -40,17 +40,17 @@ export NUGET_PACKAGES=/nonexistent QWENLAYERED_TORCH_LIB=$TORCH_LIB
 echo "== 1. probe: TorchSharp on this libtorch ($SECONDS s)"
 if [ -f .gpu/gpu-probe.tar.gz ]; then
   mkdir -p "$WORK/probe" && tar -C "$WORK/probe" -xzf .gpu/gpu-probe.tar.gz
-  (cd "$WORK/probe" && OUT="$OUT" TORCH_LIB="$TORCH_LIB" timeout 300 bash run_gpu.sh > /dev/null 2>&1; echo "probe rc=$?")
+  (cd "$WORK/probe" && OUT="$OUT" TORCH_LIB="$TORCH_LIB" timeout 120 bash run_gpu.sh > /dev/null 2>&1; echo "probe rc=$?")
   mv "$OUT/run_gpu.log" "$OUT/probe.log" 2>/dev/null; grep -E "undefined symbols|matmul|autograd|loss|diff|TFLOP|OK|FAILED|rc=" "$OUT/probe.log"
 else
   echo "no .gpu/gpu-probe.tar.gz; link check of our own shim only"
   LD_LIBRARY_PATH="$TORCH_LIB" ldd -r "$WORK/ql/libLibTorchSharp.so" > "$OUT/ldd_r.txt" 2>&1
   echo "undefined symbols: $(grep -c 'undefined symbol' "$OUT/ldd_r.txt")"
 fi
-timeout 120 "$QL" info --device "$DEVICE"; echo "info rc=$?"
+timeout 30 "$QL" info --device "$DEVICE"; echo "info rc=$?"
 
 echo "== 2. qwenlayered bench ($SECONDS s)"
-timeout 420 "$QL" bench --random-weights --config "$CONFIG" --tokenizer .gpu/tokenizer --device "$DEVICE" --dtype bf16 \
+timeout 300 "$QL" bench --random-weights --config "$CONFIG" --tokenizer .gpu/tokenizer --device "$DEVICE" --dtype bf16 \
   --resolution "$RESOLUTION" --layers "$LAYERS" --steps "$STEPS" --cfg on --batch 1 --preview-every 5 --other-cfg-steps 3 \
   --json "$OUT/bench.json"
 echo "bench rc=$?"
@@ -59,7 +59,7 @@ echo "== 3. reference transformer ($SECONDS s)"
 if [ -f .gpu/diffusers-src.tar.gz ]; then
   mkdir -p "$WORK/diffusers" && tar -C "$WORK/diffusers" -xzf .gpu/diffusers-src.tar.gz
   TEXT_TOKENS=$(python3 -c 'import json,sys;print(json.load(open(sys.argv[1]))["text_tokens"])' "$OUT/bench.json" 2>/dev/null || echo 40)
-  PYTHONUNBUFFERED=1 timeout 300 python3 bench/reference_transformer.py "$WORK/diffusers" "$OUT/reference.json" \
+  PYTHONUNBUFFERED=1 timeout 150 python3 bench/reference_transformer.py "$WORK/diffusers" "$OUT/reference.json" \
     --resolution "$RESOLUTION" --layers "$LAYERS" --text-tokens "$TEXT_TOKENS"
   echo "reference rc=$?"
 else

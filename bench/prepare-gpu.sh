@@ -15,7 +15,7 @@ PROBE=${3:-../shared/gpu-probe}
 OUT_DIR=.gpu
 PUBLISH=$(mktemp -d)
 trap 'rm -rf "$PUBLISH"' EXIT
-mkdir -p "$OUT_DIR"
+mkdir -p "$OUT_DIR" && rm -rf "$OUT_DIR/out"  # a local dry run's results must not travel
 
 # Partial trimming trims only assemblies marked trimmable (the framework) and keeps ours and TorchSharp whole, so their
 # trim warnings are silenced rather than errors; config and report JSON use reflection, which trimming would turn off.

@@ -92,7 +92,7 @@ public sealed record BenchmarkReport
             ("peak device memory", PeakDeviceMemoryBytes is null ? "n/a (CPU, or no NVML)" : $"{Bytes(PeakDeviceMemoryBytes)} (baseline {Bytes(DeviceMemoryBaselineBytes)})"),
         };
         if (Parameters is not null)
-            rows.Add(("parameters", string.Join(", ", Parameters.Select(p => $"{p.Key} {p.Value / 1e9:F2}B"))));
+            rows.Add(("parameters", string.Join(", ", Parameters.Select(p => $"{p.Key} {p.Value / 1e6:F1}M"))));
         int width = rows.Max(r => r.Item1.Length);
         var table = new StringBuilder();
         foreach (var (name, value) in rows) table.AppendLine(CultureInfo.InvariantCulture, $"{name.PadRight(width)}  {value}");
