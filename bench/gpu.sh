@@ -5,6 +5,7 @@
 #   probe.log       TorchSharp 0.107 on this machine's pip libtorch (../shared/gpu-probe), ldd_r.txt its link check
 #   bench.json      qwenlayered bench: full-size random bf16 weights, 640 px, 4 layers, CFG on
 #   reference.json  diffusers' transformer forward at the same size, random bf16 weights
+#   bench-batch2.json  the same with two jobs in one batch, 4 steps (only when time is left)
 #   summary.txt     seconds per CFG step for both, the ratio, peak device memory, end to end for 50 steps
 # Environment: STEPS (20; the 50-step figure is extrapolated from the per-step median), RESOLUTION (640), LAYERS (4),
 # DEVICE (cuda), CONFIG (full), TORCH_LIB (default: from python3's torch). DEVICE=cpu CONFIG=tiny is a local dry run.
@@ -66,6 +67,15 @@ else
   echo "no .gpu/diffusers-src.tar.gz: reference skipped"
 fi
 
+echo "== 4. two jobs batched, if time is left ($SECONDS s)"
+# Whether same-shape jobs gain throughput on this card (they do not on a CPU); skipped when the run is already long.
+if [ "$SECONDS" -lt 400 ]; then
+  timeout $((560 - SECONDS)) "$QL" bench --random-weights --config "$CONFIG" --tokenizer .gpu/tokenizer --device "$DEVICE" --dtype bf16 \
+    --resolution "$RESOLUTION" --layers "$LAYERS" --steps 4 --cfg on --batch 2 --preview-every 0 --other-cfg-steps 0 \
+    --json "$OUT/bench-batch2.json"
+  echo "batch-2 bench rc=$?"
+fi
+
 echo "== summary ($SECONDS s)"
-python3 bench/gpu_summary.py "$OUT/bench.json" "$OUT/reference.json" 50 | tee "$OUT/summary.txt"
+python3 bench/gpu_summary.py "$OUT/bench.json" "$OUT/reference.json" 50 "$OUT/bench-batch2.json" | tee "$OUT/summary.txt"
 rm -rf "$WORK"

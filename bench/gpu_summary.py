@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Prints the GPU figures side by side from bench.json (ours) and reference.json (diffusers), and extrapolates the
-end-to-end time to TARGET_STEPS from the measured run's per-step median. Usage: gpu_summary.py BENCH REFERENCE TARGET_STEPS"""
+end-to-end time to TARGET_STEPS from the measured run's per-step median; with BATCH2, the two-job batch's step per job.
+Usage: gpu_summary.py BENCH REFERENCE TARGET_STEPS [BATCH2]"""
 import json, os, sys
 
 bench_path, reference_path, target = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -29,6 +30,11 @@ else:
     print(f"  seconds per CFG step, two calls (as the diffusers pipeline)  {ref['step_seconds_guided_two_calls']:.3f}")
     print(f"  seconds per CFG step, one batch-2 call                      {ref['step_seconds_guided_batched']:.3f}")
     print(f"  peak memory allocated / reserved      {gib(ref['max_memory_allocated_bytes'])} / {gib(ref['max_memory_reserved_bytes'])} (transformer only)")
+batch2_path = sys.argv[4] if len(sys.argv) > 4 else ""
+if ours and os.path.exists(batch2_path):
+    two = json.load(open(batch2_path))
+    print(f"two jobs in one batch: {two['step_seconds_guided']:.3f} s per CFG step = {two['step_seconds_guided'] / 2:.3f} per job "
+          f"(one job: {ours['step_seconds_guided']:.3f}); peak device memory {gib(two['peak_device_memory_bytes'])}")
 if ours and ref:
     print(f"ratio ours / reference per CFG step: {ours['step_seconds_guided'] / ref['step_seconds_guided_two_calls']:.2f} "
           f"(vs two calls), {ours['step_seconds_guided'] / ref['step_seconds_guided_batched']:.2f} (vs batch-2)")
