@@ -1,11 +1,15 @@
 using System.CommandLine;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Cli;
 
+// Before any torch call: on a machine whose libtorch comes from elsewhere (see TorchNativePreload).
+TorchNativePreload.FromEnvironment();
 var root = new RootCommand("QwenLayered: decompose one flat image into editable RGBA layers.")
 {
     ServeCommand.Create(),
     InfoCommand.Create(),
     DecomposeCommand.Create(),
     VerifyCommand.Create(),
+    BenchCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

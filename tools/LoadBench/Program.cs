@@ -1,24 +1,67 @@
 using System.Diagnostics;
+using QwenLayered.Engine.Benchmarks;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
 using TorchSharp;
 
 // Usage:
 //   LoadBench generate <folder> <gigabytes>   writes random bf16 shards (512 MB each) and a shard index
 //   LoadBench load <folder> stream|retain     loads every tensor as bf16 on the CPU and reports time and peak RSS
+//   LoadBench vae-generate <folder>           writes a published-size RGBA VAE (config.json + bf16 safetensors)
+//   LoadBench vae-load <folder> before|after  loads it as bf16 on the CPU and reports peak RSS: "before" is the old
+//                                             path (built in fp32, then moved), "after" builds it in bf16 directly
 // "stream" drops each tensor after reading it (what a GPU upload leaves in host memory); "retain" keeps them all
 // (a CPU-resident model). Run generate and load as separate processes so generation memory is not counted.
-if (args.Length != 3) return Usage();
-return args[0] switch
+if (args.Length < 2) return Usage();
+return (args[0], args.Length) switch
 {
-    "generate" => Generate(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
-    "load" when args[2] is "stream" or "retain" => Load(args[1], retain: args[2] == "retain"),
+    ("generate", 3) => Generate(args[1], double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture)),
+    ("load", 3) when args[2] is "stream" or "retain" => Load(args[1], retain: args[2] == "retain"),
+    ("vae-generate", 2) => VaeGenerate(args[1]),
+    ("vae-load", 3) when args[2] is "before" or "after" => VaeLoad(args[1], direct: args[2] == "after"),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: LoadBench generate <folder> <gigabytes> | LoadBench load <folder> stream|retain");
+    Console.Error.WriteLine("usage: LoadBench generate <folder> <gigabytes> | load <folder> stream|retain | vae-generate <folder> | vae-load <folder> before|after");
     return 2;
+}
+
+static int VaeGenerate(string folder)
+{
+    var config = new AutoencoderKLQwenImageConfig { InputChannels = 4 };
+    using var vae = new AutoencoderKLQwenImage(config);
+    using (var generator = new torch.Generator(0)) RandomWeights.Fill(vae, generator);
+    Directory.CreateDirectory(folder);
+    File.WriteAllText(Path.Combine(folder, "config.json"), System.Text.Json.JsonSerializer.Serialize(config));
+    using var scope = torch.NewDisposeScope();
+    SafetensorsWriter.Write(Path.Combine(folder, "diffusion_pytorch_model.safetensors"),
+        vae.state_dict().ToDictionary(p => p.Key, p => p.Value.to(torch.ScalarType.BFloat16)));
+    Console.WriteLine($"wrote a {vae.parameters().Sum(p => p.numel()) / 1e6:F0}M-parameter VAE to {folder}");
+    return 0;
+}
+
+static int VaeLoad(string folder, bool direct)
+{
+    using var warmup = torch.zeros(1);
+    long baseline = PeakRssBytes();
+    var clock = Stopwatch.StartNew();
+    var bf16 = torch.ScalarType.BFloat16;
+    AutoencoderKLQwenImage vae;
+    if (direct) vae = AutoencoderKLQwenImage.FromPretrained(folder, bf16, torch.CPU);
+    else
+    {
+        // What FromPretrained did before: default construction (fp32 on the CPU), then LoadWeights moves and fills it.
+        vae = new AutoencoderKLQwenImage(QwenLayered.Engine.Models.ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(folder, "config.json")));
+        using var checkpoint = Checkpoint.Open(folder);
+        vae.LoadWeights(checkpoint, bf16, torch.CPU);
+    }
+    using (vae)
+        Console.WriteLine($"vae-load {(direct ? "after (built in bf16)" : "before (fp32, then moved)")}: {clock.Elapsed.TotalSeconds:F2} s, " +
+                          $"peak RSS {PeakRssBytes() / (double)(1L << 20):F0} MiB (before loading {baseline / (double)(1L << 20):F0} MiB)");
+    return 0;
 }
 
 static int Generate(string folder, double gigabytes)
@@ -80,8 +123,4 @@ static int Load(string folder, bool retain)
 }
 
 // VmHWM: the process's peak resident set size, which includes mapped file pages while they are mapped.
-static long PeakRssBytes()
-{
-    string line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-    return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-}
+static long PeakRssBytes() => HostMemory.PeakResidentBytes() ?? throw new PlatformNotSupportedException("/proc/self/status is needed.");

@@ -59,4 +59,50 @@ public sealed record RandomModelConfigs(
         },
         MropeSection = [2, 3, 3],
     };
+
+    /// <summary>
+    /// A model between <see cref="Tiny"/> and the published one (a 256-wide, 4-block transformer, a 16-channel VAE), so
+    /// CPU measurements are dominated by arithmetic rather than per-call overhead.
+    /// </summary>
+    public static RandomModelConfigs Small(string tokenizerFolder) => Tiny(tokenizerFolder) with
+    {
+        Transformer = new QwenImageTransformerConfig
+        {
+            NumLayers = 4, AttentionHeadDim = 32, NumAttentionHeads = 8, JointAttentionDim = 64,
+            AxesDimsRope = [8, 12, 12], UseAdditionalTCond = true, UseLayer3DRope = true,
+        },
+        Vae = new AutoencoderKLQwenImageConfig { BaseDim = 16, InputChannels = 4 },
+        TextEncoder = new Qwen25VLTextConfig
+        {
+            VocabSize = Qwen25VLTextConfig.Qwen25VL7B.VocabSize, HiddenSize = 64, IntermediateSize = 128, NumHiddenLayers = 2,
+            NumAttentionHeads = 4, NumKeyValueHeads = 2, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096,
+        },
+        Vision = new Qwen25VLVisionConfig
+        {
+            Depth = 2, HiddenSize = 64, IntermediateSize = 128, NumHeads = 4, OutHiddenSize = 64, FullAttentionBlocks = [1],
+        },
+    };
+
+    /// <summary>
+    /// The published sizes: the 20.4B Qwen-Image-Layered transformer, the RGBA VAE and the Qwen2.5-VL-7B language model,
+    /// for measuring the real model's speed and memory without its weights.
+    /// </summary>
+    public static RandomModelConfigs Full(string tokenizerFolder) => new(
+        QwenImageTransformerConfig.QwenImageLayered,
+        new AutoencoderKLQwenImageConfig { InputChannels = 4 },
+        SchedulerConfig.QwenImageLayered,
+        Qwen25VLTextConfig.Qwen25VL7B,
+        tokenizerFolder)
+    {
+        Vision = Qwen25VLConfig.Qwen25VL7B.Vision,
+    };
+
+    /// <summary><see cref="Tiny"/>, <see cref="Small"/> or <see cref="Full"/> by name.</summary>
+    public static RandomModelConfigs Named(string name, string tokenizerFolder) => name.Trim().ToLowerInvariant() switch
+    {
+        "tiny" => Tiny(tokenizerFolder),
+        "small" => Small(tokenizerFolder),
+        "full" => Full(tokenizerFolder),
+        _ => throw new ArgumentException($"Unknown random model config '{name}'. Use tiny, small or full.", nameof(name)),
+    };
 }

@@ -77,23 +77,8 @@ public static class RandomModelFolder
 
     private static void WriteWeights(string path, nn.Module module, string prefix, Generator generator)
     {
-        using var scope = NewDisposeScope();
-        var weights = module.state_dict().ToDictionary(p => prefix + p.Key, p => RandomLike(p.Key, p.Value, generator));
-        SafetensorsWriter.Write(path, weights);
-    }
-
-    // Matrices and kernels ~ N(0, 1/fan_in), norm scales 1, biases and other vectors ~ N(0, 0.02²): every value matters
-    // and activations stay in a sane range through the tiny networks.
-    private static Tensor RandomLike(string name, Tensor parameter, Generator generator)
-    {
-        var shape = parameter.shape;
-        if (shape.Length >= 2)
-        {
-            long fanIn = parameter.numel() / shape[0];
-            return randn(shape, generator: generator) / Math.Sqrt(fanIn);
-        }
-        bool isNormScale = name.EndsWith("gamma", StringComparison.Ordinal) || name.Contains("norm", StringComparison.Ordinal) && name.EndsWith("weight", StringComparison.Ordinal);
-        return isNormScale ? ones(shape) : randn(shape, generator: generator) * 0.02;
+        RandomWeights.Fill(module, generator);
+        SafetensorsWriter.Write(path, module.state_dict().ToDictionary(p => prefix + p.Key, p => p.Value));
     }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

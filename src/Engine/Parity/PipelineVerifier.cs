@@ -80,7 +80,7 @@ public sealed class PipelineVerifier : IComponentVerifier
             : base(nameof(PipelineModules))
         {
             transformer = new QwenImageTransformer2DModel(transformerConfig, device, dtype);
-            vae = new AutoencoderKLQwenImage(vaeConfig);
+            vae = new AutoencoderKLQwenImage(vaeConfig, device, dtype);
             RegisterComponents();
         }
 

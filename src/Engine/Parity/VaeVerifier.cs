@@ -18,9 +18,8 @@ public sealed class VaeVerifier : IComponentVerifier
     {
         using var scope = NewDisposeScope();
         var config = ConfigFile.FromElement<AutoencoderKLQwenImageConfig>(fixture.ManifestPath, fixture.Config);
-        using var vae = new AutoencoderKLQwenImage(config);
+        using var vae = new AutoencoderKLQwenImage(config, device, dtype);
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath)) vae.LoadWeights(checkpoint, dtype, device);
-        vae.eval();
 
         using var posterior = vae.Encode(fixture.Input("image", dtype, device));
         var produced = new Dictionary<string, Tensor>

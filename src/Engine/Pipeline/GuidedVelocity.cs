@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
-/// The transformer's velocity for the noisy frames, with true classifier-free guidance when a negative prompt is
-/// given: both branches in one batched call (text right-padded and masked) or in two calls.
+/// The transformer's velocity for the noisy frames of a batch of jobs, with true classifier-free guidance when negative
+/// prompts are given: both branches in one batched call (texts right-padded and masked) or in two calls.
 /// </summary>
 internal sealed class GuidedVelocity : IDisposable
 {
@@ -20,38 +20,39 @@ internal sealed class GuidedVelocity : IDisposable
     private readonly Tensor? _batchedText;
     private readonly Tensor? _batchedMask;
 
-    public GuidedVelocity(QwenImageTransformer2DModel transformer, IReadOnlyList<TokenGrid> grids, PromptEmbedding prompt,
-        PromptEmbedding? negative, DecompositionSettings settings, Device device)
+    /// <param name="prompts">One per job.</param>
+    /// <param name="negatives">One per job, or null for no guidance.</param>
+    public GuidedVelocity(QwenImageTransformer2DModel transformer, IReadOnlyList<TokenGrid> grids, IReadOnlyList<PromptEmbedding> prompts,
+        IReadOnlyList<PromptEmbedding>? negatives, DecompositionSettings settings, Device device)
     {
         _transformer = transformer;
         _grids = grids;
         _settings = settings;
-        _prompt = prompt.Embeds.to(transformer.Dtype, device);
-        _promptMask = prompt.Mask?.to(device);
-        if (negative is null || settings.GuidanceScale <= 1f) return;
-        _negative = negative.Embeds.to(transformer.Dtype, device);
-        _negativeMask = negative.Mask?.to(device);
-        if (settings.BatchGuidance) (_batchedText, _batchedMask) = PadAndStack(_prompt, _promptMask, _negative, _negativeMask);
+        (_prompt, _promptMask) = TextBatch.Stack(prompts, transformer.Dtype, device);
+        if (negatives is null || settings.GuidanceScale <= 1f) return;
+        if (settings.BatchGuidance) (_batchedText, _batchedMask) = TextBatch.Stack([.. prompts, .. negatives], transformer.Dtype, device);
+        else (_negative, _negativeMask) = TextBatch.Stack(negatives, transformer.Dtype, device);
     }
 
-    public bool UsesGuidance => _negative is not null;
+    public bool UsesGuidance => _negative is not null || _batchedText is not null;
 
     /// <summary>
-    /// Guided velocity [1, noisy tokens, C] for <paramref name="latents"/> [1, noisy tokens, C] at model timestep
-    /// <paramref name="sigma"/> (t/1000, already in the latents' dtype).
+    /// Guided velocity [N, noisy tokens, C] for <paramref name="latents"/> [N, noisy tokens, C] at model timestep
+    /// <paramref name="sigma"/> [1] (t/1000, already in the latents' dtype), shared by the batch.
     /// </summary>
     public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, int step, PipelineTrace? trace)
     {
         using var scope = NewDisposeScope();
-        long noisyTokens = latents.shape[1];
+        long jobs = latents.shape[0], noisyTokens = latents.shape[1];
         var hidden = cat([latents, imageLatents], 1);
+        var timestep = sigma.expand(jobs);
         trace?.Invoke($"step{step}.transformer_hidden_states", hidden);
-        trace?.Invoke($"step{step}.transformer_timestep", sigma);
+        trace?.Invoke($"step{step}.transformer_timestep", timestep);
 
         Tensor conditional, unconditional;
         if (!UsesGuidance)
         {
-            conditional = Forward(hidden, sigma, _prompt, _promptMask);
+            conditional = Forward(hidden, timestep, _prompt, _promptMask);
             trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
             var plain = conditional[.., ..(int)noisyTokens];
             trace?.Invoke($"step{step}.noise_pred_guided", plain);
@@ -59,13 +60,13 @@ internal sealed class GuidedVelocity : IDisposable
         }
         if (_batchedText is not null)
         {
-            var both = Forward(cat([hidden, hidden], 0), cat([sigma, sigma], 0), _batchedText, _batchedMask);
-            (conditional, unconditional) = (both[..1], both[1..]);
+            var both = Forward(cat([hidden, hidden], 0), cat([timestep, timestep], 0), _batchedText, _batchedMask);
+            (conditional, unconditional) = (both[..(int)jobs], both[(int)jobs..]);
         }
         else
         {
-            conditional = Forward(hidden, sigma, _prompt, _promptMask);
-            unconditional = Forward(hidden, sigma, _negative!, _negativeMask);
+            conditional = Forward(hidden, timestep, _prompt, _promptMask);
+            unconditional = Forward(hidden, timestep, _negative!, _negativeMask);
         }
         trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
         trace?.Invoke($"step{step}.transformer_output_uncond_full", unconditional);
@@ -75,35 +76,16 @@ internal sealed class GuidedVelocity : IDisposable
         return guided.MoveToOuterDisposeScope();
     }
 
-    private Tensor Forward(Tensor hidden, Tensor sigma, Tensor text, Tensor? mask) => _transformer.forward(new QwenImageTransformerInput
+    private Tensor Forward(Tensor hidden, Tensor timestep, Tensor text, Tensor? mask) => _transformer.forward(new QwenImageTransformerInput
     {
         HiddenStates = hidden,
         EncoderHiddenStates = text,
         EncoderHiddenStatesMask = mask,
-        Timestep = sigma,
+        Timestep = timestep,
         ImageShapes = _grids,
         // The layered pipeline always conditions on an RGBA input (is_rgb = 0).
         AdditionalTCond = _transformer.Config.UseAdditionalTCond ? zeros(hidden.shape[0], dtype: ScalarType.Int64, device: hidden.device) : null,
     });
-
-    // Right-pads the shorter text with zeros and masks the padding, so one call serves both branches; text RoPE
-    // positions are index-based, so padding at the end changes nothing for the real tokens.
-    private static (Tensor Text, Tensor? Mask) PadAndStack(Tensor prompt, Tensor? promptMask, Tensor negative, Tensor? negativeMask)
-    {
-        long length = Math.Max(prompt.shape[1], negative.shape[1]);
-        bool padded = prompt.shape[1] != negative.shape[1] || promptMask is not null || negativeMask is not null;
-        var text = cat([PadText(prompt, length), PadText(negative, length)], 0);
-        if (!padded) return (text, null);
-        var mask = cat([PadMask(promptMask, prompt, length), PadMask(negativeMask, negative, length)], 0);
-        return (text, mask);
-    }
-
-    private static Tensor PadText(Tensor text, long length) =>
-        nn.functional.pad(text, [0, 0, 0, length - text.shape[1]]);
-
-    private static Tensor PadMask(Tensor? mask, Tensor text, long length) =>
-        nn.functional.pad(mask?.to(ScalarType.Int64) ?? ones(text.shape[0], text.shape[1], dtype: ScalarType.Int64, device: text.device),
-            [0, length - text.shape[1]]);
 
     public void Dispose()
     {

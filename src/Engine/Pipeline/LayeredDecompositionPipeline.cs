@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
@@ -37,29 +38,44 @@ public sealed class LayeredDecompositionPipeline(
     }
 
     public DecompositionResult Run(DecompositionInput input, Action<DecompositionEvent>? onEvent = null,
+        CancellationToken cancellation = default, PipelineTrace? trace = null) =>
+        RunBatch([input], onEvent is null ? null : (_, e) => onEvent(e), cancellation, trace)[0];
+
+    /// <summary>
+    /// Runs several jobs of the same shape (see <see cref="JobBatch"/>) as one batch: one VAE encode, one transformer
+    /// forward per step for all of them, then each job's layers. Events carry the job's index in
+    /// <paramref name="inputs"/>; every result gets the batch's phase timings.
+    /// </summary>
+    public IReadOnlyList<DecompositionResult> RunBatch(IReadOnlyList<DecompositionInput> inputs, Action<int, DecompositionEvent>? onEvent = null,
         CancellationToken cancellation = default, PipelineTrace? trace = null)
     {
-        var settings = input.Settings;
-        settings.Validate();
+        var batch = JobBatch.Of(inputs);
+        var settings = batch.Settings;
         var total = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var vaeDtype = Vae.parameters().First().dtype;
-        var size = input.Size;
+        var size = batch.Size;
         int frames = settings.Layers + 1;
 
         var phase = Stopwatch.StartNew();
-        var imageLatents = EncodeCondition(input, vaeDtype, trace);
+        var imageLatents = EncodeCondition(batch, vaeDtype, trace);
+        // Phase ends wait for the device (never inside the step loop), so the timings are honest on a GPU too.
+        DeviceSync.Wait(Device);
         var encodeTime = phase.Elapsed;
 
-        var latents = InitialLatents(input, frames, imageLatents, trace);
+        var latents = InitialLatents(batch, frames, imageLatents, trace);
         var schedule = Schedule(settings.Steps, (int)imageLatents.shape[1], trace);
+        // The reference rounds each timestep to the latents' dtype before dividing by 1000. Built once: a tensor made
+        // from a host value inside the loop would be a host-to-device copy, which waits for the device, every step.
+        var sigmas = tensor(schedule.Timesteps, device: Device).to(latents.dtype) / 1000f;
         var grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
         using var velocity = new GuidedVelocity(Transformer, [.. Enumerable.Repeat(grid, frames + 1)],
-            input.Prompt, input.NegativePrompt, settings, Device);
+            batch.Prompts, batch.NegativePrompts, settings, Device);
         var previews = settings.PreviewEverySteps > 0
             ? new PreviewRenderer(Vae, vaeDtype, size, frames, settings.PreviewMaxEdge)
             : null;
+        var pending = new List<(int Job, PendingPreviews Previews)>();
 
         trace?.Invoke("additional_t_cond", zeros(1));
 
@@ -69,36 +85,52 @@ public sealed class LayeredDecompositionPipeline(
             cancellation.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
             trace?.Invoke($"step{i}.scheduler_timestep", tensor(new[] { schedule.Timesteps[i] }));
-            // The reference rounds the timestep to the latents' dtype before dividing by 1000.
-            var sigma = (tensor(schedule.Timesteps[i], device: Device).to(latents.dtype) / 1000f).reshape(1);
-            var guided = velocity.Predict(latents, imageLatents, sigma, i, trace);
+            var guided = velocity.Predict(latents, imageLatents, sigmas[i].reshape(1), i, trace);
+            Report(pending, onEvent, waitForAll: false);
             if (previews is not null && ((i + 1) % settings.PreviewEverySteps == 0 || i + 1 == settings.Steps))
-                foreach (var preview in previews.Render(latents, guided, schedule.Sigmas[i], i + 1)) onEvent?.Invoke(preview);
+                for (int job = 0; job < batch.Count; job++)
+                    pending.Add((job, previews.Start(latents[job..(job + 1)], guided[job..(job + 1)], schedule.Sigmas[i], i + 1)));
             var next = schedule.Step(guided, i, latents);
             trace?.Invoke($"step{i}.latents", next);
             latents.Dispose();
             latents = next.DetachFromDisposeScope();
             var elapsed = phase.Elapsed;
-            onEvent?.Invoke(new SamplingProgress(i + 1, settings.Steps, elapsed, elapsed / (i + 1) * (settings.Steps - i - 1)));
+            var progress = new SamplingProgress(i + 1, settings.Steps, elapsed, elapsed / (i + 1) * (settings.Steps - i - 1));
+            for (int job = 0; job < batch.Count; job++) onEvent?.Invoke(job, progress);
         }
+        Report(pending, onEvent, waitForAll: true);
+        DeviceSync.Wait(Device);
         var samplingTime = phase.Elapsed;
 
         phase.Restart();
-        var layers = Decode(latents, frames, size, vaeDtype, settings.SixteenBit, onEvent, cancellation, trace);
+        var layers = Enumerable.Range(0, batch.Count).Select(job => Decode(latents[job..(job + 1)], frames, size, vaeDtype,
+            settings.SixteenBit, onEvent is null ? null : e => onEvent(job, e), cancellation, trace)).ToList();
         latents.Dispose();
-        return new DecompositionResult(size.Width, size.Height, layers,
+        PhaseTiming[] timings =
         [
             new PhaseTiming("vae_encode", encodeTime),
             new PhaseTiming("sampling", samplingTime),
             new PhaseTiming("vae_decode", phase.Elapsed),
             new PhaseTiming("total", total.Elapsed),
-        ]);
+        ];
+        return [.. layers.Select(jobLayers => new DecompositionResult(size.Width, size.Height, jobLayers, timings))];
     }
 
-    // The condition frame: VAE posterior mean, normalised, packed as one frame of tokens.
-    private Tensor EncodeCondition(DecompositionInput input, ScalarType vaeDtype, PipelineTrace? trace)
+    // Raises the previews read back so far (all of them when asked), on the sampling thread, in the order queued.
+    private static void Report(List<(int Job, PendingPreviews Previews)> pending, Action<int, DecompositionEvent>? onEvent, bool waitForAll)
     {
-        var image = ImagePreprocessing.ToVaeInput(input.Image, input.Size).to(vaeDtype, Device);
+        while (pending.Count > 0 && (waitForAll || pending[0].Previews.IsReady))
+        {
+            var (job, previews) = pending[0];
+            pending.RemoveAt(0);
+            foreach (var preview in previews.Wait()) onEvent?.Invoke(job, preview);
+        }
+    }
+
+    // The condition frames: VAE posterior means, normalised, packed as one frame of tokens per job.
+    private Tensor EncodeCondition(JobBatch batch, ScalarType vaeDtype, PipelineTrace? trace)
+    {
+        var image = cat([.. batch.Inputs.Select(input => ImagePreprocessing.ToVaeInput(input.Image, input.Size))], 0).to(vaeDtype, Device);
         trace?.Invoke("preprocessed_image", image);
         using var posterior = Vae.Encode(image);
         trace?.Invoke("vae_encode_mean", posterior.Mean);
@@ -108,25 +140,24 @@ public sealed class LayeredDecompositionPipeline(
         return packed;
     }
 
-    // Noise for the composite and every layer, from the seed unless the caller supplies it.
-    private Tensor InitialLatents(DecompositionInput input, int frames, Tensor imageLatents, PipelineTrace? trace)
+    // Noise for the composite and every layer of each job, from its seed unless the caller supplies it.
+    private Tensor InitialLatents(JobBatch batch, int frames, Tensor imageLatents, PipelineTrace? trace)
     {
         long channels = imageLatents.shape[2] / 4;
-        var size = input.Size;
-        Tensor latents;
-        if (input.Noise is { } noise)
+        var size = batch.Size;
+        long[] expected = [1, frames * imageLatents.shape[1], imageLatents.shape[2]];
+        var latents = cat([.. batch.Inputs.Select(input =>
         {
-            long[] expected = [1, frames * imageLatents.shape[1], imageLatents.shape[2]];
+            if (input.Noise is not { } noise)
+            {
+                using var generator = new Generator(input.Settings.Seed, Device);
+                return LatentPacking.Pack(randn([1, frames, channels, size.LatentHeight, size.LatentWidth],
+                    dtype: Transformer.Dtype, device: Device, generator: generator));
+            }
             if (!noise.shape.SequenceEqual(expected))
                 throw new ArgumentException($"The supplied noise is [{string.Join(", ", noise.shape)}]; this image and layer count need [{string.Join(", ", expected)}].");
-            latents = noise.to(Transformer.Dtype, Device);
-        }
-        else
-        {
-            using var generator = new Generator(input.Settings.Seed, Device);
-            latents = LatentPacking.Pack(randn([1, frames, channels, size.LatentHeight, size.LatentWidth],
-                dtype: Transformer.Dtype, device: Device, generator: generator));
-        }
+            return noise.to(Transformer.Dtype, Device);
+        })], 0);
         trace?.Invoke("latents_init_packed", latents);
         return latents.DetachFromDisposeScope();
     }

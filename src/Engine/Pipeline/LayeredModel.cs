@@ -8,7 +8,7 @@ namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
 /// A loaded Qwen-Image-Layered model: the decomposition pipeline with its prompt encoder and, when the text encoder has
-/// its vision tower, a captioner. Turns a request (image and text) into layers: captions the image when the prompt is
+/// its vision tower, a captioner. Turns requests (image and text) into layers: captions an image whose prompt is
 /// empty, encodes the prompts (cached), sizes the image to its bucket, and runs the pipeline.
 /// </summary>
 public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name) : IDisposable
@@ -23,7 +23,10 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     /// <summary>The model folder's name, for logs and server info.</summary>
     public string Name { get; } = name;
 
-    public static LayeredModel Load(string folder, ScalarType dtype, Device device)
+    /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
+    /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
+    public static LayeredModel Load(string folder, ScalarType dtype, Device device,
+        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice)
     {
         var model = ModelFolder.Open(folder);
         var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device);
@@ -32,7 +35,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
             var captioner = Qwen25VLConfig.HasVisionTower(model.Component("text_encoder").ConfigPath)
                 ? Captioner.FromPretrained(model, dtype, device)
                 : null;
-            return new LayeredModel(pipeline, PromptEncoder.FromPretrained(model, dtype, device), captioner,
+            return new LayeredModel(pipeline, PromptEncoder.FromPretrained(model, dtype, device, residency), captioner,
                 Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
         }
         catch
@@ -43,31 +46,60 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     }
 
     public DecompositionResult Decompose(DecompositionRequest request, Action<DecompositionEvent>? onEvent = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default) =>
+        DecomposeBatch([request], onEvent is null ? null : (_, e) => onEvent(e), cancellation)[0];
+
+    /// <summary>
+    /// Several requests of the same shape (resolution bucket, settings apart from the seed, and image aspect) as one batch:
+    /// one transformer forward per step serves them all. Events carry the request's index.
+    /// </summary>
+    public IReadOnlyList<DecompositionResult> DecomposeBatch(IReadOnlyList<DecompositionRequest> requests,
+        Action<int, DecompositionEvent>? onEvent = null, CancellationToken cancellation = default)
     {
-        var size = request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height, request.Resolution);
         var clock = Stopwatch.StartNew();
-        string prompt = request.Prompt;
-        var timings = new List<PhaseTiming>();
-        bool captioned = PromptSource.NeedsCaption(prompt);
-        if (captioned)
+        var prompts = requests.Select((request, index) =>
         {
-            if (Captioner is null)
-                throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
-                    "describe the image in a few words (what it shows, including partly hidden things).");
-            prompt = PromptSource.Resolve(prompt, request.Image, size, Captioner, request.CaptionLanguage, cancellation).Prompt;
-            timings.Add(new PhaseTiming("captioning", clock.Elapsed));
-        }
-        onEvent?.Invoke(new PromptReady(prompt, captioned));
+            var prompt = ResolvePrompt(request, cancellation);
+            onEvent?.Invoke(index, new PromptReady(prompt.Text, prompt.Captioned));
+            return prompt;
+        }).ToList();
+        var captioningTime = clock.Elapsed;
 
         clock.Restart();
-        var embedding = Prompts.Encode(prompt);
-        var negative = request.NegativePrompt is null ? null : Prompts.Encode(request.NegativePrompt);
-        timings.Add(new PhaseTiming("text_encoding", clock.Elapsed));
-        var input = new DecompositionInput(request.Image, size, embedding, request.Settings) { NegativePrompt = negative };
-        var result = Pipeline.Run(input, onEvent, cancellation);
-        return result with { Prompt = prompt, Captioned = captioned, Timings = [.. timings, .. result.Timings] };
+        var inputs = requests.Select((request, index) => new DecompositionInput(request.Image, SizeOf(request), Prompts.Encode(prompts[index].Text), request.Settings)
+        {
+            NegativePrompt = request.NegativePrompt is null ? null : Prompts.Encode(request.NegativePrompt),
+        }).ToList();
+        // Frees the encoder's device memory before sampling when the residency says so; a no-op when it stays.
+        Prompts.ReleaseEncoder();
+        var encodingTime = clock.Elapsed;
+
+        var results = Pipeline.RunBatch(inputs, onEvent, cancellation);
+        return [.. results.Select((result, index) => result with
+        {
+            Prompt = prompts[index].Text,
+            Captioned = prompts[index].Captioned,
+            Timings =
+            [
+                .. prompts[index].Captioned ? [new PhaseTiming("captioning", captioningTime)] : Array.Empty<PhaseTiming>(),
+                new PhaseTiming("text_encoding", encodingTime),
+                .. result.Timings,
+            ],
+        })];
     }
+
+    // The user's prompt, or the model's caption of the image when the prompt is empty.
+    private (string Text, bool Captioned) ResolvePrompt(DecompositionRequest request, CancellationToken cancellation)
+    {
+        if (!PromptSource.NeedsCaption(request.Prompt)) return (request.Prompt, false);
+        if (Captioner is null)
+            throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
+                "describe the image in a few words (what it shows, including partly hidden things).");
+        return (PromptSource.Resolve(request.Prompt, request.Image, SizeOf(request), Captioner, request.CaptionLanguage, cancellation).Prompt, true);
+    }
+
+    private static WorkingSize SizeOf(DecompositionRequest request) =>
+        request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height, request.Resolution);
 
     public void Dispose()
     {

@@ -13,16 +13,23 @@ internal sealed class PreviewRenderer(AutoencoderKLQwenImage vae, ScalarType vae
     private readonly int _latentHeight = Shrunk(size.LatentHeight, size, maxEdge);
     private readonly int _latentWidth = Shrunk(size.LatentWidth, size, maxEdge);
 
-    /// <summary>One preview per layer for sampling step <paramref name="step"/> (1-based).</summary>
-    public IReadOnlyList<LayerPreview> Render(Tensor latents, Tensor velocity, float sigma, int step)
+    /// <summary>
+    /// Queues the preview decode of every layer of one job for sampling step <paramref name="step"/> (1-based) and
+    /// reads the pixels on a worker thread, so the sampling thread does not wait for the device to finish them.
+    /// </summary>
+    public PendingPreviews Start(Tensor latents, Tensor velocity, float sigma, int step)
     {
         using var scope = NewDisposeScope();
         var clean = latents.to(ScalarType.Float32) - sigma * velocity.to(ScalarType.Float32);
         var layers = LatentLayers.ForDecoding(clean, frames, size, vae, vaeDtype).squeeze(2);
         var small = nn.functional.adaptive_avg_pool2d(layers.to(ScalarType.Float32), [_latentHeight, _latentWidth]).to(vaeDtype);
-        var pixels = LayerImages.ToRgba8(vae.Decode(small.unsqueeze(2)).squeeze(2));
+        var pixels = LayerImages.Rgba8OnDevice(vae.Decode(small.unsqueeze(2)).squeeze(2)).DetachFromDisposeScope();
         int height = _latentHeight * WorkingSize.VaeScaleFactor, width = _latentWidth * WorkingSize.VaeScaleFactor;
-        return [.. pixels.Select((rgba, layer) => new LayerPreview(step, layer, width, height, rgba))];
+        return new PendingPreviews(Task.Run(() =>
+        {
+            using (pixels)
+                return (IReadOnlyList<LayerPreview>)[.. LayerImages.ReadRgba8(pixels).Select((rgba, layer) => new LayerPreview(step, layer, width, height, rgba))];
+        }));
     }
 
     // Latent extent after scaling the working size down to the preview edge (never up, never below one latent pixel).
@@ -31,4 +38,13 @@ internal sealed class PreviewRenderer(AutoencoderKLQwenImage vae, ScalarType vae
         double scale = Math.Min(1.0, (double)maxEdge / Math.Max(size.Width, size.Height));
         return Math.Max(1, (int)Math.Round(latentExtent * scale));
     }
+}
+
+/// <summary>One job's previews of one step, being read back from the device.</summary>
+internal sealed record PendingPreviews(Task<IReadOnlyList<LayerPreview>> Previews)
+{
+    public bool IsReady => Previews.IsCompleted;
+
+    /// <summary>The previews; waits for them if they are not read yet.</summary>
+    public IReadOnlyList<LayerPreview> Wait() => Previews.GetAwaiter().GetResult();
 }

@@ -79,6 +79,12 @@ public sealed class PromptEncoder : IDisposable
         }
     }
 
+    /// <summary>Loads the text encoder now, so the first new prompt does not pay for it.</summary>
+    public void LoadEncoder()
+    {
+        lock (_gate) ResidentEncoder();
+    }
+
     /// <summary>Frees the compute device of the text encoder as <see cref="TextEncoderResidency"/> says; cached embeddings stay.</summary>
     public void ReleaseEncoder()
     {

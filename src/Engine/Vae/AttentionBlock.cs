@@ -14,11 +14,11 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
     private readonly Conv2d to_qkv;
     private readonly Conv2d proj;
 
-    public AttentionBlock(long dim) : base(nameof(AttentionBlock))
+    public AttentionBlock(long dim, Device? device, ScalarType dtype) : base(nameof(AttentionBlock))
     {
-        norm = new RmsNorm(dim, images: true);
-        to_qkv = nn.Conv2d(dim, dim * 3, 1);
-        proj = nn.Conv2d(dim, dim, 1);
+        norm = new RmsNorm(dim, images: true, device, dtype);
+        to_qkv = nn.Conv2d(dim, dim * 3, 1, device: device, dtype: dtype);
+        proj = nn.Conv2d(dim, dim, 1, device: device, dtype: dtype);
         RegisterComponents();
     }
 

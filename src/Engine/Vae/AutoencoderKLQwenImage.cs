@@ -17,15 +17,23 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     private readonly CausalConv3d post_quant_conv;
     private readonly Decoder decoder;
 
-    public AutoencoderKLQwenImage(AutoencoderKLQwenImageConfig config) : base(nameof(AutoencoderKLQwenImage))
+    /// <summary>
+    /// Builds the VAE with its parameters created in <paramref name="dtype"/> on <paramref name="device"/>, so loading
+    /// bf16 weights for a GPU never holds an fp32 copy in host memory. Parameters need no gradients: inference only.
+    /// </summary>
+    public AutoencoderKLQwenImage(AutoencoderKLQwenImageConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
+        : base(nameof(AutoencoderKLQwenImage))
     {
         config.Validate();
         Config = config;
-        encoder = new Encoder(config);
-        quant_conv = new CausalConv3d(config.ZDim * 2, config.ZDim * 2, 1);
-        post_quant_conv = new CausalConv3d(config.ZDim, config.ZDim, 1);
-        decoder = new Decoder(config);
+        encoder = new Encoder(config, device, dtype);
+        quant_conv = new CausalConv3d(config.ZDim * 2, config.ZDim * 2, 1, device, dtype);
+        post_quant_conv = new CausalConv3d(config.ZDim, config.ZDim, 1, device, dtype);
+        decoder = new Decoder(config, device, dtype);
         RegisterComponents();
+        foreach (var parameter in parameters())
+            parameter.requires_grad = false;
+        eval();
     }
 
     public AutoencoderKLQwenImageConfig Config { get; }
@@ -34,11 +42,14 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     public static AutoencoderKLQwenImage FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
         FromPretrained(model.Component("vae").Folder, dtype, device);
 
-    /// <summary>Reads <c>config.json</c> and the safetensors weights of a diffusers <c>vae/</c> folder, strictly.</summary>
+    /// <summary>
+    /// Reads <c>config.json</c> and the safetensors weights of a diffusers <c>vae/</c> folder, strictly: built directly in
+    /// <paramref name="dtype"/> on <paramref name="device"/>, then filled tensor by tensor.
+    /// </summary>
     public static AutoencoderKLQwenImage FromPretrained(string vaeFolder, ScalarType dtype, Device device)
     {
         var config = ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(vaeFolder, "config.json"));
-        var model = new AutoencoderKLQwenImage(config);
+        var model = new AutoencoderKLQwenImage(config, device, dtype);
         try
         {
             using var checkpoint = Checkpoint.Open(vaeFolder);
@@ -49,7 +60,6 @@ public sealed class AutoencoderKLQwenImage : nn.Module
             model.Dispose();
             throw;
         }
-        model.eval();
         return model;
     }
 

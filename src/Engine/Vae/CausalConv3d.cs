@@ -15,12 +15,13 @@ internal sealed class CausalConv3d : nn.Module<Tensor, Tensor>
     private readonly Parameter bias;
     private readonly long _spatialPadding;
 
-    public CausalConv3d(long inChannels, long outChannels, long kernel) : this(inChannels, outChannels, (kernel, kernel, kernel)) { }
+    public CausalConv3d(long inChannels, long outChannels, long kernel, Device? device, ScalarType dtype)
+        : this(inChannels, outChannels, (kernel, kernel, kernel), device, dtype) { }
 
-    public CausalConv3d(long inChannels, long outChannels, (long T, long H, long W) kernel) : base(nameof(CausalConv3d))
+    public CausalConv3d(long inChannels, long outChannels, (long T, long H, long W) kernel, Device? device, ScalarType dtype) : base(nameof(CausalConv3d))
     {
-        weight = new Parameter(zeros([outChannels, inChannels, kernel.T, kernel.H, kernel.W]));
-        bias = new Parameter(zeros(outChannels));
+        weight = new Parameter(zeros([outChannels, inChannels, kernel.T, kernel.H, kernel.W], dtype: dtype, device: device));
+        bias = new Parameter(zeros(outChannels, dtype: dtype, device: device));
         _spatialPadding = kernel.H / 2;
         RegisterComponents();
     }

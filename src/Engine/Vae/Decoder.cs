@@ -16,23 +16,23 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
     private readonly RmsNorm norm_out;
     private readonly CausalConv3d conv_out;
 
-    public Decoder(AutoencoderKLQwenImageConfig config) : base(nameof(Decoder))
+    public Decoder(AutoencoderKLQwenImageConfig config, Device? device, ScalarType dtype) : base(nameof(Decoder))
     {
         int[] mult = config.DimMult;
         long[] dims = [.. new[] { mult[^1] }.Concat(mult.Reverse()).Select(m => (long)config.BaseDim * m)];
         bool[] temporalUpsample = [.. config.TemperalDownsample.Reverse()];
-        conv_in = new CausalConv3d(config.ZDim, dims[0], 3);
-        mid_block = new MidBlock(dims[0]);
+        conv_in = new CausalConv3d(config.ZDim, dims[0], 3, device, dtype);
+        mid_block = new MidBlock(dims[0], device, dtype);
         up_blocks = nn.ModuleList<UpBlock>();
         for (int stage = 0; stage < mult.Length; stage++)
         {
             long inDim = stage > 0 ? dims[stage] / 2 : dims[stage];
             ResampleMode? upsample = stage == mult.Length - 1 ? null
                 : temporalUpsample[stage] ? ResampleMode.Upsample3d : ResampleMode.Upsample2d;
-            up_blocks.Add(new UpBlock(inDim, dims[stage + 1], config.NumResBlocks, upsample));
+            up_blocks.Add(new UpBlock(inDim, dims[stage + 1], config.NumResBlocks, upsample, device, dtype));
         }
-        norm_out = new RmsNorm(dims[^1], images: false);
-        conv_out = new CausalConv3d(dims[^1], config.InputChannels, 3);
+        norm_out = new RmsNorm(dims[^1], images: false, device, dtype);
+        conv_out = new CausalConv3d(dims[^1], config.InputChannels, 3, device, dtype);
         RegisterComponents();
     }
 

@@ -17,10 +17,10 @@ internal sealed class Encoder : nn.Module<Tensor, Tensor>
     private readonly RmsNorm norm_out;
     private readonly CausalConv3d conv_out;
 
-    public Encoder(AutoencoderKLQwenImageConfig config) : base(nameof(Encoder))
+    public Encoder(AutoencoderKLQwenImageConfig config, Device? device, ScalarType dtype) : base(nameof(Encoder))
     {
         long[] dims = [.. new[] { 1 }.Concat(config.DimMult).Select(m => (long)config.BaseDim * m)];
-        conv_in = new CausalConv3d(config.InputChannels, dims[0], 3);
+        conv_in = new CausalConv3d(config.InputChannels, dims[0], 3, device, dtype);
         down_blocks = nn.ModuleList<nn.Module<Tensor, Tensor>>();
         double scale = 1.0;
         for (int stage = 0; stage < config.DimMult.Length; stage++)
@@ -28,17 +28,17 @@ internal sealed class Encoder : nn.Module<Tensor, Tensor>
             long inDim = dims[stage], outDim = dims[stage + 1];
             for (int block = 0; block < config.NumResBlocks; block++)
             {
-                down_blocks.Add(new ResidualBlock(inDim, outDim));
-                if (config.AttnScales.Contains(scale)) down_blocks.Add(new AttentionBlock(outDim));
+                down_blocks.Add(new ResidualBlock(inDim, outDim, device, dtype));
+                if (config.AttnScales.Contains(scale)) down_blocks.Add(new AttentionBlock(outDim, device, dtype));
                 inDim = outDim;
             }
             if (stage == config.DimMult.Length - 1) continue;
-            down_blocks.Add(new Resample(outDim, config.TemperalDownsample[stage] ? ResampleMode.Downsample3d : ResampleMode.Downsample2d));
+            down_blocks.Add(new Resample(outDim, config.TemperalDownsample[stage] ? ResampleMode.Downsample3d : ResampleMode.Downsample2d, device, dtype));
             scale /= 2.0;
         }
-        mid_block = new MidBlock(dims[^1]);
-        norm_out = new RmsNorm(dims[^1], images: false);
-        conv_out = new CausalConv3d(dims[^1], config.ZDim * 2, 3);
+        mid_block = new MidBlock(dims[^1], device, dtype);
+        norm_out = new RmsNorm(dims[^1], images: false, device, dtype);
+        conv_out = new CausalConv3d(dims[^1], config.ZDim * 2, 3, device, dtype);
         RegisterComponents();
     }
 

@@ -10,10 +10,10 @@ internal sealed class MidBlock : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ResidualBlock> resnets;
     private readonly ModuleList<AttentionBlock> attentions;
 
-    public MidBlock(long dim) : base(nameof(MidBlock))
+    public MidBlock(long dim, Device? device, ScalarType dtype) : base(nameof(MidBlock))
     {
-        resnets = nn.ModuleList(new ResidualBlock(dim, dim), new ResidualBlock(dim, dim));
-        attentions = nn.ModuleList(new AttentionBlock(dim));
+        resnets = nn.ModuleList(new ResidualBlock(dim, dim, device, dtype), new ResidualBlock(dim, dim, device, dtype));
+        attentions = nn.ModuleList(new AttentionBlock(dim, device, dtype));
         RegisterComponents();
     }
 

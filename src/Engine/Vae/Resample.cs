@@ -13,16 +13,16 @@ internal sealed class Resample : nn.Module<Tensor, Tensor>
     private readonly nn.Module<Tensor, Tensor> resample;
     private readonly CausalConv3d? time_conv;
 
-    public Resample(long dim, ResampleMode mode) : base(nameof(Resample))
+    public Resample(long dim, ResampleMode mode, Device? device, ScalarType dtype) : base(nameof(Resample))
     {
         bool down = mode is ResampleMode.Downsample2d or ResampleMode.Downsample3d;
         resample = down
-            ? nn.Sequential(("0", nn.ZeroPad2d((0, 1, 0, 1))), ("1", nn.Conv2d(dim, dim, 3, stride: 2)))
-            : nn.Sequential(("0", new Upsample2x()), ("1", nn.Conv2d(dim, dim / 2, 3, padding: 1)));
+            ? nn.Sequential(("0", nn.ZeroPad2d((0, 1, 0, 1))), ("1", nn.Conv2d(dim, dim, 3, stride: 2, device: device, dtype: dtype)))
+            : nn.Sequential(("0", new Upsample2x()), ("1", nn.Conv2d(dim, dim / 2, 3, padding: 1, device: device, dtype: dtype)));
         time_conv = mode switch
         {
-            ResampleMode.Downsample3d => new CausalConv3d(dim, dim, (3, 1, 1)),
-            ResampleMode.Upsample3d => new CausalConv3d(dim, dim * 2, (3, 1, 1)),
+            ResampleMode.Downsample3d => new CausalConv3d(dim, dim, (3, 1, 1), device, dtype),
+            ResampleMode.Upsample3d => new CausalConv3d(dim, dim * 2, (3, 1, 1), device, dtype),
             _ => null,
         };
         RegisterComponents();

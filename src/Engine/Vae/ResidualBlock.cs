@@ -15,13 +15,13 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
     private readonly CausalConv3d conv2;
     private readonly CausalConv3d? conv_shortcut;
 
-    public ResidualBlock(long inDim, long outDim) : base(nameof(ResidualBlock))
+    public ResidualBlock(long inDim, long outDim, Device? device, ScalarType dtype) : base(nameof(ResidualBlock))
     {
-        norm1 = new RmsNorm(inDim, images: false);
-        conv1 = new CausalConv3d(inDim, outDim, 3);
-        norm2 = new RmsNorm(outDim, images: false);
-        conv2 = new CausalConv3d(outDim, outDim, 3);
-        conv_shortcut = inDim != outDim ? new CausalConv3d(inDim, outDim, 1) : null;
+        norm1 = new RmsNorm(inDim, images: false, device, dtype);
+        conv1 = new CausalConv3d(inDim, outDim, 3, device, dtype);
+        norm2 = new RmsNorm(outDim, images: false, device, dtype);
+        conv2 = new CausalConv3d(outDim, outDim, 3, device, dtype);
+        conv_shortcut = inDim != outDim ? new CausalConv3d(inDim, outDim, 1, device, dtype) : null;
         RegisterComponents();
     }
 

@@ -14,9 +14,9 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     private readonly Parameter gamma;
     private readonly double _scale;
 
-    public RmsNorm(long channels, bool images) : base(nameof(RmsNorm))
+    public RmsNorm(long channels, bool images, Device? device, ScalarType dtype) : base(nameof(RmsNorm))
     {
-        gamma = new Parameter(images ? ones(channels, 1, 1) : ones(channels, 1, 1, 1));
+        gamma = new Parameter(images ? ones(channels, 1, 1, dtype: dtype, device: device) : ones(channels, 1, 1, 1, dtype: dtype, device: device));
         _scale = Math.Sqrt(channels);
         RegisterComponents();
     }

@@ -10,11 +10,11 @@ internal sealed class UpBlock : nn.Module<Tensor, Tensor>
     private readonly ModuleList<ResidualBlock> resnets;
     private readonly ModuleList<Resample>? upsamplers;
 
-    public UpBlock(long inDim, long outDim, int numResBlocks, ResampleMode? upsample) : base(nameof(UpBlock))
+    public UpBlock(long inDim, long outDim, int numResBlocks, ResampleMode? upsample, Device? device, ScalarType dtype) : base(nameof(UpBlock))
     {
         resnets = nn.ModuleList<ResidualBlock>();
-        for (int i = 0; i <= numResBlocks; i++) resnets.Add(new ResidualBlock(i == 0 ? inDim : outDim, outDim));
-        upsamplers = upsample is { } mode ? nn.ModuleList(new Resample(outDim, mode)) : null;
+        for (int i = 0; i <= numResBlocks; i++) resnets.Add(new ResidualBlock(i == 0 ? inDim : outDim, outDim, device, dtype));
+        upsamplers = upsample is { } mode ? nn.ModuleList(new Resample(outDim, mode, device, dtype)) : null;
         RegisterComponents();
     }
 

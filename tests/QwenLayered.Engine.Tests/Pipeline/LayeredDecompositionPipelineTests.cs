@@ -98,6 +98,38 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
+    public void RunBatch_TwoJobsWithOtherPromptsAndSeeds_EqualsTwoSeparateRuns()
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 2, PreviewEverySteps = 2 };
+        // Prompts of different lengths, so the batch pads and masks the shorter one.
+        var first = Input(settings with { Seed = 3 });
+        var second = Input(settings with { Seed = 4 }) with { Prompt = model.Prompts.Encode("a much longer description of a soft gradient from red to green") };
+        var batched = new List<float>();
+        var separate = new List<float>();
+        var previews = new List<(int Job, LayerPreview Preview)>();
+
+        var results = model.Pipeline.RunBatch([first, second], (job, e) => { if (e is LayerPreview p) previews.Add((job, p)); },
+            TestContext.Current.CancellationToken, Collect("step1.latents", batched));
+        var alone = new[] { first, second }.Select(input => Run(input, trace: Collect("step1.latents", separate))).ToList();
+
+        Assert.Equal(batched.Count, separate.Count);
+        Assert.All(batched.Zip(separate), pair => Assert.Equal(pair.Second, pair.First, 1e-4f));
+        Assert.All(results.Zip(alone), pair => Assert.All(pair.First.Layers.Zip(pair.Second.Layers),
+            layers => Assert.True(layers.First.Rgba8.Zip(layers.Second.Rgba8).All(b => Math.Abs(b.First - b.Second) <= 1))));
+        Assert.Equal([0, 0, 1, 1], previews.Select(p => p.Job));
+    }
+
+    [Fact]
+    public void RunBatch_JobsWithDifferentSteps_SaysOnlyTheSeedMayDiffer()
+    {
+        var settings = new DecompositionSettings { Layers = 1, Steps = 1 };
+
+        var error = Assert.Throws<ArgumentException>(() => model.Pipeline.RunBatch([Input(settings), Input(settings with { Steps = 2 })], cancellation: TestContext.Current.CancellationToken));
+
+        Assert.Contains("only the seed may differ", error.Message);
+    }
+
+    [Fact]
     public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveTheWorkingSize()
     {
         var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64) };
