@@ -9,7 +9,11 @@ public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> 
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!host.HasModel) return Task.CompletedTask;
+        if (!host.HasModel)
+        {
+            LogNoModel(logger);
+            return Task.CompletedTask;
+        }
         var engine = options.Value;
         // Loading is minutes of blocking file and device work: a thread of its own, not a request or pool thread.
         return Task.Factory.StartNew(() =>
@@ -40,6 +44,9 @@ public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> 
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} ({Dtype}) resident on {Device}: {WeightBytes} bytes of weights, loaded and warmed up in {Seconds:F1} s")]
     private static partial void LogLoaded(ILogger logger, string model, string dtype, string device, long weightBytes, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No model configured: health stays NOT_SERVING and Decompose answers UNAVAILABLE. Start with --model <folder> (a diffusers-layout Qwen-Image-Layered folder)")]
+    private static partial void LogNoModel(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Model {Folder} could not be loaded; the server stays NOT_SERVING")]
     private static partial void LogFailed(ILogger logger, string folder, Exception error);
