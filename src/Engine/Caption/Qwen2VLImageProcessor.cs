@@ -1,6 +1,4 @@
 using QwenLayered.Engine.Imaging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
@@ -22,7 +20,7 @@ public sealed class Qwen2VLImageProcessor(ImageProcessorConfig config)
     public VisionInput Preprocess(RgbaImage image)
     {
         var (height, width) = ResizedSize(image.Height, image.Width);
-        byte[] rgb = ToRgb(image.Width == width && image.Height == height ? image : Resize(image, width, height));
+        byte[] rgb = ToRgb(ImageResize.Stretch(image, width, height, KnownResamplers.Bicubic));
         using var scope = NewDisposeScope();
         var hwc = tensor(rgb, dtype: ScalarType.Byte).reshape(height, width, 3);
         var input = Patchify(hwc, height, width);
@@ -57,21 +55,5 @@ public sealed class Qwen2VLImageProcessor(ImageProcessorConfig config)
             rgb[i * 3 + 2] = image.Pixels[i * 4 + 2];
         }
         return rgb;
-    }
-
-    // PIL's bicubic in the reference; ImageSharp's is the same filter, not bit-identical.
-    private static RgbaImage Resize(RgbaImage image, int width, int height)
-    {
-        using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
-        picture.Mutate(x => x.Resize(new ResizeOptions
-        {
-            Size = new SixLabors.ImageSharp.Size(width, height),
-            Mode = ResizeMode.Stretch,
-            Sampler = KnownResamplers.Bicubic,
-            PremultiplyAlpha = false,
-        }));
-        var resized = new byte[width * height * 4];
-        picture.CopyPixelDataTo(resized);
-        return new RgbaImage(width, height, resized);
     }
 }

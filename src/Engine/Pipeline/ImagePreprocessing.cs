@@ -1,6 +1,4 @@
 using QwenLayered.Engine.Imaging;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
 
@@ -24,22 +22,5 @@ public static class ImagePreprocessing
     /// Lanczos (a = 3), the reference's filter, on straight RGBA as the reference does.
     /// </summary>
     public static RgbaImage ToWorkingSize(RgbaImage image, WorkingSize size) =>
-        image.Width == size.Width && image.Height == size.Height
-            ? image
-            : new RgbaImage(size.Width, size.Height, Resize(image, size.Width, size.Height), image.SourceBitsPerChannel);
-
-    private static byte[] Resize(RgbaImage image, int width, int height)
-    {
-        using var picture = Image.LoadPixelData<Rgba32>(image.Pixels, image.Width, image.Height);
-        picture.Mutate(x => x.Resize(new ResizeOptions
-        {
-            Size = new SixLabors.ImageSharp.Size(width, height),
-            Mode = ResizeMode.Stretch,
-            Sampler = KnownResamplers.Lanczos3,
-            PremultiplyAlpha = false,
-        }));
-        var resized = new byte[width * height * 4];
-        picture.CopyPixelDataTo(resized);
-        return resized;
-    }
+        ImageResize.Stretch(image, size.Width, size.Height, KnownResamplers.Lanczos3);
 }
