@@ -62,7 +62,7 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         switch (frame.Message)
         {
             case SubmitMessage submit: await SubmitAsync(submit, frame.Payload, cancellation); break;
-            case AttachMessage attach: Stream(client.Attach(new AttachRequest { JobId = attach.JobId, AfterSequence = attach.AfterSequence }, _headers, cancellationToken: cancellation), attach.JobId, null, cancellation); break;
+            case AttachMessage attach: Stream(client.Attach(new AttachRequest { JobId = attach.JobId, AfterSequence = attach.AfterSequence }, ForJob(attach.JobId), cancellationToken: cancellation), attach.JobId, null, cancellation); break;
             case CancelMessage cancel: await CancelAsync(cancel, cancellation); break;
             default: await _socket.SendAsync(new ErrorMessage(ErrorCodes.BadFrame, "The bridge sends this message; a panel may not."), cancellation); break;
         }
@@ -112,13 +112,25 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
     {
         try
         {
-            var response = await client.CancelAsync(new CancelRequest { JobId = cancel.JobId }, _headers, cancellationToken: cancellation);
+            var response = await client.CancelAsync(new CancelRequest { JobId = cancel.JobId }, ForJob(cancel.JobId), cancellationToken: cancellation);
             await _socket.SendAsync(new CancelResultMessage(cancel.JobId, response.Cancelled), cancellation);
         }
         catch (RpcException e) when (!cancellation.IsCancellationRequested)
         {
             await _socket.SendAsync(RpcErrorMapping.ToPanel(e, options.Server, cancel.JobId), cancellation);
         }
+    }
+
+    /// <summary>
+    /// The session's headers plus <c>x-job-id</c>: a load balancer in front of several servers routes calls about a
+    /// job by it, to the server that holds the job (docs/deploy.md, "Several servers").
+    /// </summary>
+    private Metadata ForJob(string jobId)
+    {
+        var headers = new Metadata();
+        foreach (var entry in _headers!) headers.Add(entry);
+        headers.Add("x-job-id", jobId);
+        return headers;
     }
 
     /// <summary>Relays one job's event stream in the background, so the panel can cancel or submit meanwhile.</summary>

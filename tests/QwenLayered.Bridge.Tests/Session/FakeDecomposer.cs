@@ -22,6 +22,9 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
 
     public DecomposeRequest? LastRequest { get; private set; }
 
+    /// <summary>Every Attach and Cancel as "Method jobId x-job-id=header", to check what a load balancer could route by.</summary>
+    public ConcurrentQueue<string> JobCalls { get; } = new();
+
     public override async Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> stream, ServerCallContext context)
     {
         CheckToken(context);
@@ -49,6 +52,7 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
     public override async Task Attach(AttachRequest request, IServerStreamWriter<JobEvent> stream, ServerCallContext context)
     {
         CheckToken(context);
+        RecordJobCall(nameof(Attach), request.JobId, context);
         var job = Find(request.JobId);
         foreach (var e in job.Events.Where(e => e.Sequence > request.AfterSequence).ToList()) await stream.WriteAsync(e);
     }
@@ -56,6 +60,7 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
     public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
     {
         CheckToken(context);
+        RecordJobCall(nameof(Cancel), request.JobId, context);
         return Task.FromResult(new CancelResponse { Cancelled = Find(request.JobId).Cancelled.TrySetResult() });
     }
 
@@ -81,6 +86,9 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
 
     private Job Find(string id) =>
         _jobs.TryGetValue(id, out var job) ? job : throw new RpcException(new Status(StatusCode.NotFound, $"No job '{id}'."));
+
+    private void RecordJobCall(string method, string jobId, ServerCallContext context) =>
+        JobCalls.Enqueue($"{method} {jobId} x-job-id={context.RequestHeaders.GetValue("x-job-id")}");
 
     private static void CheckToken(ServerCallContext context)
     {

@@ -181,6 +181,23 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
 
     [Theory]
     [MemberData(nameof(Hosts))]
+    public async Task AttachAndCancel_SendTheJobIdAsXJobIdMetadata_ForALoadBalancerToRouteBy(string host)
+    {
+        await using var panel = await PanelClient.GreetedAsync(hosts.PanelUri(host));
+        await panel.SendAsync(new SubmitMessage("req-x", Prompt: FakeDecomposer.HoldPrompt), Image);
+        var jobId = Assert.IsType<AcceptedEvent>((await panel.ReceiveAsync()).Message).JobId;
+
+        await panel.SendAsync(new AttachMessage(jobId));
+        await panel.ReceiveUntilAsync<AcceptedEvent>(); // the attach's replay: the server has seen the call
+        await panel.SendAsync(new CancelMessage(jobId));
+        await panel.ReceiveUntilAsync<CancelResultMessage>();
+
+        Assert.Contains($"Attach {jobId} x-job-id={jobId}", hosts.Decomposer.JobCalls);
+        Assert.Contains($"Cancel {jobId} x-job-id={jobId}", hosts.Decomposer.JobCalls);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
     public async Task Attach_UnknownJob_GetsNotFoundAndTheConnectionStaysUsable(string host)
     {
         await using var panel = await PanelClient.GreetedAsync(hosts.PanelUri(host));

@@ -21,7 +21,7 @@ public class ServeCommandTests(TinyModelFolder model)
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            var health = await WaitForHealthAsync(new Health.HealthClient(channel), server);
+            var health = await BuiltExecutables.WaitForHealthAsync(new Health.HealthClient(channel), server);
             var info = await new Decomposer.DecomposerClient(channel)
                 .GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
             using var http = new HttpClient();
@@ -49,9 +49,7 @@ public class ServeCommandTests(TinyModelFolder model)
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            var health = new Health.HealthClient(channel);
-            while ((await WaitForHealthAsync(health, server)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
-                await Task.Delay(100, Cancellation);
+            await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
             var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
 
             Assert.True(info.Model.Loaded);
@@ -88,35 +86,5 @@ public class ServeCommandTests(TinyModelFolder model)
         Assert.Matches(@"torch\s+TorchSharp \d", output);
     }
 
-    private static Process StartExecutable(string arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "qwenlayered"), arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        return Process.Start(start)!;
-    }
-
-    /// <summary>Polls until the server answers (it starts in a second or two), or fails with what it printed.</summary>
-    private static async Task<HealthCheckResponse> WaitForHealthAsync(Health.HealthClient health, Process server)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                return await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: Cancellation);
-            }
-            catch (RpcException) when (DateTime.UtcNow < deadline && !server.HasExited)
-            {
-                await Task.Delay(100, Cancellation);
-            }
-            catch (RpcException) when (server.HasExited)
-            {
-                Assert.Fail($"qwenlayered serve exited with {server.ExitCode}: {await server.StandardError.ReadToEndAsync(Cancellation)}");
-            }
-        }
-    }
+    private static Process StartExecutable(string arguments) => BuiltExecutables.Start("qwenlayered", arguments);
 }

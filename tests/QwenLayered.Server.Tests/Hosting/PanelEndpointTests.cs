@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using QwenLayered.Bridge;
 using QwenLayered.Bridge.Protocol;
 
@@ -13,24 +12,24 @@ public class PanelEndpointTests(RunningServer server) : IClassFixture<RunningSer
     [Fact]
     public async Task Hello_OnTheHttp1Port_IsWelcomedWithThisServersInfo()
     {
-        using var socket = await ConnectAsync();
+        using var panel = await PanelSocket.ConnectAsync(server.HttpPort);
 
-        await SendAsync(socket, PanelCodec.EncodeText(new HelloMessage(PanelProtocol.Version)), WebSocketMessageType.Text);
+        await panel.SendAsync(new HelloMessage(PanelProtocol.Version));
 
-        var welcome = Assert.IsType<WelcomeMessage>(await ReceiveAsync(socket));
+        var welcome = Assert.IsType<WelcomeMessage>(await panel.ReceiveAsync());
         Assert.Equal(("qwenlayered.v1", false, 8), (welcome.Server.ContractVersion, welcome.Server.ModelLoaded, welcome.Server.MaxLayers));
     }
 
     [Fact]
     public async Task Submit_WithoutModel_GetsTheServersUnavailableMessage()
     {
-        using var socket = await ConnectAsync();
-        await SendAsync(socket, PanelCodec.EncodeText(new HelloMessage(PanelProtocol.Version)), WebSocketMessageType.Text);
-        await ReceiveAsync(socket);
+        using var panel = await PanelSocket.ConnectAsync(server.HttpPort);
+        await panel.SendAsync(new HelloMessage(PanelProtocol.Version));
+        await panel.ReceiveAsync();
 
-        await SendAsync(socket, PanelCodec.EncodeBinary(new SubmitMessage("req-1"), TestImages.PngHeader), WebSocketMessageType.Binary);
+        await panel.SendAsync(new SubmitMessage("req-1"), TestImages.PngHeader);
 
-        var error = Assert.IsType<ErrorMessage>(await ReceiveAsync(socket));
+        var error = Assert.IsType<ErrorMessage>(await panel.ReceiveAsync());
         Assert.Equal((ErrorCodes.ServerUnavailable, "req-1"), (error.Code, error.ClientRequestId));
         Assert.Contains("No model is loaded", error.Message);
     }
@@ -41,25 +40,5 @@ public class PanelEndpointTests(RunningServer server) : IClassFixture<RunningSer
         using var socket = new ClientWebSocket();
 
         await Assert.ThrowsAnyAsync<Exception>(() => socket.ConnectAsync(new Uri($"ws://127.0.0.1:{server.GrpcPort}/panel"), Cancellation));
-    }
-
-    private async Task<ClientWebSocket> ConnectAsync()
-    {
-        var socket = new ClientWebSocket();
-        await socket.ConnectAsync(new Uri($"ws://127.0.0.1:{server.HttpPort}/panel"), Cancellation);
-        return socket;
-    }
-
-    private static Task SendAsync(WebSocket socket, string text, WebSocketMessageType type) => SendAsync(socket, Encoding.UTF8.GetBytes(text), type);
-
-    private static Task SendAsync(WebSocket socket, byte[] data, WebSocketMessageType type) =>
-        socket.SendAsync(data, type, endOfMessage: true, Cancellation);
-
-    private static async Task<PanelMessage> ReceiveAsync(WebSocket socket)
-    {
-        var buffer = new byte[64 * 1024];
-        var result = await socket.ReceiveAsync(buffer, Cancellation);
-        Assert.True(result.EndOfMessage);
-        return PanelCodec.DecodeText(buffer.AsSpan(0, result.Count)).Message;
     }
 }

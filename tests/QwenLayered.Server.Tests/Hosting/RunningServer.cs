@@ -4,9 +4,12 @@ using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Tests.Hosting;
 
-/// <summary>The real server (Kestrel on loopback ports), as <c>qwenlayered serve</c> builds it.</summary>
+/// <summary>The real server (Kestrel on loopback ports), as <c>qwenlayered serve</c> builds it, without a model.</summary>
 public sealed class RunningServer : IAsyncLifetime
 {
+    /// <summary>More settings, for example API tokens; they win over the defaults below.</summary>
+    public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
+
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
@@ -17,14 +20,16 @@ public sealed class RunningServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _app = ServerApp.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Server:GrpcPort"] = GrpcPort.ToString(),
             ["Server:HttpPort"] = HttpPort.ToString(),
             ["Engine:Device"] = "cpu",
             ["Limits:MaxLayers"] = "8",
             ["Jobs:ResultsFolder"] = _results.Path,
-        });
+        };
+        foreach (var (key, value) in Settings) settings[key] = value;
+        _app = ServerApp.Build([], settings);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");

@@ -1,0 +1,91 @@
+// Drives the panel's own client modules (connection, jobs, protocol) against a live bridge, for the end-to-end test
+// tests/QwenLayered.Server.Tests/EndToEnd/PanelEndToEndTests.cs, which asserts on the JSON report printed here:
+// a first job decomposed to the end, then a second job cancelled while it samples.
+// Usage: node --experimental-websocket run-panel-client.js ADDRESS TOKEN IMAGE.png (an empty TOKEN sends none).
+// Needs no npm install: Node's own WebSocket, and the image comes as PNG bytes (png.js would need the vendored fflate).
+const fs = require("node:fs");
+const { Connection } = require("../../src/connection.js");
+const { Job } = require("../../src/jobs.js");
+
+const TIME_LIMIT_MS = 45000;
+const CANCELLED_GRACE_MS = 500; // how long to keep listening after a cancel, so a stray layer would be seen
+
+const [address, token, imagePath] = process.argv.slice(2);
+const image = new Uint8Array(fs.readFileSync(imagePath));
+const report = { welcome: null, errors: [], jobs: {} };
+const received = []; // every message, in order, as { message, payload }
+const waiters = [];
+
+function receive(message, payload) {
+  received.push({ message, payload });
+  const record = Object.values(report.jobs).find((r) => r.job.jobId === message.jobId
+    || (message.type === "accepted" && r.job.clientRequestId === message.clientRequestId));
+  if (record && message.sequence !== undefined) {
+    record.job.apply(message, payload);
+    record.events.push({ ...message, payload: payload && Buffer.from(payload).toString("base64") });
+  }
+  if (message.type === "error") report.errors.push(message);
+  for (const waiter of [...waiters]) waiter(message);
+}
+
+// Resolves with the first message (already received or still to come) that matches; rejects on any error message.
+function waitFor(matches) {
+  const found = received.find(({ message }) => matches(message));
+  if (found) return Promise.resolve(found.message);
+  return new Promise((resolve, reject) => {
+    const waiter = (message) => {
+      if (!matches(message) && message.type !== "error") return;
+      waiters.splice(waiters.indexOf(waiter), 1);
+      if (message.type === "error") reject(new Error(`${message.code}: ${message.message}`));
+      else resolve(message);
+    };
+    waiters.push(waiter);
+  });
+}
+
+const connection = new Connection({
+  address, token: token || undefined, client: "qwenlayered-panel-e2e", WebSocket: globalThis.WebSocket,
+  events: {
+    onState: () => {},
+    onWelcome: (welcome) => receive(welcome, null),
+    onMessage: receive,
+    onError: (error) => receive({ type: "error", ...error }, null),
+  },
+});
+
+async function submit(name, options) {
+  // Unique per run: the server answers a repeated id (same token) with the earlier job, as a retried submit.
+  const clientRequestId = `e2e-${name}-${process.pid}-${Date.now().toString(36)}`;
+  report.jobs[name] = { job: new Job(clientRequestId, null), events: [] };
+  connection.send({ type: "submit", clientRequestId, preview: { everySteps: 1, maxEdge: 32 }, ...options }, image);
+  return (await waitFor((m) => m.type === "accepted" && m.clientRequestId === clientRequestId)).jobId;
+}
+
+const finished = (jobId) => (m) => m.jobId === jobId && ["completed", "failed", "cancelled"].includes(m.type);
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run() {
+  connection.start();
+  report.welcome = await waitFor((m) => m.type === "welcome");
+
+  const decomposed = await submit("decomposed", { layers: 2, steps: 3, seed: "7", prompt: "end to end" });
+  await waitFor(finished(decomposed));
+
+  const cancelled = await submit("cancelled", { layers: 2, steps: 1000, seed: "8" });
+  await waitFor((m) => m.type === "progress" && m.jobId === cancelled);
+  connection.send({ type: "cancel", jobId: cancelled });
+  report.cancelResult = await waitFor((m) => m.type === "cancelResult" && m.jobId === cancelled);
+  await waitFor(finished(cancelled));
+  await delay(CANCELLED_GRACE_MS);
+}
+
+// Exits once the report is written: stdout to a pipe is asynchronous, and exiting sooner would cut it short.
+function finish(failure) {
+  connection.stop();
+  const jobs = Object.fromEntries(Object.entries(report.jobs).map(([name, { job, events }]) =>
+    [name, { jobId: job.jobId, state: job.state, layerCount: job.layers.filter(Boolean).length, events }]));
+  process.stdout.write(JSON.stringify({ ...report, jobs, failure }) + "\n", () => process.exit(failure ? 1 : 0));
+}
+
+setTimeout(() => finish(`No outcome within ${TIME_LIMIT_MS} ms.`), TIME_LIMIT_MS).unref();
+run().then(() => finish(null), (e) => finish(e.message));

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using Grpc.Core;
+using Grpc.Health.V1;
+
+namespace QwenLayered.Server.Tests;
+
+/// <summary>The executables built beside the tests (qwenlayered, qwenlayered-bridge), started as a user would.</summary>
+internal static class BuiltExecutables
+{
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    public static Process Start(string name, string arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, name), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        return Process.Start(start)!;
+    }
+
+    /// <summary>Polls until the server answers (it starts in a second or two), or fails with what it printed.</summary>
+    public static async Task<HealthCheckResponse> WaitForHealthAsync(Health.HealthClient health, Process server)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await health.CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(2), cancellationToken: Cancellation);
+            }
+            catch (RpcException) when (DateTime.UtcNow < deadline && !server.HasExited)
+            {
+                await Task.Delay(100, Cancellation);
+            }
+            catch (RpcException) when (server.HasExited)
+            {
+                Assert.Fail($"{server.StartInfo.FileName} exited with {server.ExitCode}: {await server.StandardError.ReadToEndAsync(Cancellation)}");
+            }
+        }
+    }
+
+    /// <summary>Polls until the server has loaded its model and says Serving.</summary>
+    public static async Task WaitUntilServingAsync(Health.HealthClient health, Process server)
+    {
+        while ((await WaitForHealthAsync(health, server)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+            await Task.Delay(100, Cancellation);
+    }
+}

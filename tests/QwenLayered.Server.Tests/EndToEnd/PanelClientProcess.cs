@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace QwenLayered.Server.Tests.EndToEnd;
+
+/// <summary>
+/// Runs plugin-uxp/test/end-to-end/run-panel-client.js under Node: the panel's own client modules against a live
+/// bridge. It needs no npm install (Node's own WebSocket), so it runs before the panel's dependencies are installed.
+/// </summary>
+internal static class PanelClientProcess
+{
+    private static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(60);
+
+    /// <returns>The script's JSON report of everything the panel received.</returns>
+    public static async Task<JsonElement> RunAsync(string address, string token, byte[] image, Func<string> serverOutput)
+    {
+        string imagePath = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(imagePath, image, TestContext.Current.CancellationToken);
+        var start = new ProcessStartInfo("node")
+        {
+            // The flag exposes WebSocket on Node 20; later versions have it anyway and still accept the flag.
+            ArgumentList = { "--experimental-websocket", Script(), address, token, imagePath },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        var stdout = node.StandardOutput.ReadToEndAsync();
+        var stderr = node.StandardError.ReadToEndAsync();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        timeout.CancelAfter(TimeLimit);
+        try
+        {
+            await node.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!node.HasExited) node.Kill(entireProcessTree: true);
+            File.Delete(imagePath);
+        }
+        Assert.True(node.ExitCode == 0,
+            $"The panel client failed ({node.ExitCode}):\n{await stdout}\n{await stderr}\nServer and bridge said:\n{serverOutput()}");
+        return JsonDocument.Parse(await stdout).RootElement;
+    }
+
+    private static string Script()
+    {
+        const string script = "plugin-uxp/test/end-to-end/run-panel-client.js";
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            string candidate = Path.Combine(folder.FullName, script);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException($"No {script} above {AppContext.BaseDirectory}.");
+    }
+}
