@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace QwenLayered.Bridge.Tests;
+
+/// <summary>Runs the built <c>qwenlayered-bridge</c> as an artist would start it.</summary>
+public class BridgeProxyCommandTests
+{
+    private static async Task<(int ExitCode, string Error)> RunAsync(string arguments)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "qwenlayered-bridge"), arguments)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
+        return (process.ExitCode, await error);
+    }
+
+    [Theory]
+    [InlineData("ftp://gpu-box:50051")]
+    [InlineData("gpu-box:50051")]
+    public async Task Server_NotAnHttpAddress_IsRefusedWithAnExample(string address)
+    {
+        var run = await RunAsync($"--server {address}");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--server must be an http:// or https:// address, such as https://gpu-box:50051", run.Error);
+    }
+
+    [Fact]
+    public async Task Server_Missing_IsRequired()
+    {
+        var run = await RunAsync("--token abc");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--server", run.Error);
+    }
+}
