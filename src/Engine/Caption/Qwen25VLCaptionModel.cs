@@ -46,22 +46,11 @@ public sealed class Qwen25VLCaptionModel : nn.Module
     /// </summary>
     public static Qwen25VLCaptionModel FromCheckpoint(Qwen25VLConfig config, Checkpoint checkpoint, ScalarType dtype, Device device)
     {
-        var captioner = new Qwen25VLCaptionModel(config, device, dtype);
-        try
-        {
-            string text = Qwen25VLCheckpointLayout.LanguageModelPrefix(checkpoint), vision = Qwen25VLCheckpointLayout.VisionPrefix(checkpoint);
-            captioner.LoadMapped(checkpoint, name =>
-                name.StartsWith("model.", StringComparison.Ordinal) ? text + name["model.".Length..]
-                : name.StartsWith("visual.", StringComparison.Ordinal) ? vision + name["visual.".Length..]
-                : name, _ => false, "the Qwen2.5-VL captioner");
-        }
-        catch
-        {
-            captioner.Dispose();
-            throw;
-        }
-        captioner.eval();
-        return captioner;
+        string text = Qwen25VLCheckpointLayout.LanguageModelPrefix(checkpoint), vision = Qwen25VLCheckpointLayout.VisionPrefix(checkpoint);
+        return ModuleWeights.BuildFilled(() => new Qwen25VLCaptionModel(config, device, dtype), captioner => captioner.LoadMapped(checkpoint, name =>
+            name.StartsWith("model.", StringComparison.Ordinal) ? text + name["model.".Length..]
+            : name.StartsWith("visual.", StringComparison.Ordinal) ? vision + name["visual.".Length..]
+            : name, _ => false, "the Qwen2.5-VL captioner"));
     }
 
     /// <summary>Pixel rows of <paramref name="grids"/> → image embeddings <c>[tokens, hidden]</c> (see the vision tower for <paramref name="trace"/>).</summary>

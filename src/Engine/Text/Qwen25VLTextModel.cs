@@ -47,21 +47,8 @@ public sealed class Qwen25VLTextModel : nn.Module<Tensor, Tensor?, Tensor>
         FromPretrained(model.Component("text_encoder").Folder, dtype, device);
 
     /// <summary>Builds the model for <paramref name="config"/> and fills it strictly from <paramref name="checkpoint"/>.</summary>
-    public static Qwen25VLTextModel FromCheckpoint(Qwen25VLTextConfig config, Checkpoint checkpoint, ScalarType dtype, Device device)
-    {
-        var model = new Qwen25VLTextModel(config, device, dtype);
-        try
-        {
-            TextEncoderWeights.Load(model, checkpoint);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        model.eval();
-        return model;
-    }
+    public static Qwen25VLTextModel FromCheckpoint(Qwen25VLTextConfig config, Checkpoint checkpoint, ScalarType dtype, Device device) =>
+        ModuleWeights.BuildFilled(() => new Qwen25VLTextModel(config, device, dtype), model => TextEncoderWeights.Load(model, checkpoint));
 
     /// <summary>
     /// Token ids <c>[B, T]</c> and an optional right-padding mask <c>[B, T]</c> (1 = token, 0 = padding) → last hidden

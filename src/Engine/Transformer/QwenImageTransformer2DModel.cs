@@ -58,18 +58,9 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device)
     {
         var config = ConfigFile.Read<QwenImageTransformerConfig>(Path.Combine(transformerFolder, "config.json"));
-        var model = new QwenImageTransformer2DModel(config, device, dtype);
-        try
-        {
-            using var checkpoint = Checkpoint.Open(transformerFolder);
-            model.LoadWeights(checkpoint, dtype, device);
-            return model;
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        using var checkpoint = Checkpoint.Open(transformerFolder);
+        return ModuleWeights.BuildFilled(() => new QwenImageTransformer2DModel(config, device, dtype),
+            model => model.LoadWeights(checkpoint, dtype, device));
     }
 
     public QwenImageTransformerConfig Config { get; }

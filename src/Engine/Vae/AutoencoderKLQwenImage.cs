@@ -49,18 +49,9 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     public static AutoencoderKLQwenImage FromPretrained(string vaeFolder, ScalarType dtype, Device device)
     {
         var config = ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(vaeFolder, "config.json"));
-        var model = new AutoencoderKLQwenImage(config, device, dtype);
-        try
-        {
-            using var checkpoint = Checkpoint.Open(vaeFolder);
-            model.LoadWeights(checkpoint, dtype, device);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
-        return model;
+        using var checkpoint = Checkpoint.Open(vaeFolder);
+        return ModuleWeights.BuildFilled(() => new AutoencoderKLQwenImage(config, device, dtype),
+            model => model.LoadWeights(checkpoint, dtype, device));
     }
 
     /// <summary>Encodes images <c>[B, input_channels, 1, H, W]</c> to the latent posterior.</summary>

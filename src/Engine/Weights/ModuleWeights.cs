@@ -9,6 +9,26 @@ public static class ModuleWeights
     private const int MaxNamesListed = 20;
 
     /// <summary>
+    /// Builds a module, fills its weights and switches it to inference; when filling fails the module is disposed, so a
+    /// bad checkpoint leaves nothing allocated on the device.
+    /// </summary>
+    public static TModule BuildFilled<TModule>(Func<TModule> build, Action<TModule> fill) where TModule : torch.nn.Module
+    {
+        var module = build();
+        try
+        {
+            fill(module);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        module.eval();
+        return module;
+    }
+
+    /// <summary>
     /// Moves <paramref name="module"/> to <paramref name="device"/> and <paramref name="dtype"/>, then fills every
     /// parameter and persistent buffer from <paramref name="checkpoint"/>, one tensor at a time.
     /// Throws <see cref="WeightFileException"/> listing missing and unexpected names, or naming a shape mismatch.
