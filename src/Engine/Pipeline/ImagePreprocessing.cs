@@ -8,13 +8,16 @@ namespace QwenLayered.Engine.Pipeline;
 public static class ImagePreprocessing
 {
     /// <summary>[1, 4, 1, H, W] float32 on the CPU; the caller moves it to the model's device and dtype.</summary>
-    public static Tensor ToVaeInput(RgbaImage image, WorkingSize size)
+    public static Tensor ToVaeInput(RgbaImage image, WorkingSize size) =>
+        PixelsToVaeInput(ToWorkingSize(image, size).Pixels, size.Width, size.Height);
+
+    /// <summary>RGBA bytes already at the working size as [1, 4, 1, H, W] float32 in [−1, 1] on the CPU.</summary>
+    public static Tensor PixelsToVaeInput(byte[] pixels, int width, int height)
     {
-        byte[] pixels = ToWorkingSize(image, size).Pixels;
         using var scope = NewDisposeScope();
-        var hwc = tensor(pixels, dtype: ScalarType.Byte).reshape(size.Height, size.Width, 4);
+        var hwc = tensor(pixels, dtype: ScalarType.Byte).reshape(height, width, 4);
         var chw = hwc.permute(2, 0, 1).to(ScalarType.Float32) / 255f * 2f - 1f;
-        return chw.reshape(1, 4, 1, size.Height, size.Width).MoveToOuterDisposeScope();
+        return chw.reshape(1, 4, 1, height, width).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -73,7 +73,8 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     {
         var (batch, imageLength, textLength) = TransformerInputCheck.Shapes(input, Config);
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
+        using var noGrad = training ? null : no_grad();
         var observe = input.Observer ?? ((_, _) => { });
 
         var image = img_in.forward(input.HiddenStates.to(Dtype));

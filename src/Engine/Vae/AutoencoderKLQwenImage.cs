@@ -19,7 +19,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
 
     /// <summary>
     /// Builds the VAE with its parameters created in <paramref name="dtype"/> on <paramref name="device"/>, so loading
-    /// bf16 weights for a GPU never holds an fp32 copy in host memory. Parameters need no gradients: inference only.
+    /// bf16 weights for a GPU never holds an fp32 copy in host memory. Parameters need no gradients until Training.TrainingMode switches the module to training.
     /// </summary>
     public AutoencoderKLQwenImage(AutoencoderKLQwenImageConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base(nameof(AutoencoderKLQwenImage))
@@ -58,7 +58,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     public LatentPosterior Encode(Tensor image)
     {
         CheckSingleFrame(image, Config.InputChannels, "image");
-        using var noGrad = no_grad();
+        using var noGrad = NoGradUnlessTraining();
         return new LatentPosterior(EncodeParameters(image));
     }
 
@@ -74,7 +74,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     {
         CheckSingleFrame(latents, Config.ZDim, "latents");
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var noGrad = NoGradUnlessTraining();
         return DecodeFrame(latents.squeeze(2)).unsqueeze(2).MoveToOuterDisposeScope();
     }
 
@@ -86,7 +86,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     {
         CheckSingleFrame(latents, Config.ZDim, "latents");
         using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
+        using var noGrad = NoGradUnlessTraining();
         return tiling.Decode(latents.squeeze(2), DecodeFrame, Config.SpatialCompression).unsqueeze(2).MoveToOuterDisposeScope();
     }
 
@@ -108,6 +108,9 @@ public sealed class AutoencoderKLQwenImage : nn.Module
 
     // One frame [N, z, h, w] to a clamped image [N, C, 8h, 8w]; also the per-tile decoder of DecodeTiled.
     private Tensor DecodeFrame(Tensor latents) => decoder.forward(post_quant_conv.forward(latents)).clamp_(-1.0, 1.0);
+
+    // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
+    private IDisposable? NoGradUnlessTraining() => training ? null : no_grad();
 
     private (Tensor Mean, Tensor Std) LatentStatistics(Tensor latents)
     {

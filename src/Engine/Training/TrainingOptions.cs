@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace QwenLayered.Engine.Training;
+
+/// <summary>One training run: which stage, from which model folder, for how long, and where checkpoints go.</summary>
+public sealed record TrainingOptions
+{
+    public required TrainingStage Stage { get; init; }
+
+    /// <summary>A complete model folder (diffusers layout) the run starts from: random weights or an earlier stage's result.</summary>
+    public required string InitFolder { get; init; }
+
+    /// <summary>Checkpoints are written here as <c>checkpoint-NNNNNN</c> model folders.</summary>
+    public required string OutputFolder { get; init; }
+
+    /// <summary>Total optimiser steps, counted across resumes.</summary>
+    public int Steps { get; init; } = 100;
+
+    public int BatchSize { get; init; } = 4;
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double WeightDecay { get; init; } = 0.01;
+
+    /// <summary>A checkpoint every this many steps, and always after the last.</summary>
+    public int CheckpointEvery { get; init; } = 50;
+
+    /// <summary>Seeds every random choice (batches, noise, timesteps) per step, so a resumed run continues identically.</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Continue from the latest checkpoint of this stage in <see cref="OutputFolder"/>, if there is one.</summary>
+    public bool Resume { get; init; }
+
+    public Device Device { get; init; } = CPU;
+}

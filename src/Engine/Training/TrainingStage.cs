@@ -1,0 +1,11 @@
+namespace QwenLayered.Engine.Training;
+
+/// <summary>What a training run optimises; the VAE comes first, since the transformer learns in its latent space.</summary>
+public enum TrainingStage
+{
+    /// <summary>RGBA-VAE reconstruction of layers and composites (the <c>vae</c> component).</summary>
+    Vae,
+
+    /// <summary>Flow matching of the layer latents given the composite's (the <c>transformer</c> component).</summary>
+    Transformer,
+}
