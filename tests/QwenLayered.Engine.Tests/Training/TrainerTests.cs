@@ -1,0 +1,71 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Tests.Pipeline;
+using QwenLayered.Engine.Training;
+using QwenLayered.Engine.Training.Data;
+using TorchSharp;
+
+namespace QwenLayered.Engine.Tests.Training;
+
+public class TrainerTests(TinyModel tiny)
+{
+    private static readonly IReadOnlyList<LayeredScene> Scenes = SceneGenerator.Generate(seed: 1, count: 6, 32, 32);
+
+    private TrainingOptions Options(TrainingStage stage, string output, int steps) => new()
+    {
+        Stage = stage, InitFolder = tiny.Folder, OutputFolder = output, Steps = steps, BatchSize = 2,
+        LearningRate = 3e-3, CheckpointEvery = 100, Seed = 9,
+    };
+
+    private static List<float> Train(TrainingOptions options)
+    {
+        var losses = new List<float>();
+        Trainer.Run(options, Scenes, p => losses.Add(p.Loss), TestContext.Current.CancellationToken);
+        return losses;
+    }
+
+    [Theory]
+    [InlineData(TrainingStage.Vae)]
+    [InlineData(TrainingStage.Transformer)]
+    public void Run_FewSteps_LossGoesDown(TrainingStage stage)
+    {
+        using var output = new TempFolder();
+
+        var losses = Train(Options(stage, output.Path, steps: 12));
+
+        Assert.Equal(12, losses.Count);
+        Assert.True(losses.TakeLast(3).Average() < losses.Take(3).Average(), $"Losses did not fall: {string.Join(", ", losses)}");
+    }
+
+    [Fact]
+    public void Run_Resumed_ContinuesExactlyAsAnUninterruptedRun()
+    {
+        using var straight = new TempFolder();
+        using var interrupted = new TempFolder();
+        var uninterrupted = Train(Options(TrainingStage.Vae, straight.Path, steps: 4));
+
+        var firstHalf = Train(Options(TrainingStage.Vae, interrupted.Path, steps: 2));
+        var secondHalf = Train(Options(TrainingStage.Vae, interrupted.Path, steps: 4) with { Resume = true });
+
+        Assert.Equal(uninterrupted, [.. firstHalf, .. secondHalf]);
+    }
+
+    [Fact]
+    public void Run_TransformerStage_CheckpointLoadsAndDecomposes()
+    {
+        using var output = new TempFolder();
+
+        string checkpoint = Trainer.Run(Options(TrainingStage.Transformer, output.Path, steps: 2), Scenes,
+            cancellation: TestContext.Current.CancellationToken);
+        using var model = LayeredModel.Load(checkpoint, torch.ScalarType.Float32, torch.CPU);
+        var image = new RgbaImage(32, 32, Scenes[0].Composite);
+        var result = model.Decompose(new DecompositionRequest(image, "shapes", new DecompositionSettings { Layers = 2, Steps = 2, GuidanceScale = 1 })
+        {
+            Size = WorkingSize.ForArea(32, 32, 32 * 32),
+        }, cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(Path.Combine(output.Path, "checkpoint-000002"), checkpoint);
+        Assert.Equal(2, result.Layers.Count);
+        Assert.Equal((32, 32), (result.Width, result.Height));
+    }
+}
