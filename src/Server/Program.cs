@@ -11,5 +11,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     DecomposeCommand.Create(),
     VerifyCommand.Create(),
     BenchCommand.Create(),
+    TrainCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

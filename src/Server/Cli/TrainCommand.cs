@@ -1,0 +1,94 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Training;
+using QwenLayered.Engine.Training.Data;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary>
+/// <c>qwenlayered train</c>: trains one stage (the RGBA-VAE, then the transformer) of the model the engine runs, on
+/// layered-scene folders or freshly generated scenes, writing checkpoints that load as model folders.
+/// </summary>
+internal static class TrainCommand
+{
+    private const int BarWidth = 30;
+
+    public static Command Create()
+    {
+        var stage = new Option<TrainingStage>("--stage") { Description = "vae (RGBA reconstruction) or transformer (flow matching).", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the checkpoints (checkpoint-NNNNNN model folders).", Required = true };
+        var init = new Option<DirectoryInfo?>("--init") { Description = "Model folder to start from (for the transformer stage: the VAE stage's checkpoint)." };
+        var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder; without --init, the run starts from a tiny random model using it." };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Folder of layered-scene folders (default: generate scenes procedurally)." };
+        var samples = new Option<int>("--samples") { Description = "Scenes to generate without --data.", DefaultValueFactory = _ => 256 };
+        var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 64 };
+        var steps = new Option<int>("--steps") { Description = "Total optimiser steps (counted across resumes).", DefaultValueFactory = _ => 1000 };
+        var batch = new Option<int>("--batch") { Description = "Images (vae) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
+        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the data, the initial weights and every step's randomness.", DefaultValueFactory = _ => 0 };
+        var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        foreach (var positive in new[] { samples, size, steps, batch, every })
+            positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
+        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
+
+        var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
+        {
+            stage, output, init, tokenizer, data, samples, size, steps, batch, learningRate, every, seed, resume, device,
+        };
+        command.SetAction((result, cancellation) =>
+        {
+            try
+            {
+                string outputFolder = result.GetValue(output)!.FullName;
+                int runSeed = result.GetValue(seed);
+                var options = new TrainingOptions
+                {
+                    Stage = result.GetValue(stage),
+                    InitFolder = InitFolder(result.GetValue(init), result.GetValue(tokenizer), outputFolder, runSeed),
+                    OutputFolder = outputFolder,
+                    Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
+                    CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
+                    Device = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
+                };
+                var scenes = result.GetValue(data) is { } folder
+                    ? SceneFolder.ReadAll(folder.FullName)
+                    : SceneGenerator.Generate(runSeed, result.GetValue(samples), result.GetValue(size), result.GetValue(size));
+                Console.WriteLine($"Training the {options.Stage} stage on {scenes.Count} scenes ({options.Device}), from {options.InitFolder}");
+                string last = Trainer.Run(options, scenes, Report, cancellation);
+                Console.WriteLine($"Latest checkpoint: {last}");
+                return Task.FromResult(0);
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return Task.FromResult(1);
+            }
+        });
+        return command;
+    }
+
+    // A given model folder, or a tiny random one written once under the output folder (kept for --resume).
+    private static string InitFolder(DirectoryInfo? init, DirectoryInfo? tokenizer, string outputFolder, int seed)
+    {
+        if (init is not null) return init.FullName;
+        if (tokenizer is null) throw new ArgumentException("Give --init (a model folder) or --tokenizer (to start from a tiny random model).");
+        string folder = Path.Combine(outputFolder, "init");
+        if (!File.Exists(Path.Combine(folder, "model_index.json")))
+            RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(tokenizer.FullName), (ulong)seed);
+        return folder;
+    }
+
+    // One line per step, so logs of long runs stay readable.
+    private static void Report(TrainingProgress p)
+    {
+        int filled = p.Step * BarWidth / p.TotalSteps;
+        double perStep = p.Elapsed.TotalSeconds / p.Step;
+        Console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  " +
+                          $"{p.Elapsed.TotalSeconds:F1} s, ~{perStep * (p.TotalSteps - p.Step):F0} s left" +
+                          (p.Checkpoint is null ? "" : $"  checkpoint {p.Checkpoint}"));
+    }
+}
