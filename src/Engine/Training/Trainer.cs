@@ -34,7 +34,7 @@ public static class Trainer
             string? written = null;
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
                 last = written = TrainingCheckpoint.Write(options.OutputFolder, baseFolder, options.Stage, step, objective, optimizer);
-            onProgress?.Invoke(new TrainingProgress(step, options.Steps, loss, clock.Elapsed, written));
+            onProgress?.Invoke(new TrainingProgress(step, options.Steps, step - firstStep + 1, loss, clock.Elapsed, written));
         }
         return last;
     }

@@ -1,4 +1,10 @@
 namespace QwenLayered.Engine.Training;
 
-/// <summary>Reported after every optimiser step; <see cref="Checkpoint"/> is set when that step wrote one.</summary>
-public sealed record TrainingProgress(int Step, int TotalSteps, float Loss, TimeSpan Elapsed, string? Checkpoint);
+/// <summary>
+/// Reported after every optimiser step; <see cref="Elapsed"/> covers the <see cref="StepsThisRun"/> steps of this run
+/// (fewer than <see cref="Step"/> after a resume); <see cref="Checkpoint"/> is set when that step wrote one.
+/// </summary>
+public sealed record TrainingProgress(int Step, int TotalSteps, int StepsThisRun, float Loss, TimeSpan Elapsed, string? Checkpoint)
+{
+    public TimeSpan EstimatedRemaining => Elapsed / StepsThisRun * (TotalSteps - Step);
+}

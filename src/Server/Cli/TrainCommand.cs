@@ -86,9 +86,8 @@ internal static class TrainCommand
     private static void Report(TrainingProgress p)
     {
         int filled = p.Step * BarWidth / p.TotalSteps;
-        double perStep = p.Elapsed.TotalSeconds / p.Step;
         Console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  " +
-                          $"{p.Elapsed.TotalSeconds:F1} s, ~{perStep * (p.TotalSteps - p.Step):F0} s left" +
+                          $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left" +
                           (p.Checkpoint is null ? "" : $"  checkpoint {p.Checkpoint}"));
     }
 }
