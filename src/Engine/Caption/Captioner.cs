@@ -89,6 +89,12 @@ public sealed class Captioner : IDisposable
         }
     }
 
+    /// <summary>Whether the captioning model is in memory (it loads on the first caption that is not cached).</summary>
+    public bool ModelLoaded
+    {
+        get { lock (_gate) return _model is not null; }
+    }
+
     /// <summary>Unloads the model to free its memory; cached captions stay and the next miss loads it again.</summary>
     public void ReleaseModel()
     {

@@ -11,7 +11,10 @@ namespace QwenLayered.Engine.Pipeline;
 /// its vision tower, a captioner. Turns requests (image and text) into layers: captions an image whose prompt is
 /// empty, encodes the prompts (cached), sizes the image to its bucket, and runs the pipeline.
 /// </summary>
-public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name) : IDisposable
+/// <param name="residency">When it is not <see cref="TextEncoderResidency.KeepOnDevice"/> (device memory is short), the
+/// captioner's copy of the language model is unloaded after each caption as well.</param>
+public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name,
+    TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice) : IDisposable
 {
     public LayeredDecompositionPipeline Pipeline { get; } = pipeline;
 
@@ -36,7 +39,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
                 ? Captioner.FromPretrained(model, dtype, device)
                 : null;
             return new LayeredModel(pipeline, PromptEncoder.FromPretrained(model, dtype, device, residency), captioner,
-                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))));
+                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), residency);
         }
         catch
         {
@@ -95,7 +98,9 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         if (Captioner is null)
             throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
                 "describe the image in a few words (what it shows, including partly hidden things).");
-        return (PromptSource.Resolve(request.Prompt, request.Image, SizeOf(request), Captioner, request.CaptionLanguage, cancellation).Prompt, true);
+        var caption = PromptSource.Resolve(request.Prompt, request.Image, SizeOf(request), Captioner, request.CaptionLanguage, cancellation);
+        if (residency != TextEncoderResidency.KeepOnDevice) Captioner.ReleaseModel();
+        return (caption.Prompt, true);
     }
 
     private static WorkingSize SizeOf(DecompositionRequest request) =>

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Text;
+
 namespace QwenLayered.Server.Hosting;
 
 /// <summary>How the engine runs (configuration section "Engine").</summary>
@@ -13,6 +15,12 @@ public sealed class EngineOptions
 
     /// <summary>Compute dtype: bf16, fp16 or fp32; empty picks bf16 on CUDA and fp32 on the CPU (where bf16 is slow).</summary>
     public string Dtype { get; set; } = "";
+
+    /// <summary>
+    /// Where the text encoder (and the captioner's language model) goes after encoding: KeepOnDevice, MoveToCpu or
+    /// Unload. The 7B text encoder is ~16.6 GB in bf16; keep it only where device memory allows.
+    /// </summary>
+    public TextEncoderResidency TextEncoder { get; set; } = TextEncoderResidency.KeepOnDevice;
 
     /// <summary>
     /// Working area in pixels used instead of the requested resolution bucket; 0 uses the bucket. Only for tiny test

@@ -25,7 +25,7 @@ public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> 
                 {
                     stoppingToken.ThrowIfCancellationRequested();
                     var started = System.Diagnostics.Stopwatch.StartNew();
-                    var model = ResidentModel.Load(engine.Model, engine.Dtype, device);
+                    var model = ResidentModel.Load(engine.Model, engine.Dtype, device, engine.TextEncoder);
                     models.Add(model);
                     model.WarmUp(engine.WorkingArea);
                     LogLoaded(logger, model.Name, model.Dtype, model.Device, model.WeightBytes, started.Elapsed.TotalSeconds);

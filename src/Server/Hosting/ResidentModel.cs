@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Text;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Server.Hosting;
@@ -17,10 +18,10 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
     public long WeightBytes { get; } = model.Pipeline.Transformer.parameters().Concat(model.Pipeline.Vae.parameters())
         .Sum(p => p.NumberOfElements * p.ElementSize);
 
-    public static ResidentModel Load(string folder, string dtype, Device device)
+    public static ResidentModel Load(string folder, string dtype, Device device, TextEncoderResidency textEncoder)
     {
         if (dtype == "") dtype = device.type == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32";
-        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device), dtype, device.ToString());
+        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device, textEncoder), dtype, device.ToString());
     }
 
     /// <summary>

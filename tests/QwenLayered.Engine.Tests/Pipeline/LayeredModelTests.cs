@@ -42,6 +42,18 @@ public class LayeredModelTests(TinyModel tiny)
         Assert.Equal(ready.Prompt, result.Prompt);
         Assert.Equal(["captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
         Assert.Equal(1, model.Captioner!.ModelRuns);
+        Assert.True(model.Captioner.ModelLoaded);
+    }
+
+    [Fact]
+    public void Decompose_EmptyPromptWhenMemoryIsShort_UnloadsTheCaptionerAfterCaptioning()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.Text.TextEncoderResidency.Unload);
+
+        Decompose(model, new DecompositionRequest(Image, "", OneStep));
+
+        Assert.Equal(1, model.Captioner!.ModelRuns);
+        Assert.False(model.Captioner.ModelLoaded);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public class ServeCommandTests(TinyModelFolder model)
         int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
         using var results = new TempResultsFolder();
         using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --dtype fp32 " +
-            $"--model {model.Path} --Engine:WorkingArea=4096 --Jobs:ResultsFolder={results.Path}");
+            $"--model {model.Path} --Engine:WorkingArea=4096 --Engine:TextEncoder=Unload --Jobs:ResultsFolder={results.Path}");
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
