@@ -20,6 +20,16 @@ internal static class BuiltExecutables
         return Process.Start(start)!;
     }
 
+    /// <summary>Runs a command to its end, reading both streams at once so neither pipe can fill and stall it.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string name, string arguments)
+    {
+        using var process = Start(name, arguments);
+        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
+        var error = process.StandardError.ReadToEndAsync(Cancellation);
+        await process.WaitForExitAsync(Cancellation);
+        return (process.ExitCode, await output, await error);
+    }
+
     /// <summary>Polls until the server answers (it starts in a second or two), or fails with what it printed.</summary>
     public static async Task<HealthCheckResponse> WaitForHealthAsync(Health.HealthClient health, Process server)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using QwenLayered.Engine.Imaging;
 
@@ -8,7 +7,6 @@ namespace QwenLayered.Server.Tests.Cli;
 public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<FixtureModelFolder>, IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-decompose-").FullName;
-    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     private string ModelFolder => model.Folder;
 
@@ -21,19 +19,8 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
         return path;
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments)
-    {
-        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "qwenlayered"), arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(Cancellation);
-        var error = process.StandardError.ReadToEndAsync(Cancellation);
-        await process.WaitForExitAsync(Cancellation);
-        return (process.ExitCode, await output, await error);
-    }
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments) =>
+        BuiltExecutables.RunAsync("qwenlayered", arguments);
 
     [Fact]
     public async Task Decompose_FixtureModel_WritesLayersCompositeAndManifest()

@@ -65,22 +65,18 @@ public class ServeCommandTests(TinyModelFolder model)
     [Fact]
     public async Task Serve_OnEveryInterfaceWithoutTokens_RefusesToStartAndSaysWhy()
     {
-        using var server = StartExecutable($"serve --host 0.0.0.0 --grpc-port {FreePort.Next()} --http-port {FreePort.Next()} --device cpu");
-        string error = await server.StandardError.ReadToEndAsync(Cancellation);
-        await server.WaitForExitAsync(Cancellation);
+        var run = await BuiltExecutables.RunAsync("qwenlayered", $"serve --host 0.0.0.0 --grpc-port {FreePort.Next()} --http-port {FreePort.Next()} --device cpu");
 
-        Assert.Equal(2, server.ExitCode);
-        Assert.Contains("Refusing to listen on 0.0.0.0: no API tokens are configured", error);
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Refusing to listen on 0.0.0.0: no API tokens are configured", run.Error);
     }
 
     [Fact]
     public async Task Info_PrintsVersionContractAndDevice()
     {
-        using var info = StartExecutable("info --device cpu");
-        string output = await info.StandardOutput.ReadToEndAsync(Cancellation);
-        await info.WaitForExitAsync(Cancellation);
+        var (exitCode, output, _) = await BuiltExecutables.RunAsync("qwenlayered", "info --device cpu");
 
-        Assert.Equal(0, info.ExitCode);
+        Assert.Equal(0, exitCode);
         Assert.Contains("contract    qwenlayered.v1", output);
         Assert.Contains("device      cpu", output);
         Assert.Matches(@"torch\s+TorchSharp \d", output);
