@@ -22,10 +22,9 @@ public class BenchmarkRunnerTests
     [Fact]
     public void Run_TinyRandomModelOnCpu_ReportsEveryFieldOfTheJsonSchema()
     {
-        using var tokenizerCase = FixtureSet.Open(FixtureCases.Folder, "tokenizer").First();
         var options = new BenchmarkOptions
         {
-            TokenizerFolder = Path.Combine(tokenizerCase.Folder, "tokenizer"), Device = torch.CPU, Resolution = 64, Layers = 2, Steps = 3,
+            TokenizerFolder = FixtureSet.TokenizerFolder(FixtureCases.Folder), Device = torch.CPU, Resolution = 64, Layers = 2, Steps = 3,
             Batch = 2, PreviewEverySteps = 2, OtherGuidanceSteps = 1, WarmUp = false,
         };
 

@@ -21,8 +21,7 @@ public sealed class TinyModel : IDisposable
 
     public TinyModel()
     {
-        using (var tokenizerCase = FixtureSet.Open(FixtureCases.Folder, "tokenizer").First())
-            TokenizerFolder = Path.Combine(tokenizerCase.Folder, "tokenizer");
+        TokenizerFolder = FixtureSet.TokenizerFolder(FixtureCases.Folder);
         RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(TokenizerFolder), seed: 7);
         _pipeline = new(() => LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
         _prompts = new(() => PromptEncoder.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));

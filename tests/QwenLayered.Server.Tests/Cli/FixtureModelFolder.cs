@@ -19,9 +19,8 @@ public sealed class FixtureModelFolder : IDisposable
     private static void Write(string folder)
     {
         string fixtures = FixtureLocator.Default(AppContext.BaseDirectory);
-        using var tokenizer = FixtureSet.Open(fixtures, "tokenizer").First();
         using var pipeline = FixtureSet.Open(fixtures, "pipeline").First();
-        RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(Path.Combine(tokenizer.Folder, "tokenizer")), seed: 3);
+        RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(FixtureSet.TokenizerFolder(fixtures)), seed: 3);
         using var weights = SafetensorsFile.Open(pipeline.WeightsPath);
         foreach (string component in new[] { "transformer", "vae" })
         {

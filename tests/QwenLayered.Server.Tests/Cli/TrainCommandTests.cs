@@ -12,11 +12,7 @@ public class TrainCommandTests : IDisposable
 
     private static int Run(params string[] arguments) => new RootCommand { TrainCommand.Create() }.Parse(["train", .. arguments]).Invoke();
 
-    private static string TokenizerFolder()
-    {
-        using var tokenizer = FixtureSet.Open(FixtureLocator.Default(AppContext.BaseDirectory), "tokenizer").First();
-        return Path.Combine(tokenizer.Folder, "tokenizer");
-    }
+    private static string TokenizerFolder() => FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
 
     [Fact]
     public void Train_BothStagesOnSceneFolders_WritesLoadableCheckpoints()

@@ -10,8 +10,8 @@ public sealed class TinyModelFolder : IDisposable
 {
     public TinyModelFolder()
     {
-        using var tokenizer = FixtureSet.Open(FixtureLocator.Default(AppContext.BaseDirectory), "tokenizer").First();
-        RandomModelFolder.Write(Path, RandomModelConfigs.Tiny(System.IO.Path.Combine(tokenizer.Folder, "tokenizer")), seed: 11);
+        string tokenizer = FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
+        RandomModelFolder.Write(Path, RandomModelConfigs.Tiny(tokenizer), seed: 11);
     }
 
     public string Path { get; } = Directory.CreateTempSubdirectory("qwenlayered-tiny-model-").FullName;
