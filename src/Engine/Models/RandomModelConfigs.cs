@@ -84,6 +84,29 @@ public sealed record RandomModelConfigs(
     };
 
     /// <summary>
+    /// The shipped demo model's shape: a 4-block, 128-wide transformer and a 16-channel VAE with one residual block per
+    /// stage, trainable on two CPU cores in about an hour; a one-block 16-wide language model (no vision tower, so
+    /// no captions: the demo is trained with the empty prompt) keeps the full vocabulary for every token id.
+    /// </summary>
+    public static RandomModelConfigs Demo(string tokenizerFolder) => new(
+        new QwenImageTransformerConfig
+        {
+            NumLayers = 4, AttentionHeadDim = 32, NumAttentionHeads = 4, JointAttentionDim = 16,
+            AxesDimsRope = [8, 12, 12], UseAdditionalTCond = true, UseLayer3DRope = true,
+        },
+        new AutoencoderKLQwenImageConfig { BaseDim = 16, NumResBlocks = 1, InputChannels = 4 },
+        SchedulerConfig.QwenImageLayered,
+        new Qwen25VLTextConfig
+        {
+            VocabSize = Qwen25VLTextConfig.Qwen25VL7B.VocabSize, HiddenSize = 16, IntermediateSize = 32, NumHiddenLayers = 1,
+            NumAttentionHeads = 2, NumKeyValueHeads = 1, RmsNormEps = 1e-6, RopeTheta = 1e6, MaxPositionEmbeddings = 4096,
+        },
+        tokenizerFolder)
+    {
+        MropeSection = [1, 1, 2],
+    };
+
+    /// <summary>
     /// The published sizes: the 20.4B Qwen-Image-Layered transformer, the RGBA VAE and the Qwen2.5-VL-7B language model,
     /// for measuring the real model's speed and memory without its weights.
     /// </summary>
@@ -97,12 +120,13 @@ public sealed record RandomModelConfigs(
         Vision = Qwen25VLConfig.Qwen25VL7B.Vision,
     };
 
-    /// <summary><see cref="Tiny"/>, <see cref="Small"/> or <see cref="Full"/> by name.</summary>
+    /// <summary><see cref="Tiny"/>, <see cref="Small"/>, <see cref="Demo"/> or <see cref="Full"/> by name.</summary>
     public static RandomModelConfigs Named(string name, string tokenizerFolder) => name.Trim().ToLowerInvariant() switch
     {
         "tiny" => Tiny(tokenizerFolder),
         "small" => Small(tokenizerFolder),
+        "demo" => Demo(tokenizerFolder),
         "full" => Full(tokenizerFolder),
-        _ => throw new ArgumentException($"Unknown random model config '{name}'. Use tiny, small or full.", nameof(name)),
+        _ => throw new ArgumentException($"Unknown random model config '{name}'. Use tiny, small, demo or full.", nameof(name)),
     };
 }

@@ -20,7 +20,8 @@ internal static class TrainCommand
         var stage = new Option<TrainingStage>("--stage") { Description = "vae (RGBA reconstruction) or transformer (flow matching).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the checkpoints (checkpoint-NNNNNN model folders).", Required = true };
         var init = new Option<DirectoryInfo?>("--init") { Description = "Model folder to start from (for the transformer stage: the VAE stage's checkpoint)." };
-        var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder; without --init, the run starts from a tiny random model using it." };
+        var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder; without --init, the run starts from a random model of --config's shape using it." };
+        var config = new Option<string>("--config") { Description = "Shape of the random starting model without --init: tiny, small or demo.", DefaultValueFactory = _ => "tiny" };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder of layered-scene folders (default: generate scenes procedurally)." };
         var samples = new Option<int>("--samples") { Description = "Scenes to generate without --data.", DefaultValueFactory = _ => 256 };
         var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 64 };
@@ -37,7 +38,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
         {
-            stage, output, init, tokenizer, data, samples, size, steps, batch, learningRate, every, seed, resume, device,
+            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, every, seed, resume, device,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -48,7 +49,7 @@ internal static class TrainCommand
                 var options = new TrainingOptions
                 {
                     Stage = result.GetValue(stage),
-                    InitFolder = InitFolder(result.GetValue(init), result.GetValue(tokenizer), outputFolder, runSeed),
+                    InitFolder = InitFolder(result.GetValue(init), result.GetValue(tokenizer), result.GetValue(config)!, outputFolder, runSeed),
                     OutputFolder = outputFolder,
                     Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
                     CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
@@ -71,14 +72,14 @@ internal static class TrainCommand
         return command;
     }
 
-    // A given model folder, or a tiny random one written once under the output folder (kept for --resume).
-    private static string InitFolder(DirectoryInfo? init, DirectoryInfo? tokenizer, string outputFolder, int seed)
+    // A given model folder, or a random one of the named shape written once under the output folder (kept for --resume).
+    private static string InitFolder(DirectoryInfo? init, DirectoryInfo? tokenizer, string config, string outputFolder, int seed)
     {
         if (init is not null) return init.FullName;
-        if (tokenizer is null) throw new ArgumentException("Give --init (a model folder) or --tokenizer (to start from a tiny random model).");
+        if (tokenizer is null) throw new ArgumentException("Give --init (a model folder) or --tokenizer (to start from a random model of --config's shape).");
         string folder = Path.Combine(outputFolder, "init");
         if (!File.Exists(Path.Combine(folder, "model_index.json")))
-            RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(tokenizer.FullName), (ulong)seed);
+            RandomModelFolder.Write(folder, RandomModelConfigs.Named(config, tokenizer.FullName), (ulong)seed);
         return folder;
     }
 
