@@ -29,7 +29,7 @@ public static class RandomLayeredModel
                 return Filled(new Qwen25VLTextModel(configs.TextEncoder, device, dtype), textGenerator);
             }, device, residency);
             // Benchmarks pass prompts, so no captioner (it would hold a second copy of the language model).
-            return new LayeredModel(pipeline, prompts, captioner: null, "random-weights");
+            return new LayeredModel(pipeline, prompts, captioner: null, "random-weights", ModelProfile.Published);
         }
         catch
         {

@@ -13,8 +13,8 @@ public sealed record DecompositionRequest(RgbaImage Image, string Prompt, Decomp
     /// <summary>The negative prompt; the published recommendation " " turns true guidance on.</summary>
     public string? NegativePrompt { get; init; } = PromptTemplate.DefaultNegativePrompt;
 
-    /// <summary>640 or 1024: the output layers have about resolution² pixels.</summary>
-    public int Resolution { get; init; } = 640;
+    /// <summary>One of the model's resolutions (640 or 1024 for the published one), 0 for the model's default: the output layers have about resolution² pixels.</summary>
+    public int Resolution { get; init; }
 
     /// <summary>The working size to use instead of <see cref="Resolution"/>'s; tiny test models and load checks use small ones.</summary>
     public WorkingSize? Size { get; init; }

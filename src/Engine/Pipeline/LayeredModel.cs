@@ -14,7 +14,7 @@ namespace QwenLayered.Engine.Pipeline;
 /// <param name="residency">When it is not <see cref="TextEncoderResidency.KeepOnDevice"/> (device memory is short), the
 /// captioner's copy of the language model is unloaded after each caption as well.</param>
 public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name,
-    TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice) : IDisposable
+    ModelProfile profile, TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice) : IDisposable
 {
     public LayeredDecompositionPipeline Pipeline { get; } = pipeline;
 
@@ -26,12 +26,16 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     /// <summary>The model folder's name, for logs and server info.</summary>
     public string Name { get; } = name;
 
+    /// <summary>The resolutions and defaults the model was trained for.</summary>
+    public ModelProfile Profile { get; } = profile;
+
     /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
     /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
     public static LayeredModel Load(string folder, ScalarType dtype, Device device,
         TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice)
     {
         var model = ModelFolder.Open(folder);
+        var profile = ModelProfile.Read(folder);
         var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device);
         try
         {
@@ -39,7 +43,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
                 ? Captioner.FromPretrained(model, dtype, device)
                 : null;
             return new LayeredModel(pipeline, PromptEncoder.FromPretrained(model, dtype, device, residency), captioner,
-                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), residency);
+                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), profile, residency);
         }
         catch
         {
@@ -91,10 +95,11 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         })];
     }
 
-    // The user's prompt, or the model's caption of the image when the prompt is empty.
+    // The user's prompt, or the model's caption of the image when the prompt is empty (unless the model was trained
+    // with the empty prompt and cannot caption).
     private (string Text, bool Captioned) ResolvePrompt(DecompositionRequest request, CancellationToken cancellation)
     {
-        if (!PromptSource.NeedsCaption(request.Prompt)) return (request.Prompt, false);
+        if (!PromptSource.NeedsCaption(request.Prompt) || (Captioner is null && Profile.TrainedWithEmptyPrompt)) return (request.Prompt, false);
         if (Captioner is null)
             throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
                 "describe the image in a few words (what it shows, including partly hidden things).");
@@ -103,8 +108,9 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         return (caption.Prompt, true);
     }
 
-    private static WorkingSize SizeOf(DecompositionRequest request) =>
-        request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height, request.Resolution);
+    private WorkingSize SizeOf(DecompositionRequest request) =>
+        request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height,
+            request.Resolution == 0 ? Profile.DefaultResolution : request.Resolution, Profile.Resolutions);
 
     public void Dispose()
     {

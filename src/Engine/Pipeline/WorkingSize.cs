@@ -15,11 +15,12 @@ public sealed record WorkingSize(int Width, int Height, int LatentWidth, int Lat
     /// <summary>Transformer tokens of one frame: one per 2x2 latent patch.</summary>
     public int TokensPerFrame => LatentHeight / 2 * (LatentWidth / 2);
 
-    /// <summary>The working size for a resolution bucket (640 or 1024).</summary>
-    public static WorkingSize For(int inputWidth, int inputHeight, int resolution)
+    /// <summary>The working size for a resolution bucket: one of <paramref name="resolutions"/> (default: the published 640 and 1024).</summary>
+    public static WorkingSize For(int inputWidth, int inputHeight, int resolution, IReadOnlyList<int>? resolutions = null)
     {
-        if (!Resolutions.Contains(resolution))
-            throw new ArgumentException($"Resolution {resolution} is not supported; use 640 or 1024.");
+        resolutions ??= Resolutions;
+        if (!resolutions.Contains(resolution))
+            throw new ArgumentException($"Resolution {resolution} is not supported by this model; use {string.Join(" or ", resolutions)}.");
         return ForArea(inputWidth, inputHeight, (long)resolution * resolution);
     }
 

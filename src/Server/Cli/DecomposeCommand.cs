@@ -15,26 +15,27 @@ internal static class DecomposeCommand
     private const long MaxPixels = 64L * 1024 * 1024;
     private const long MaxFileBytes = 256L * 1024 * 1024;
     private const int MaxLayers = 20;
+    private const int DefaultSteps = 50;
+    private const float DefaultGuidance = 4f;
 
     public static Command Create()
     {
         var image = new Argument<FileInfo>("image") { Description = "The image to decompose (PNG, JPEG or WebP)." };
-        var model = new Option<DirectoryInfo>("--model") { Description = "Model folder in the diffusers layout.", Required = true };
+        var model = new Option<DirectoryInfo?>("--model") { Description = $"Model folder in the diffusers layout (default: the small demo model in {DemoModel.RelativeFolder})." };
         var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
         var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {MaxLayers}.", DefaultValueFactory = _ => 4 };
         var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
         var captionLanguage = new Option<string>("--caption-language") { Description = "Language of the automatic caption: en or zh.", DefaultValueFactory = _ => "en" };
         var negative = new Option<string>("--negative-prompt") { Description = "Negative prompt (default \" \", which turns true guidance on).", DefaultValueFactory = _ => " " };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
-        var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 4f };
+        var steps = new Option<int?>("--steps") { Description = $"Sampling steps (default: the model's, else {DefaultSteps})." };
+        var guidance = new Option<float?>("--guidance") { Description = $"True classifier-free guidance scale, 1 turns it off (default: the model's, else {DefaultGuidance})." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial noise.", DefaultValueFactory = _ => 777 };
-        var resolution = new Option<int>("--resolution") { Description = "Working resolution: 640 or 1024.", DefaultValueFactory = _ => 640 };
+        var resolution = new Option<int?>("--resolution") { Description = "Working resolution, one the model was trained at: 640 or 1024 for the published model (default: the model's first)." };
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         layers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > MaxLayers) r.AddError($"--layers must be 1 to {MaxLayers}."); });
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--steps must be at least 1."); });
-        resolution.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (640 or 1024)) r.AddError("--resolution must be 640 or 1024."); });
+        steps.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--steps must be at least 1."); });
         bits.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (8 or 16)) r.AddError("--bits must be 8 or 16."); });
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
@@ -44,33 +45,39 @@ internal static class DecomposeCommand
         command.SetAction((result, cancellation) =>
         {
             var file = result.GetValue(image)!;
-            var settings = new DecompositionSettings
-            {
-                Layers = result.GetValue(layers), Steps = result.GetValue(steps), GuidanceScale = result.GetValue(guidance),
-                Seed = result.GetValue(seed), SixteenBit = result.GetValue(bits) == 16,
-            };
-            return Task.FromResult(Run(file, result.GetValue(model)!.FullName,
+            var choices = new Choices(result.GetValue(layers), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
+                result.GetValue(seed), result.GetValue(bits) == 16);
+            return Task.FromResult(Run(file, result.GetValue(model)?.FullName,
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
-                result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), result.GetValue(resolution), settings,
+                result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
                 result.GetValue(device)!, result.GetValue(dtype)!, cancellation));
         });
         return command;
     }
 
-    private static int Run(FileInfo file, string modelFolder, string outputFolder, string prompt, string captionLanguage, string? negative, int resolution,
-        DecompositionSettings settings, string deviceName, string dtypeName, CancellationToken cancellation)
+    private static int Run(FileInfo file, string? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
+        Choices choices, string deviceName, string dtypeName, CancellationToken cancellation)
     {
         try
         {
             if (!file.Exists) return Fail($"{file.FullName} does not exist.");
             var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
+            string modelFolder = DemoModel.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var model = LayeredModel.Load(modelFolder, dtype, device);
+            var profile = model.Profile;
+            if (profile.Description != "") Console.WriteLine(profile.Description);
+            var settings = new DecompositionSettings
+            {
+                Layers = choices.Layers, Steps = choices.Steps ?? profile.DefaultSteps ?? DefaultSteps,
+                GuidanceScale = choices.Guidance ?? profile.DefaultGuidanceScale ?? DefaultGuidance, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
+            };
             var request = new DecompositionRequest(image, prompt, settings)
             {
-                NegativePrompt = negative, Resolution = resolution, CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
+                NegativePrompt = negative, Resolution = choices.Resolution ?? profile.DefaultResolution,
+                CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
             };
             var progress = new ConsoleProgress(Console.Out, interactive: !Console.IsOutputRedirected);
             var result = model.Decompose(request, progress.Report, cancellation);
@@ -89,6 +96,9 @@ internal static class DecomposeCommand
             return Fail("Cancelled.");
         }
     }
+
+    // What the user chose; unset sampling settings fall back to the model's profile, then to the published defaults.
+    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit);
 
     private static int Fail(string message)
     {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.Engine.Models;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Cli;
@@ -11,7 +12,7 @@ internal static class ServeCommand
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, which needs Auth:Tokens)." };
         var grpcPort = new Option<int?>("--grpc-port") { Description = "Port of the gRPC (HTTP/2) endpoint (default 50051)." };
         var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel, /healthz and /metrics (default 50052)." };
-        var model = new Option<string?>("--model") { Description = "Diffusers model folder to load at startup; without it Decompose is UNAVAILABLE." };
+        var model = new Option<string?>("--model") { Description = $"Diffusers model folder to load at startup (default: the small demo model in {DemoModel.RelativeFolder}; --model \"\" serves none)." };
         var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on the CPU)." };
         var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N; several, comma-separated, get a worker each (default auto)." };
         var command = new Command("serve", "Run the server. Further settings as --Section:Key=value, as in appsettings.json.")
@@ -32,7 +33,7 @@ internal static class ServeCommand
             WebApplication app;
             try
             {
-                app = ServerApp.Build([.. result.UnmatchedTokens], overrides);
+                app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
             }
             catch (ServerConfigurationException error)
             {
@@ -44,6 +45,10 @@ internal static class ServeCommand
         });
         return command;
     }
+
+    // The demo model, unless configuration names a model (or an empty one) some other way.
+    private static Dictionary<string, string?>? DemoModelDefault() =>
+        DemoModel.Find() is { } demo ? new() { ["Engine:Model"] = demo } : null;
 
     private static void AddIfSet(Dictionary<string, string?> overrides, string key, string? value)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Runtime;
 
 namespace QwenLayered.Server.Hosting;
@@ -28,6 +29,9 @@ public sealed class ModelHost(IOptions<EngineOptions> options, ILogger<ModelHost
     public LoadedModel? Model => Ready.IsCompletedSuccessfully
         ? new LoadedModel(Ready.Result[0].Name, Ready.Result[0].Dtype, Ready.Result.Sum(m => m.WeightBytes))
         : null;
+
+    /// <summary>The resident model's resolutions and defaults; the published model's while none is loaded.</summary>
+    public ModelProfile Profile => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.Profile : ModelProfile.Published;
 
     /// <summary>Whether an empty prompt can be captioned (the model's text encoder has its vision tower).</summary>
     public bool CanCaption => Ready.IsCompletedSuccessfully && Ready.Result[0].Model.Captioner is not null;

@@ -14,8 +14,10 @@ public static class ServerApp
 {
     /// <param name="args">Command-line configuration, for example <c>--Limits:MaxLayers=8</c>.</param>
     /// <param name="overrides">Settings that win over every other source (the serve command's own flags).</param>
+    /// <param name="defaults">Settings that every other source overrides (the demo model when none is configured).</param>
     /// <exception cref="ServerConfigurationException">The configuration is unsafe or inconsistent.</exception>
-    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null)
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?>? overrides = null,
+        IReadOnlyDictionary<string, string?>? defaults = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -23,6 +25,8 @@ public static class ServerApp
             // appsettings.json sits beside the executable, wherever the server is started from.
             ContentRootPath = AppContext.BaseDirectory,
         });
+        if (defaults is not null)
+            builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Text;
 using QwenLayered.Server.Hosting;
@@ -18,18 +19,19 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
     public JobSpec Read(DecomposeRequest request)
     {
         var max = limits.Value;
-        if (PromptSource.NeedsCaption(request.Prompt) && !host.CanCaption)
+        var profile = host.Profile;
+        if (PromptSource.NeedsCaption(request.Prompt) && !host.CanCaption && !profile.TrainedWithEmptyPrompt)
             throw Invalid("prompt is empty and this server's model cannot caption images (its text encoder has no vision tower): " +
                 "describe the image in a few words (what it shows, including partly hidden things).");
         var image = Decode(request.Image.Span, "image");
         if (request.Region?.Rect is { } rect)
             image = Crop(image, rect, request.Region.Mask);
-        var size = WorkingSizeOf(image, request.Resolution == 0 ? 640 : request.Resolution);
+        var size = WorkingSizeOf(image, request.Resolution == 0 ? profile.DefaultResolution : request.Resolution, profile);
         var settings = new DecompositionSettings
         {
             Layers = request.Layers == 0 ? max.DefaultLayers : request.Layers,
-            Steps = request.Steps == 0 ? max.DefaultSteps : request.Steps,
-            GuidanceScale = request.GuidanceScale == 0 ? max.DefaultGuidanceScale : request.GuidanceScale,
+            Steps = request.Steps == 0 ? profile.DefaultSteps ?? max.DefaultSteps : request.Steps,
+            GuidanceScale = request.GuidanceScale == 0 ? profile.DefaultGuidanceScale ?? max.DefaultGuidanceScale : request.GuidanceScale,
             Seed = request.HasSeed ? request.Seed : (ulong)Random.Shared.NextInt64(),
             PreviewEverySteps = request.Preview?.EverySteps ?? 0,
             // The engine needs at least 8 pixels; smaller asks get the smallest preview it makes.
@@ -67,12 +69,12 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         return RegionCrop.Apply(image, rect.X, rect.Y, rect.Width, rect.Height, mask);
     }
 
-    private WorkingSize WorkingSizeOf(RgbaImage image, int resolution)
+    private WorkingSize WorkingSizeOf(RgbaImage image, int resolution, ModelProfile profile)
     {
         try
         {
             long area = engine.Value.WorkingArea;
-            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area) : WorkingSize.For(image.Width, image.Height, resolution);
+            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area) : WorkingSize.For(image.Width, image.Height, resolution, profile.Resolutions);
         }
         catch (ArgumentException error)
         {

@@ -8,8 +8,6 @@ namespace QwenLayered.Server.Services;
 /// <summary>Checks a decompose request against the contract and this server's limits before anything is queued.</summary>
 public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits)
 {
-    private static readonly int[] Resolutions = [640, 1024];
-
     /// <summary>Throws INVALID_ARGUMENT with a message that says what is wrong and what to send instead.</summary>
     public void Validate(DecomposeRequest request)
     {
@@ -26,8 +24,8 @@ public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits)
             Fail($"steps is {request.Steps}; ask for 1 to {max.MaxSteps} steps, or 0 for the default ({max.DefaultSteps}).");
         if (!float.IsFinite(request.GuidanceScale) || request.GuidanceScale < 0)
             Fail($"guidance_scale is {request.GuidanceScale}; use a finite value of at least 0 (0 for the default {max.DefaultGuidanceScale}; 1 or less turns guidance off).");
-        if (request.Resolution != 0 && !Resolutions.Contains(request.Resolution))
-            Fail($"resolution is {request.Resolution}; use 640 or 1024 (0 for 640).");
+        if (request.Resolution < 0)
+            Fail($"resolution is {request.Resolution}; use one of the model's resolutions (640 or 1024 for the published model), or 0 for its default.");
         if (request.Preview is { } preview && (preview.EverySteps < 0 || preview.MaxEdge < 0))
             Fail("preview.every_steps and preview.max_edge must be 0 or more.");
         if (request.Region?.Rect is { } rect && (rect.X < 0 || rect.Y < 0 || rect.Width <= 0 || rect.Height <= 0))

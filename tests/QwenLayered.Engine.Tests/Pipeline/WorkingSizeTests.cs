@@ -28,6 +28,16 @@ public class WorkingSizeTests
     }
 
     [Fact]
+    public void For_ResolutionsOfAModel_AcceptsOnlyThoseAndNamesThem()
+    {
+        var size = WorkingSize.For(100, 100, 128, [128]);
+        var error = Assert.Throws<ArgumentException>(() => WorkingSize.For(100, 100, 640, [128]));
+
+        Assert.Equal((128, 128), (size.Width, size.Height));
+        Assert.Contains("use 128", error.Message);
+    }
+
+    [Fact]
     public void For_ExtremelyNarrowImage_AsksToCrop()
     {
         var error = Assert.Throws<ArgumentException>(() => WorkingSize.For(10000, 1, 640));

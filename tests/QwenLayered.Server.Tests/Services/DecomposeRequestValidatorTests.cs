@@ -44,7 +44,7 @@ public class DecomposeRequestValidatorTests
         { "1 to 100 steps", r => r.Steps = 101 },
         { "at least 0", r => r.GuidanceScale = -1f },
         { "finite", r => r.GuidanceScale = float.NaN },
-        { "use 640 or 1024", r => r.Resolution = 512 },
+        { "use one of the model's resolutions", r => r.Resolution = -1 },
         { "preview.every_steps", r => r.Preview = new PreviewOptions { EverySteps = -1 } },
         { "positive width and height", r => r.Region = new Region { Rect = new Rect { Width = 0, Height = 5 } } },
         { "longer than 128", r => r.ClientRequestId = new string('x', 129) },

@@ -1,0 +1,32 @@
+namespace QwenLayered.Engine.Models;
+
+/// <summary>
+/// The small demo model that ships in the repository under <c>models/qwenlayered-demo</c>: a model of the same
+/// architecture trained on procedural layered scenes, used when no model folder is given.
+/// </summary>
+public static class DemoModel
+{
+    public const string RelativeFolder = "models/qwenlayered-demo";
+
+    /// <summary>
+    /// The demo model's folder: searched from the executable's folder and the working directory upwards, so both a
+    /// build inside the repository and a copy beside a published executable find it. Null when there is none.
+    /// </summary>
+    public static string? Find() =>
+        new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
+            .SelectMany(Ancestors)
+            .Select(folder => Path.Combine(folder, RelativeFolder))
+            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "model_index.json")));
+
+    /// <summary>The model folder to use: the one given, else the demo model; a clear error when neither exists.</summary>
+    public static string Resolve(string? given) =>
+        !string.IsNullOrWhiteSpace(given) ? given
+        : Find() ?? throw new ModelFolderException(RelativeFolder,
+            "no model folder was given and the demo model is not there. Pass --model <folder> (a diffusers-layout Qwen-Image-Layered folder).");
+
+    private static IEnumerable<string> Ancestors(string folder)
+    {
+        for (var directory = new DirectoryInfo(folder); directory is not null; directory = directory.Parent)
+            yield return directory.FullName;
+    }
+}
