@@ -13,5 +13,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     BenchCommand.Create(),
     TrainCommand.Create(),
     ScenesCommand.Create(),
+    EvalCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

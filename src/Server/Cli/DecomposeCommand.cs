@@ -21,7 +21,7 @@ internal static class DecomposeCommand
     public static Command Create()
     {
         var image = new Argument<FileInfo>("image") { Description = "The image to decompose (PNG, JPEG or WebP)." };
-        var model = new Option<DirectoryInfo?>("--model") { Description = $"Model folder in the diffusers layout (default: the small demo model in {DemoModel.RelativeFolder})." };
+        var model = ModelFolderOption.Create();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
         var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {MaxLayers}.", DefaultValueFactory = _ => 4 };
         var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
@@ -47,7 +47,7 @@ internal static class DecomposeCommand
             var file = result.GetValue(image)!;
             var choices = new Choices(result.GetValue(layers), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
                 result.GetValue(seed), result.GetValue(bits) == 16);
-            return Task.FromResult(Run(file, result.GetValue(model)?.FullName,
+            return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
                 result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
                 result.GetValue(device)!, result.GetValue(dtype)!, cancellation));
@@ -55,14 +55,14 @@ internal static class DecomposeCommand
         return command;
     }
 
-    private static int Run(FileInfo file, string? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
+    private static int Run(FileInfo file, DirectoryInfo? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
         Choices choices, string deviceName, string dtypeName, CancellationToken cancellation)
     {
         try
         {
             if (!file.Exists) return Fail($"{file.FullName} does not exist.");
             var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
-            string modelFolder = DemoModel.Resolve(modelOption);
+            string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");

@@ -1,0 +1,8 @@
+namespace QwenLayered.Engine.Evaluation;
+
+/// <summary>How the model decomposes each evaluation scene.</summary>
+/// <param name="Resolution">The model works at the image's aspect with about Resolution² pixels; any size, not only
+/// the published 640/1024 buckets, since small trained models work at their training size. Null: at the image's own
+/// size (rounded to the model's 16-pixel grid).</param>
+/// <param name="Prompt">The text condition; empty by default, which is what the trainer conditions on.</param>
+public sealed record ModelSampling(int? Resolution = null, int Steps = 20, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "");

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.Engine.Evaluation;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Training.Data;
+using QwenLayered.Engine.Weights;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary>
+/// <c>qwenlayered eval</c>: scores the model against two baselines (the image as one layer, k-means colour layers) on
+/// held-out layered scenes whose true layers are known, and writes the report as Markdown and JSON.
+/// </summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var model = ModelFolderOption.Create();
+        var scenes = new Option<int>("--scenes") { Description = "Scenes to generate (without --data).", DefaultValueFactory = _ => 64 };
+        var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 128 };
+        // Far from the seeds training generates (0, 1, 2, …), so the scenes are held out.
+        var seed = new Option<int>("--seed") { Description = "Seed of the first generated scene (scene i has seed + i).", DefaultValueFactory = _ => 1_000_000 };
+        var data = new Option<DirectoryInfo?>("--data") { Description = "Folder of layered-scene folders to use instead of generated scenes." };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 20 };
+        var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 1f };
+        var resolution = new Option<int?>("--resolution") { Description = "Working resolution of the model, any multiple of 16 (default: each scene's own size)." };
+        var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the model's initial noise, the same for every scene.", DefaultValueFactory = _ => 0 };
+        var prompt = new Option<string>("--prompt") { Description = "Text condition (default: empty, as in training).", DefaultValueFactory = _ => "" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the Markdown and JSON reports.", DefaultValueFactory = _ => new DirectoryInfo("eval-report") };
+        foreach (var positive in new[] { scenes, size, steps })
+            positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
+        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
+        resolution.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is { } value && (value < 16 || value % 16 != 0)) r.AddError("--resolution must be a positive multiple of 16."); });
+
+        var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
+        {
+            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, prompt, device, dtype, output,
+        };
+        command.SetAction((result, cancellation) =>
+        {
+            try
+            {
+                var (sceneSet, sceneSetup) = result.GetValue(data) is { } folder
+                    ? (SceneFolder.ReadAll(folder.FullName), $"scenes from {folder.FullName}")
+                    : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size));
+                if (sceneSet.Count == 0) return Task.FromResult(Fail("there are no scenes to evaluate."));
+                var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!);
+                return Task.FromResult(Run(ModelFolderOption.Resolve(result.GetValue(model)), sceneSet, sceneSetup, sampling,
+                    result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, cancellation));
+            }
+            catch (Exception error) when (error is ArgumentException or ModelFolderException or InvalidDataException or IOException or UnauthorizedAccessException)
+            {
+                return Task.FromResult(Fail(error.Message));
+            }
+        });
+        return command;
+    }
+
+    private static (IReadOnlyList<LayeredScene>, string) Generated(int seed, int count, int size) =>
+        (SceneGenerator.Generate(seed, count, size, size),
+         $"{count} generated scenes (seeds {seed}–{seed + count - 1}, {size}x{size}, {SceneGenerator.MinLayers}–{SceneGenerator.MaxLayers} layers)");
+
+    private static int Run(string modelFolder, IReadOnlyList<LayeredScene> scenes, string sceneSetup, ModelSampling sampling,
+        string deviceName, string dtypeName, string outputFolder, CancellationToken cancellation)
+    {
+        try
+        {
+            var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
+            var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
+            Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
+            using var layered = LayeredModel.Load(modelFolder, dtype, device);
+            var model = new ModelDecomposer(layered, sampling);
+            string setup = $"{sceneSetup}; {model.Name} ({dtype} on {device}): {sampling.Steps} steps, guidance {Number(sampling.GuidanceScale)}, " +
+                           $"resolution {(sampling.Resolution is { } r ? Number(r) : "= scene size")}, noise seed {sampling.Seed}, " +
+                           $"prompt \"{sampling.Prompt}\"; layers = each scene's true count.";
+            var report = Evaluator.Evaluate(scenes, [new SingleLayerBaseline(), new KMeansColourBaseline(), model], setup,
+                score => Console.WriteLine($"[{score.Scene + 1}/{scenes.Count}] {score.Decomposer}: IoU {Number(score.MeanIoU, "F3")}, " +
+                                           $"PSNR {(double.IsFinite(score.RecompositePsnr) ? Number(score.RecompositePsnr, "F2") + " dB" : "∞")}, {Number(score.Seconds, "F2")} s"),
+                cancellation);
+            Console.WriteLine();
+            Console.Write(EvaluationReportFormat.ToText(report));
+            EvaluationReportFormat.Write(report, outputFolder);
+            Console.WriteLine($"Reports written to {outputFolder}");
+            return 0;
+        }
+        catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException
+                                          or InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            return Fail(error.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            return Fail("Cancelled.");
+        }
+    }
+
+    private static string Number(double value, string format = "G") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"eval: {message}");
+        return 1;
+    }
+}

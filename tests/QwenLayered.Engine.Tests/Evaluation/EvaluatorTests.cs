@@ -1,0 +1,64 @@
+using QwenLayered.Engine.Evaluation;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Training.Data;
+
+namespace QwenLayered.Engine.Tests.Evaluation;
+
+public class EvaluatorTests
+{
+    private static readonly IReadOnlyList<LayeredScene> Scenes = SceneGenerator.Generate(seed: 1_000_000, count: 4, 32, 32);
+
+    [Fact]
+    public void Evaluate_PerfectDecomposer_ScoresIoUOneAndRecompositesLosslessly()
+    {
+        var report = Evaluator.Evaluate(Scenes, [new GroundTruthDecomposer(Scenes)], "test", cancellation: TestContext.Current.CancellationToken);
+
+        var summary = Assert.Single(report.Summaries);
+        Assert.Equal((4, 1.0, 1.0, null, 4), (summary.Scenes, summary.MeanIoU, summary.ForegroundIoU, summary.MeanPsnr, summary.LosslessScenes));
+    }
+
+    [Fact]
+    public void Evaluate_SingleLayerBaseline_ScoresBelowThePerfectDecomposer()
+    {
+        var report = Evaluator.Evaluate(Scenes, [new GroundTruthDecomposer(Scenes), new SingleLayerBaseline()], "test", cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(["ground truth", "single layer"], report.Summaries.Select(s => s.Decomposer));
+        Assert.True(report.Summaries[1].MeanIoU < report.Summaries[0].MeanIoU);
+        Assert.Equal(0, report.Summaries[1].ForegroundIoU);
+        Assert.Equal(8, report.Scenes.Count);
+    }
+
+    [Fact]
+    public void Evaluate_KMeansBaseline_RecompositesOpaqueScenesLosslessly()
+    {
+        var report = Evaluator.Evaluate(Scenes, [new KMeansColourBaseline()], "test", cancellation: TestContext.Current.CancellationToken);
+
+        var summary = Assert.Single(report.Summaries);
+        Assert.Equal((4, null), (summary.LosslessScenes, summary.MeanPsnr));
+    }
+
+    [Fact]
+    public void Score_LayersAtTwiceTheSceneSize_AreResizedToTheScene()
+    {
+        var scene = Scenes[0];
+        var background = new RgbaImage(scene.Width * 2, scene.Height * 2, [.. Enumerable.Repeat<byte>(255, scene.Width * scene.Height * 16)]);
+
+        var score = Evaluator.Score(scene, 0, new FixedLayers([background]));
+
+        Assert.Equal(1, score.LayerIoU[0]);
+    }
+
+    [Fact]
+    public void Evaluate_CancelledToken_Throws()
+    {
+        Assert.Throws<OperationCanceledException>(() =>
+            Evaluator.Evaluate(Scenes, [new SingleLayerBaseline()], "test", cancellation: new CancellationToken(canceled: true)));
+    }
+
+    private sealed class FixedLayers(IReadOnlyList<RgbaImage> layers) : ILayerDecomposer
+    {
+        public string Name => "fixed";
+
+        public IReadOnlyList<RgbaImage> Decompose(RgbaImage image, int count) => layers;
+    }
+}

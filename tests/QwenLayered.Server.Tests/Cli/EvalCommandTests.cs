@@ -1,0 +1,45 @@
+using System.CommandLine;
+using System.Text.Json;
+using QwenLayered.Engine.Evaluation;
+using QwenLayered.Server.Cli;
+using QwenLayered.Server.Tests.Serving;
+
+namespace QwenLayered.Server.Tests.Cli;
+
+/// <summary>Runs <c>qwenlayered eval</c> in process on a CPU with the tiny random model.</summary>
+public class EvalCommandTests(TinyModelFolder model) : IDisposable
+{
+    private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-eval-").FullName;
+
+    private static int Run(params string[] arguments) => new RootCommand { EvalCommand.Create() }.Parse(["eval", .. arguments]).Invoke();
+
+    [Fact]
+    public void Eval_TinyModelOnTwoSmallScenes_WritesMarkdownAndJsonReports()
+    {
+        string output = Path.Combine(_work, "report");
+
+        int exit = Run("--model", model.Path, "--scenes", "2", "--size", "32", "--steps", "2", "--device", "cpu", "--out", output);
+
+        Assert.Equal(0, exit);
+        Assert.Contains("| single layer | 2 |", File.ReadAllText(Path.Combine(output, EvaluationReportFormat.MarkdownFile)));
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, EvaluationReportFormat.JsonFile)));
+        var summaries = json.RootElement.GetProperty("summaries").EnumerateArray().ToList();
+        Assert.Equal(["single layer", "k-means colour", "model " + Path.GetFileName(model.Path)], summaries.Select(s => s.GetProperty("decomposer").GetString()));
+        Assert.All(summaries, s => Assert.Equal(2, s.GetProperty("scenes").GetInt32()));
+        Assert.Equal(6, json.RootElement.GetProperty("scenes").GetArrayLength());
+    }
+
+    [Fact]
+    public void Eval_SizeNotAMultipleOf16_FailsBeforeLoadingTheModel()
+    {
+        Assert.NotEqual(0, Run("--model", model.Path, "--size", "40", "--device", "cpu", "--out", _work));
+    }
+
+    [Fact]
+    public void Eval_DataFolderWithoutScenes_Fails()
+    {
+        Assert.Equal(1, Run("--model", model.Path, "--data", _work, "--device", "cpu", "--out", _work));
+    }
+
+    public void Dispose() => Directory.Delete(_work, recursive: true);
+}
