@@ -40,8 +40,7 @@ internal sealed class VaeReconstruction : ITrainingObjective
         var indices = Enumerable.Range(0, _batchSize).Select(_ => (long)random.Next((int)_images.shape[0])).ToArray();
         var images = _images.index_select(0, tensor(indices, device: _images.device));
         using var posterior = _vae.Encode(images);
-        var latents = posterior.Mean + posterior.Std * randn(posterior.Mean.shape, generator: generator, device: images.device);
-        var reconstruction = _vae.Decode(latents);
+        var reconstruction = _vae.Decode(posterior.Mean);
         var error = reconstruction - images;
         var kl = 0.5 * (posterior.Mean.square() + posterior.LogVar.exp() - 1 - posterior.LogVar).mean();
         return (error.abs().mean() + error.square().mean() + KlWeight * kl).MoveToOuterDisposeScope();
