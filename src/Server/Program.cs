@@ -12,5 +12,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     VerifyCommand.Create(),
     BenchCommand.Create(),
     TrainCommand.Create(),
+    ImportPsdCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();
