@@ -46,8 +46,8 @@ public static class LayeredPsd
         {
             frames.Ping(path, settings);
             var (width, height) = ((int)frames[0].Width, (int)frames[0].Height);
-            if ((long)width * height > limits.MaxCanvasPixels)
-                throw new InvalidDataException($"{path} is {width}x{height}; at most {limits.MaxCanvasPixels:N0} pixels are read.");
+            if (frames.FirstOrDefault(f => (long)f.Width * f.Height > limits.MaxPixels) is { } large)
+                throw new InvalidDataException($"{path} holds a {large.Width}x{large.Height} image; at most {limits.MaxPixels:N0} pixels are read.");
             if (frames.Count - 1 > limits.MaxLayers)
                 throw new InvalidDataException($"{path} has {frames.Count - 1} layers; at most {limits.MaxLayers} are read.");
             frames.Read(path, settings);

@@ -1,10 +1,11 @@
 namespace QwenLayered.LayerFiles;
 
 /// <summary>
-/// Bounds checked on a PSD's header before any pixels are decoded, so an untrusted file cannot exhaust memory:
+/// Bounds checked on a PSD's headers before any pixels are decoded, so an untrusted file cannot exhaust memory:
 /// every layer comes back as a full canvas, so memory grows with canvas pixels × layers.
 /// </summary>
-public sealed record PsdReadLimits(long MaxCanvasPixels, int MaxLayers)
+/// <param name="MaxPixels">For the canvas and for each stored layer.</param>
+public sealed record PsdReadLimits(long MaxPixels, int MaxLayers)
 {
-    public static PsdReadLimits Default { get; } = new(MaxCanvasPixels: 64L * 1024 * 1024, MaxLayers: 100);
+    public static PsdReadLimits Default { get; } = new(MaxPixels: 64L * 1024 * 1024, MaxLayers: 100);
 }

@@ -115,12 +115,12 @@ public class LayeredPsdTests : IDisposable
     }
 
     [Fact]
-    public void Read_CanvasOverTheLimit_IsRefused()
+    public void Read_ImageOverThePixelLimit_IsRefused()
     {
         string path = _temp.File("big.psd");
         LayeredPsd.Write(path, ThreeLayers());
 
-        var error = Assert.Throws<InvalidDataException>(() => LayeredPsd.Read(path, new PsdReadLimits(MaxCanvasPixels: 100, MaxLayers: 10)));
+        var error = Assert.Throws<InvalidDataException>(() => LayeredPsd.Read(path, new PsdReadLimits(MaxPixels: 100, MaxLayers: 10)));
 
         Assert.Contains("at most 100 pixels", error.Message);
     }
@@ -131,7 +131,7 @@ public class LayeredPsdTests : IDisposable
         string path = _temp.File("many.psd");
         LayeredPsd.Write(path, ThreeLayers());
 
-        var error = Assert.Throws<InvalidDataException>(() => LayeredPsd.Read(path, new PsdReadLimits(MaxCanvasPixels: 10_000, MaxLayers: 2)));
+        var error = Assert.Throws<InvalidDataException>(() => LayeredPsd.Read(path, new PsdReadLimits(MaxPixels: 10_000, MaxLayers: 2)));
 
         Assert.Contains("3 layers", error.Message);
     }
