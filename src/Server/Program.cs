@@ -14,5 +14,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     TrainCommand.Create(),
     ScenesCommand.Create(),
     EvalCommand.Create(),
+    ImportPsdCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

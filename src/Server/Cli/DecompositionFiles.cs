@@ -2,17 +2,22 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Server.Cli;
 
 /// <summary>
 /// Writes a decomposition to a folder: <c>layer-1.png</c> … <c>layer-N.png</c> (bottom to top), <c>composite.png</c>
-/// (the layers stacked again) and <c>layers.json</c> (order, names, bounds, settings, timings).
+/// (the layers stacked again), the same layers as one layered file for editors, <c>layers.psd</c> (Photoshop) and
+/// <c>layers.ora</c> (OpenRaster, for Krita and GIMP), and <c>layers.json</c> (order, names, bounds, the files,
+/// settings, timings).
 /// </summary>
 internal static class DecompositionFiles
 {
     public const string ManifestName = "layers.json";
     public const string CompositeName = "composite.png";
+    public const string PsdName = "layers.psd";
+    public const string OraName = "layers.ora";
 
     public static string LayerFileName(int index) => $"layer-{index + 1}.png";
 
@@ -30,11 +35,13 @@ internal static class DecompositionFiles
             var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height);
             layers.Add(new LayerEntry(layer.Index, $"Layer {layer.Index + 1}", file, bounds));
         }
-        var composite = LayerCompositor.Over([.. result.Layers.Select(l => l.Rgba8)], result.Width, result.Height);
-        File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(composite, result.Width, result.Height));
+        var document = new LayeredDocument(result.Width, result.Height, [.. result.Layers.Zip(layers, (layer, entry) => new DocumentLayer(entry.Name, layer.Rgba8))]);
+        File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(document.Composite(), result.Width, result.Height));
+        LayeredPsd.Write(Path.Combine(folder, PsdName), document);
+        OpenRaster.Write(Path.Combine(folder, OraName), document);
 
         var manifest = new Manifest(
-            source, result.Width, result.Height, "bottom-to-top", layers, CompositeName,
+            source, result.Width, result.Height, "bottom-to-top", layers, CompositeName, PsdName, OraName,
             new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
                 request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8),
             result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
@@ -49,7 +56,7 @@ internal static class DecompositionFiles
     };
 
     private sealed record Manifest(string Source, int Width, int Height, string Order, IReadOnlyList<LayerEntry> Layers,
-        string Composite, SettingsEntry Settings, IReadOnlyDictionary<string, double> TimingsSeconds);
+        string Composite, string Psd, string Ora, SettingsEntry Settings, IReadOnlyDictionary<string, double> TimingsSeconds);
 
     private sealed record LayerEntry(int Index, string Name, string File, AlphaBounds? Bounds);
 

@@ -1,5 +1,8 @@
+using System.IO.Compression;
 using System.Text.Json;
+using System.Xml.Linq;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -48,6 +51,12 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
         Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
         var composite = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, "composite.png")), long.MaxValue, long.MaxValue);
         Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height), composite.Pixels);
+        Assert.Equal(("layers.psd", "layers.ora"), (root.GetProperty("psd").GetString(), root.GetProperty("ora").GetString()));
+        var psd = LayeredPsd.Read(Path.Combine(output, "layers.psd"), PsdReadLimits.Default);
+        Assert.Equal(["Layer 1", "Layer 2"], psd.Layers.Select(l => l.Name));
+        using var ora = ZipFile.OpenRead(Path.Combine(output, "layers.ora"));
+        var stack = XDocument.Load(ora.GetEntry("stack.xml")!.Open()).Root!.Element("stack")!.Elements("layer");
+        Assert.Equal(["Layer 2", "Layer 1"], stack.Select(l => l.Attribute("name")!.Value));
     }
 
     [Fact]
