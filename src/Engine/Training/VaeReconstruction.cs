@@ -6,9 +6,10 @@ using static TorchSharp.torch;
 namespace QwenLayered.Engine.Training;
 
 /// <summary>
-/// Stage 1: the RGBA-VAE reconstructs layers and composites through a sampled latent. Loss = L1 + L2 on RGBA in
-/// [−1, 1] plus a small KL term that keeps the latent space smooth for the transformer. Checkpoints record the
-/// latents' per-channel mean and std, which the pipeline normalises with.
+/// Stage 1: the RGBA-VAE reconstructs layers and composites from the posterior mean, the latent the pipeline encodes
+/// its condition with and the transformer learns. Loss = L1 + L2 on RGBA in [−1, 1] plus a small KL term that keeps
+/// the latents near the prior's scale.
+/// Checkpoints record the latents' per-channel mean and std, which the pipeline normalises with.
 /// </summary>
 internal sealed class VaeReconstruction : ITrainingObjective
 {

@@ -27,7 +27,7 @@ internal static class TrainCommand
         var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps (counted across resumes).", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "Images (vae) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
-        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 1e-3 };
+        var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 2e-4 };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the initial weights and every step's randomness.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
