@@ -15,5 +15,6 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     ScenesCommand.Create(),
     EvalCommand.Create(),
     ImportPsdCommand.Create(),
+    ExportCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync();

@@ -48,13 +48,16 @@ internal static class TrainingCheckpoint
             .Select(c => ((string, State)?)c)
             .FirstOrDefault();
 
+    /// <summary>Whether a file of a checkpoint (path relative to it) is the trainer's own rather than the model's.</summary>
+    internal static bool IsTrainerFile(string relative) => relative is StateFile or OptimizerFile;
+
     // Everything of the model folder but the trainer's own files (when the base is itself a checkpoint).
     private static void CopyModelFolder(string source, string target)
     {
         foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(source, file);
-            if (relative is StateFile or OptimizerFile) continue;
+            if (IsTrainerFile(relative)) continue;
             string destination = Path.Combine(target, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             File.Copy(file, destination, overwrite: true);

@@ -69,4 +69,20 @@ public class LayeredModelTests(TinyModel tiny)
         Assert.Contains("cannot caption images", error.Message);
         Assert.Contains("describe the image", error.Message);
     }
+
+    [Fact]
+    public void Decompose_ModelTrainedWithTheEmptyPrompt_UsesItAsItIsAtTheProfilesResolution()
+    {
+        using var folder = new TempFolder();
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), """{ "resolutions": [64, 128], "trained_with_empty_prompt": true }""");
+        using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
+
+        var result = Decompose(model, new DecompositionRequest(Image, "", OneStep));
+        var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", OneStep) { Resolution = 640 }));
+
+        Assert.Equal(("", false), (result.Prompt, result.Captioned));
+        Assert.Equal((64, 64), (result.Width, result.Height));
+        Assert.Contains("use 64 or 128", error.Message);
+    }
 }

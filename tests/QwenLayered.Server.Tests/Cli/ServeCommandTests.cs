@@ -17,7 +17,7 @@ public class ServeCommandTests(TinyModelFolder model)
     {
         int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
         using var results = new TempResultsFolder();
-        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Limits:MaxSteps=42 --Jobs:ResultsFolder={results.Path}");
+        using var server = StartExecutable($"serve --model \"\" --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Limits:MaxSteps=42 --Jobs:ResultsFolder={results.Path}");
         try
         {
             using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
@@ -55,6 +55,36 @@ public class ServeCommandTests(TinyModelFolder model)
             Assert.True(info.Model.Loaded);
             Assert.Equal(Path.GetFileName(model.Path), info.Model.Name);
             Assert.Equal("fp32", info.Model.Dtype);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Serve_WithoutModelFlag_ServesTheDemoModel()
+    {
+        int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
+        using var results = new TempResultsFolder();
+        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Jobs:ResultsFolder={results.Path}");
+        try
+        {
+            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+            await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
+            var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+
+            // The demo model was trained with the empty prompt at 128 px: neither needs to be asked for.
+            using var job = new JobStream(new Decomposer.DecomposerClient(channel).Decompose(
+                new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(256, 256)), Layers = 2, Steps = 2 },
+                cancellationToken: Cancellation));
+            var started = await job.UntilAsync(JobEvent.KindOneofCase.Started);
+            var completed = await job.UntilAsync(JobEvent.KindOneofCase.Completed);
+
+            Assert.True(info.Model.Loaded);
+            Assert.Equal("qwenlayered-demo", info.Model.Name);
+            Assert.Equal((128, 128, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
+            Assert.Equal(2, completed.Completed.LayerCount);
         }
         finally
         {

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using QwenLayered.Engine.Training;
+using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Weights;
+
+namespace QwenLayered.Server.Cli;
+
+/// <summary><c>qwenlayered export</c>: turns a training checkpoint into a model folder to ship, with its weights in one dtype.</summary>
+internal static class ExportCommand
+{
+    public static Command Create()
+    {
+        var model = new Option<DirectoryInfo>("--model") { Description = "The checkpoint (or any model folder) to export.", Required = true };
+        var output = new Option<DirectoryInfo>("--out") { Description = "Folder to write the model into.", Required = true };
+        var dtype = new Option<string>("--dtype") { Description = "Dtype of the stored weights: bf16, fp16 or fp32.", DefaultValueFactory = _ => "bf16" };
+        var command = new Command("export", "Write a training checkpoint as a model folder without the trainer's state, its weights in one dtype.")
+        {
+            model, output, dtype,
+        };
+        command.SetAction(result =>
+        {
+            var source = result.GetValue(model)!;
+            if (!File.Exists(Path.Combine(source.FullName, "model_index.json")))
+                return Fail($"{source.FullName} is not a model folder (it has no model_index.json).");
+            try
+            {
+                ModelExport.Write(source.FullName, result.GetValue(output)!.FullName, DTypeName.Parse(result.GetValue(dtype)!));
+            }
+            catch (Exception error) when (error is ArgumentException or IOException or WeightFileException)
+            {
+                return Fail(error.Message);
+            }
+            Console.WriteLine($"Exported {source.FullName} to {result.GetValue(output)!.FullName} ({result.GetValue(dtype)} weights)");
+            return 0;
+        });
+        return command;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"export: {message}");
+        return 1;
+    }
+}
