@@ -7,16 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=models/qwenlayered-demo
 work=.artifacts/train-demo
-vae_steps=${VAE_STEPS:-__VAE_STEPS__}
+vae_steps=${VAE_STEPS:-1300}
 transformer_steps=${TRANSFORMER_STEPS:-__TRANSFORMER_STEPS__}
 
 dotnet build src/Server/QwenLayered.Server.csproj -c Release
 qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
 
 "$qwenlayered" train --stage vae --config demo --tokenizer "$demo/tokenizer" --out "$work/vae" \
-  --samples 1024 --size 128 --batch 8 --steps "$vae_steps" --checkpoint-every 50 --seed 0 --resume
+  --samples 1024 --size 128 --batch 8 --lr 2e-4 --steps "$vae_steps" --checkpoint-every 50 --seed 0 --resume
 "$qwenlayered" train --stage transformer --init "$work/vae/checkpoint-$(printf %06d "$vae_steps")" --out "$work/transformer" \
-  --samples 2048 --size 128 --batch 8 --steps "$transformer_steps" --checkpoint-every 250 --seed 0 --resume
+  --samples 2048 --size 128 --batch 8 --lr 3e-4 --steps "$transformer_steps" --checkpoint-every 250 --seed 0 --resume
 
 "$qwenlayered" export --model "$work/transformer/checkpoint-$(printf %06d "$transformer_steps")" --out "$work/export" --dtype bf16
 cp "$demo/qwenlayered.json" "$work/export/"

@@ -5,29 +5,43 @@ using QwenLayered.Server.Cli;
 
 namespace QwenLayered.Server.Tests.Cli;
 
-/// <summary>Runs <c>qwenlayered train</c> in process on a CPU, from a tiny random model or a model folder.</summary>
+/// <summary>Runs <c>qwenlayered scenes</c>, <c>train</c> and <c>export</c> in process on a CPU, as the demo model is made.</summary>
 public class TrainCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-train-").FullName;
 
-    private static int Run(params string[] arguments) => new RootCommand { TrainCommand.Create() }.Parse(["train", .. arguments]).Invoke();
+    private static int Run(params string[] arguments) => Verb("train", arguments);
+
+    private static int Verb(string verb, params string[] arguments) =>
+        new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments]).Invoke();
 
     private static string TokenizerFolder() => FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
 
     [Fact]
-    public void Train_BothStagesOnSceneFolders_WritesLoadableCheckpoints()
+    public void ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
     {
-        string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer");
-        foreach (var (scene, index) in SceneGenerator.Generate(seed: 1, count: 3, 32, 32).Select((s, i) => (s, i)))
-            SceneFolder.Write(Path.Combine(data, $"scene-{index}"), scene);
+        string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
+            exported = Path.Combine(_work, "exported");
 
-        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--data", data, "--steps", "2", "--batch", "2", "--device", "cpu");
+        int scenesExit = Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
+        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
+            "--steps", "2", "--batch", "2", "--device", "cpu");
         int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--batch", "2", "--device", "cpu");
+        int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
 
-        Assert.Equal((0, 0), (vaeExit, transformerExit));
-        Assert.True(File.Exists(Path.Combine(transformer, "checkpoint-000002", "transformer", "diffusion_pytorch_model.safetensors")));
-        Assert.True(File.Exists(Path.Combine(transformer, "checkpoint-000002", "model_index.json")));
+        Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
+        Assert.Equal(3, SceneFolder.ReadAll(data).Count);
+        Assert.False(File.Exists(Path.Combine(exported, "trainer_state.json")));
+        using var model = QwenLayered.Engine.Pipeline.LayeredModel.Load(exported, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
+        Assert.Equal("exported", model.Name);
+    }
+
+    [Fact]
+    public void Export_FolderWithoutModelIndex_FailsAndSaysSo()
+    {
+        Assert.Equal(1, Verb("export", "--model", _work, "--out", Path.Combine(_work, "out")));
+        Assert.False(Directory.Exists(Path.Combine(_work, "out")));
     }
 
     [Fact]
