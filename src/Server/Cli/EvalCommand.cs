@@ -20,7 +20,7 @@ internal static class EvalCommand
     {
         var model = ModelFolderOption.Create();
         var scenes = new Option<int>("--scenes") { Description = "Scenes to generate (without --data).", DefaultValueFactory = _ => 64 };
-        var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 128 };
+        var size = new Option<int?>("--size") { Description = "Side of generated scenes, a multiple of 16 (default: the model's default resolution)." };
         // Far from the seeds training generates (0, 1, 2, …), so the scenes are held out.
         var seed = new Option<int>("--seed") { Description = "Seed of the first generated scene (scene i has seed + i).", DefaultValueFactory = _ => 1_000_000 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder of layered-scene folders to use instead of generated scenes." };
@@ -32,9 +32,10 @@ internal static class EvalCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the Markdown and JSON reports.", DefaultValueFactory = _ => new DirectoryInfo("eval-report") };
-        foreach (var positive in new[] { scenes, size, steps })
+        size.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 16) r.AddError("--size must be at least 16."); });
+        foreach (var positive in new[] { scenes, steps })
             positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
+        size.Validators.Add(r => { if (r.GetValueOrDefault<int?>() % 16 is > 0) r.AddError("--size must be a multiple of 16."); });
         resolution.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is { } value && (value < 16 || value % 16 != 0)) r.AddError("--resolution must be a positive multiple of 16."); });
 
         var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
@@ -45,12 +46,13 @@ internal static class EvalCommand
         {
             try
             {
+                string modelFolder = ModelFolderOption.Resolve(result.GetValue(model));
                 var (sceneSet, sceneSetup) = result.GetValue(data) is { } folder
                     ? (SceneFolder.ReadAll(folder.FullName), $"scenes from {folder.FullName}")
-                    : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size));
+                    : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size) ?? ModelProfile.Read(modelFolder).DefaultResolution);
                 if (sceneSet.Count == 0) return Task.FromResult(Fail("there are no scenes to evaluate."));
                 var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!);
-                return Task.FromResult(Run(ModelFolderOption.Resolve(result.GetValue(model)), sceneSet, sceneSetup, sampling,
+                return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
                     result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, cancellation));
             }
             catch (Exception error) when (error is ArgumentException or ModelFolderException or InvalidDataException or IOException or UnauthorizedAccessException)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QwenLayered.Engine.Evaluation;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -31,12 +32,16 @@ public class DemoModelTests : IDisposable
         using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(_work, "layers.json")));
         var files = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("file").GetString()!).ToList();
         Assert.Equal(4, files.Count);
-        var input = ImageDecoder.Decode(File.ReadAllBytes(sample), 1 << 24, 1 << 26);
-        var layers = files.Select(f => ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(_work, f)), 1 << 24, 1 << 26)).ToList();
-        Assert.All(layers, l => Assert.Equal((input.Width, input.Height), (l.Width, l.Height)));
-        var recomposite = LayerCompositor.Over([.. layers.Select(l => l.Pixels)], input.Width, input.Height);
+        var layers = files.Select(f => Decode(Path.Combine(_work, f))).ToList();
+        var (width, height) = (layers[0].Width, layers[0].Height);
+        Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
+        // The model answers at its working size; the input is compared at that size, resized as the pipeline resizes it.
+        var input = ImagePreprocessing.ToWorkingSize(Decode(sample), WorkingSize.ForArea(width, height, (long)width * height));
+        var recomposite = LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height);
         Assert.InRange(LayerMetrics.RgbPsnr(recomposite, input.Pixels), MinRecompositePsnr, double.PositiveInfinity);
     }
+
+    private static RgbaImage Decode(string path) => ImageDecoder.Decode(File.ReadAllBytes(path), 1 << 24, 1 << 26);
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }
