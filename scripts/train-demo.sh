@@ -11,7 +11,7 @@ demo=models/qwenlayered-demo
 work=.artifacts/train-demo
 vae_steps=${VAE_STEPS:-1300}
 transformer_128_steps=${TRANSFORMER_128_STEPS:-5000}
-transformer_64_steps=${TRANSFORMER_64_STEPS:-__T64__}
+transformer_64_steps=${TRANSFORMER_64_STEPS:-20000}
 checkpoint() { printf '%s/checkpoint-%06d' "$1" "$2"; }
 
 dotnet build src/Server/QwenLayered.Server.csproj -c Release

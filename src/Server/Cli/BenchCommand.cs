@@ -15,7 +15,7 @@ internal static class BenchCommand
     {
         var model = new Option<DirectoryInfo?>("--model") { Description = "Model folder in the diffusers layout." };
         var random = new Option<bool>("--random-weights") { Description = "Build the model in memory with seeded random weights instead." };
-        var config = new Option<string>("--config") { Description = "Random-weight size: tiny, small, or full (the published 20.4B transformer, RGBA VAE, Qwen2.5-VL-7B).", DefaultValueFactory = _ => "tiny" };
+        var config = new Option<string>("--config") { Description = "Random-weight size: tiny, small, demo (the shipped demo model's shape), or full (the published 20.4B transformer, RGBA VAE, Qwen2.5-VL-7B).", DefaultValueFactory = _ => "tiny" };
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder for random weights." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };

@@ -8,8 +8,9 @@ namespace QwenLayered.Server.Tests.Cli;
 /// <summary>The README's first command: <c>qwenlayered decompose samples/shapes.png</c> with the demo model that ships in models/.</summary>
 public class DemoModelTests : IDisposable
 {
-    // The demo model recomposites its sample at about 2x dB (docs/benchmarks.md); well below that means it broke.
-    private const double MinRecompositePsnr = 20;
+    // The shipped demo model recomposites this sample at 13.2 dB (docs/benchmarks.md); empty, noise-filled or
+    // misordered layers land below 10 dB.
+    private const double MinRecompositePsnr = 11;
 
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-demo-").FullName;
 
