@@ -51,10 +51,14 @@ internal static class BuiltExecutables
         }
     }
 
-    /// <summary>Polls until the server has loaded its model and says Serving.</summary>
+    /// <summary>Polls until the server has loaded its model and says Serving; fails after a minute rather than hang.</summary>
     public static async Task WaitUntilServingAsync(Health.HealthClient health, Process server)
     {
+        var deadline = DateTime.UtcNow.AddMinutes(1);
         while ((await WaitForHealthAsync(health, server)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"{server.StartInfo.FileName} did not load a model within a minute.");
             await Task.Delay(100, Cancellation);
+        }
     }
 }

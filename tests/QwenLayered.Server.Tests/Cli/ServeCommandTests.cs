@@ -74,7 +74,7 @@ public class ServeCommandTests(TinyModelFolder model)
             await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
             var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
 
-            // The demo model was trained with the empty prompt at 128 px: neither needs to be asked for.
+            // The demo model was trained with the empty prompt at its profile's resolution: neither needs to be asked for.
             using var job = new JobStream(new Decomposer.DecomposerClient(channel).Decompose(
                 new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(256, 256)), Layers = 2, Steps = 2 },
                 cancellationToken: Cancellation));
@@ -83,7 +83,8 @@ public class ServeCommandTests(TinyModelFolder model)
 
             Assert.True(info.Model.Loaded);
             Assert.Equal("qwenlayered-demo", info.Model.Name);
-            Assert.Equal((128, 128, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
+            int side = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!).DefaultResolution;
+            Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
             Assert.Equal(2, completed.Completed.LayerCount);
         }
         finally
