@@ -8,6 +8,16 @@ namespace QwenLayered.LayerFiles;
 /// </summary>
 internal static class LayerCrop
 {
+    /// <summary>
+    /// A full-canvas layer as editors store it: its alpha bounds and the pixels inside them; a fully transparent layer
+    /// as one transparent pixel at the origin, since a file layer cannot be empty.
+    /// </summary>
+    public static (AlphaBounds Bounds, byte[] Pixels) Tight(byte[] canvas, int canvasWidth, int canvasHeight)
+    {
+        var bounds = AlphaBounds.Of(canvas, canvasWidth, canvasHeight) ?? new AlphaBounds(0, 0, 1, 1);
+        return (bounds, Cut(canvas, canvasWidth, bounds));
+    }
+
     /// <summary>The pixels inside <paramref name="bounds"/>, row by row.</summary>
     public static byte[] Cut(byte[] canvas, int canvasWidth, AlphaBounds bounds)
     {

@@ -1,5 +1,4 @@
 using ImageMagick;
-using QwenLayered.Engine.Imaging;
 
 namespace QwenLayered.LayerFiles;
 
@@ -22,8 +21,8 @@ public static class LayeredPsd
         frames.Add(Frame(BlendWithWhite(document.Composite()), document.Width, document.Height));
         foreach (var layer in document.Layers)
         {
-            var bounds = AlphaBounds.Of(layer.Rgba8, document.Width, document.Height) ?? new AlphaBounds(0, 0, 1, 1);
-            var frame = Frame(LayerCrop.Cut(layer.Rgba8, document.Width, bounds), bounds.Width, bounds.Height);
+            var (bounds, pixels) = LayerCrop.Tight(layer.Rgba8, document.Width, document.Height);
+            var frame = Frame(pixels, bounds.Width, bounds.Height);
             frame.Label = layer.Name;
             frame.Page = new MagickGeometry(bounds.X, bounds.Y, (uint)bounds.Width, (uint)bounds.Height);
             frames.Add(frame);

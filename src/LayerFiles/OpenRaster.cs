@@ -28,9 +28,9 @@ public static class OpenRaster
         for (int index = 0; index < document.Layers.Count; index++)
         {
             var layer = document.Layers[index];
-            var bounds = AlphaBounds.Of(layer.Rgba8, document.Width, document.Height) ?? new AlphaBounds(0, 0, 1, 1);
+            var (bounds, pixels) = LayerCrop.Tight(layer.Rgba8, document.Width, document.Height);
             string source = $"data/layer-{index + 1}.png";
-            Add(zip, source, LayerPng.Encode8(LayerCrop.Cut(layer.Rgba8, document.Width, bounds), bounds.Width, bounds.Height));
+            Add(zip, source, LayerPng.Encode8(pixels, bounds.Width, bounds.Height));
             stack.AddFirst(new XElement("layer",
                 new XAttribute("name", layer.Name), new XAttribute("src", source),
                 new XAttribute("x", bounds.X), new XAttribute("y", bounds.Y),

@@ -6,8 +6,9 @@ namespace QwenLayered.Engine.Evaluation;
 
 /// <summary>
 /// The model as an <see cref="ILayerDecomposer"/>. It encodes the prompt and runs the pipeline itself rather than
-/// going through <see cref="LayeredModel.Decompose"/>, which captions an empty prompt: the trainer conditions on the
-/// empty prompt's embedding, so that is what a trained model is evaluated with.
+/// going through <see cref="LayeredModel.Decompose"/>, which captions an empty prompt unless the model's profile says
+/// it was trained with it, and a training checkpoint has no profile: the trainer conditions on the empty prompt's
+/// embedding, so that is what a trained model is evaluated with.
 /// </summary>
 public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) : ILayerDecomposer
 {

@@ -52,7 +52,7 @@ internal static class BenchCommand
                     RandomConfig = result.GetValue(config)!,
                     TokenizerFolder = result.GetValue(tokenizer)?.FullName,
                     Device = selected,
-                    DType = dtypeName == "" ? (selected.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName),
+                    DType = DTypeName.ParseOrDefault(dtypeName, selected),
                     Resolution = result.GetValue(resolution), Layers = result.GetValue(layers), Steps = result.GetValue(steps),
                     Guidance = result.GetValue(cfg) == "on", BatchGuidance = result.GetValue(cfgBatch) == "on", Batch = result.GetValue(batch),
                     PreviewEverySteps = result.GetValue(previews), OtherGuidanceSteps = result.GetValue(otherSteps), WarmUp = result.GetValue(warmup) == "on",

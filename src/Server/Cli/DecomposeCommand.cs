@@ -64,7 +64,7 @@ internal static class DecomposeCommand
             var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
             string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
-            var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
+            var dtype = DTypeName.ParseOrDefault(dtypeName, device);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var model = LayeredModel.Load(modelFolder, dtype, device);
             var profile = model.Profile;

@@ -73,7 +73,7 @@ internal static class EvalCommand
         try
         {
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
-            var dtype = dtypeName == "" ? (device.type == TorchSharp.DeviceType.CUDA ? TorchSharp.torch.ScalarType.BFloat16 : TorchSharp.torch.ScalarType.Float32) : DTypeName.Parse(dtypeName);
+            var dtype = DTypeName.ParseOrDefault(dtypeName, device);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var layered = LayeredModel.Load(modelFolder, dtype, device);
             var model = new ModelDecomposer(layered, sampling);

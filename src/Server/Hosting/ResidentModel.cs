@@ -20,7 +20,7 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
 
     public static ResidentModel Load(string folder, string dtype, Device device, TextEncoderResidency textEncoder)
     {
-        if (dtype == "") dtype = device.type == TorchSharp.DeviceType.CUDA ? "bf16" : "fp32";
+        if (dtype == "") dtype = DTypeName.DefaultFor(device);
         return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device, textEncoder), dtype, device.ToString());
     }
 
