@@ -30,21 +30,23 @@ public static class Trainer
         for (int step = firstStep; step <= options.Steps; step++)
         {
             cancellation.ThrowIfCancellationRequested();
-            float loss = Step(objective, optimizer, options, step);
+            double learningRate = options.LearningRateAt(step);
+            float loss = Step(objective, optimizer, learningRate, options.Seed, step, options.Device);
             string? written = null;
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
                 last = written = TrainingCheckpoint.Write(options.OutputFolder, baseFolder, options.Stage, step, objective, optimizer);
-            onProgress?.Invoke(new TrainingProgress(step, options.Steps, step - firstStep + 1, loss, clock.Elapsed, written));
+            onProgress?.Invoke(new TrainingProgress(step, options.Steps, step - firstStep + 1, loss, learningRate, clock.Elapsed, written));
         }
         return last;
     }
 
-    private static float Step(ITrainingObjective objective, OptimizerHelper optimizer, TrainingOptions options, int step)
+    private static float Step(ITrainingObjective objective, OptimizerHelper optimizer, double learningRate, int seed, int step, Device device)
     {
         using var scope = NewDisposeScope();
-        using var generator = StepRandomness.Device(options.Seed, step, options.Device);
+        using var generator = StepRandomness.Device(seed, step, device);
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         optimizer.zero_grad();
-        var loss = objective.Loss(StepRandomness.Host(options.Seed, step), generator);
+        var loss = objective.Loss(StepRandomness.Host(seed, step), generator);
         loss.backward();
         optimizer.step();
         return loss.item<float>();

@@ -23,6 +23,19 @@ public sealed record TrainingOptions
 
     public double WeightDecay { get; init; } = 0.01;
 
+    /// <summary>
+    /// Over this many last steps the learning rate falls linearly to zero (0: constant), which settles the weights
+    /// at the end of a run instead of leaving them wherever the last noisy step put them.
+    /// </summary>
+    public int DecaySteps { get; init; }
+
+    /// <summary>The learning rate of <paramref name="step"/> (1-based): constant, then the final linear decay.</summary>
+    public double LearningRateAt(int step)
+    {
+        int decayStart = Steps - DecaySteps;
+        return step <= decayStart ? LearningRate : LearningRate * (Steps - step + 1) / (DecaySteps + 1);
+    }
+
     /// <summary>A checkpoint every this many steps, and always after the last.</summary>
     public int CheckpointEvery { get; init; } = 50;
 

@@ -28,6 +28,7 @@ internal static class TrainCommand
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps (counted across resumes).", DefaultValueFactory = _ => 1000 };
         var batch = new Option<int>("--batch") { Description = "Images (vae) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
         var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 2e-4 };
+        var decay = new Option<int>("--decay-steps") { Description = "Over this many last steps the learning rate falls linearly to zero (0: constant)." };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the initial weights and every step's randomness.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
@@ -35,10 +36,11 @@ internal static class TrainCommand
         foreach (var positive in new[] { samples, size, steps, batch, every })
             positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
         size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
+        decay.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--decay-steps must be 0 or more."); });
 
         var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
         {
-            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, every, seed, resume, device,
+            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, every, seed, resume, device,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -52,6 +54,7 @@ internal static class TrainCommand
                     InitFolder = InitFolder(result.GetValue(init), result.GetValue(tokenizer), result.GetValue(config)!, outputFolder, runSeed),
                     OutputFolder = outputFolder,
                     Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
+                    DecaySteps = Math.Min(result.GetValue(decay), result.GetValue(steps)),
                     CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
                     Device = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
                 };
@@ -87,7 +90,7 @@ internal static class TrainCommand
     private static void Report(TrainingProgress p)
     {
         int filled = p.Step * BarWidth / p.TotalSteps;
-        Console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  " +
+        Console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  lr {p.LearningRate:0.0e+00}  " +
                           $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left" +
                           (p.Checkpoint is null ? "" : $"  checkpoint {p.Checkpoint}"));
     }

@@ -51,6 +51,25 @@ public class TrainerTests(TinyModel tiny)
     }
 
     [Fact]
+    public void Run_WithDecay_OptimiserStepsAtTheFallingRate()
+    {
+        using var constantFolder = new TempFolder();
+        using var decayingFolder = new TempFolder();
+        var constant = new List<TrainingProgress>();
+        var decaying = new List<TrainingProgress>();
+
+        Trainer.Run(Options(TrainingStage.Vae, constantFolder.Path, steps: 3), Scenes, constant.Add, TestContext.Current.CancellationToken);
+        Trainer.Run(Options(TrainingStage.Vae, decayingFolder.Path, steps: 3) with { DecaySteps = 3 }, Scenes, decaying.Add,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal([3e-3, 3e-3, 3e-3], constant.Select(p => p.LearningRate));
+        Assert.Equal([3e-3 * 3 / 4, 3e-3 * 2 / 4, 3e-3 * 1 / 4], decaying.Select(p => p.LearningRate), (a, b) => Math.Abs(a - b) < 1e-12);
+        // The first loss comes before any update; the second differs only if the smaller rate reached the optimiser.
+        Assert.Equal(constant[0].Loss, decaying[0].Loss);
+        Assert.NotEqual(constant[1].Loss, decaying[1].Loss);
+    }
+
+    [Fact]
     public void Run_TransformerStage_CheckpointLoadsAndDecomposes()
     {
         using var output = new TempFolder();

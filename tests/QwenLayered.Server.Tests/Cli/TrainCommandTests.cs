@@ -27,7 +27,7 @@ public class TrainCommandTests : IDisposable
         int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu");
         int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
-            "--data", data, "--steps", "2", "--batch", "2", "--device", "cpu");
+            "--data", data, "--steps", "2", "--decay-steps", "1", "--batch", "2", "--device", "cpu");
         int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
 
         Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
@@ -48,6 +48,14 @@ public class TrainCommandTests : IDisposable
     public void Train_NeitherInitNorTokenizer_FailsWithoutTraining()
     {
         Assert.Equal(1, Run("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu"));
+    }
+
+    [Fact]
+    public void Train_NegativeDecaySteps_FailsWithoutTraining()
+    {
+        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+            "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

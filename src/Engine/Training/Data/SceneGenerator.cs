@@ -3,8 +3,9 @@ using QwenLayered.Engine.Imaging;
 namespace QwenLayered.Engine.Training.Data;
 
 /// <summary>
-/// Procedural layered scenes, deterministic by seed: an opaque background, then 1–3 layers of shapes, strokes and
-/// glyph blocks (2–4 layers in all) that overlap one another, and the composite of them all.
+/// Procedural layered scenes, deterministic by seed: an opaque background, then 1–3 layers (2–4 in all) of one or two
+/// overlapping elements each, one kind per layer stacked in <see cref="SceneElements.Kinds"/> order (shapes, strokes,
+/// text), and the composite of them all.
 /// </summary>
 public static class SceneGenerator
 {
@@ -16,11 +17,13 @@ public static class SceneGenerator
         var random = new Random(seed);
         int count = MinLayers + random.Next(MaxLayers - MinLayers + 1);
         var layers = new List<SceneLayer> { new("background", Backgrounds.Paint(random, width, height)) };
-        for (int i = 1; i < count; i++)
+        var kinds = SceneElements.Kinds.ToList();
+        while (kinds.Count > count - 1) kinds.RemoveAt(random.Next(kinds.Count));
+        foreach (var kind in kinds)
         {
             var canvas = new LayerCanvas(width, height);
-            var kinds = Enumerable.Range(0, 1 + random.Next(2)).Select(_ => SceneElements.Paint(canvas, random)).ToList();
-            layers.Add(new SceneLayer($"{string.Join(" and ", kinds.Distinct())} {i}", canvas.Pixels));
+            for (int i = 0, elements = 1 + random.Next(2); i < elements; i++) SceneElements.Paint(canvas, random, kind);
+            layers.Add(new SceneLayer(kind, canvas.Pixels));
         }
         return new LayeredScene(width, height, layers, LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height));
     }
