@@ -1,3 +1,6 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+
 namespace QwenLayered.Engine.Evaluation;
 
 /// <summary>How the model decomposes each evaluation scene.</summary>
@@ -5,4 +8,9 @@ namespace QwenLayered.Engine.Evaluation;
 /// the published 640/1024 buckets, since small trained models work at their training size. Null: at the image's own
 /// size (rounded to the model's 16-pixel grid).</param>
 /// <param name="Prompt">The text condition; empty by default, which is what the trainer conditions on.</param>
-public sealed record ModelSampling(int? Resolution = null, int Steps = 20, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "");
+public sealed record ModelSampling(int? Resolution = null, int Steps = 20, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "")
+{
+    /// <summary>The model's working size for <paramref name="image"/>.</summary>
+    public WorkingSize SizeFor(RgbaImage image) =>
+        WorkingSize.ForArea(image.Width, image.Height, Resolution is { } resolution ? (long)resolution * resolution : image.PixelCount);
+}

@@ -44,14 +44,17 @@ public sealed class FlowMatchEulerScheduler
 
     private static float Shift(SchedulerConfig config, float sigma, float mu)
     {
-        if (!config.UseDynamicShifting)
-        {
-            float shift = (float)config.Shift;
-            return shift * sigma / (1f + (shift - 1f) * sigma);
-        }
-        float scale = config.TimeShiftType == "linear" ? mu : (float)Math.Exp(mu);
-        return scale / (scale + (1f / sigma - 1f));
+        float scale = ShiftScale(config, mu);
+        return scale * sigma / (1f + (scale - 1f) * sigma);
     }
+
+    /// <summary>
+    /// The factor s of the time shift σ ↦ s·σ / (1 + (s − 1)·σ) that every setting reduces to: the config's fixed
+    /// shift, or μ itself (linear) or e^μ (exponential) when it shifts dynamically. Training draws its σ through the
+    /// same shift, so it spends its steps where sampling does.
+    /// </summary>
+    public static float ShiftScale(SchedulerConfig config, float mu) =>
+        !config.UseDynamicShifting ? (float)config.Shift : config.TimeShiftType == "linear" ? mu : (float)Math.Exp(mu);
 
     /// <summary>
     /// One Euler step: x + (σ[i+1] − σ[i]) · u. As in the reference, the product stays in the output's dtype,

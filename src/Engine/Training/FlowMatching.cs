@@ -12,7 +12,7 @@ namespace QwenLayered.Engine.Training;
 /// <summary>
 /// Stage 2: the transformer learns the velocity u = ε − x₀ of the packed layer latents (the composite frame, then the
 /// layers bottom to top) at x_σ = (1 − σ)·x₀ + σ·ε, with the composite's latents appended unnoised as the condition
-/// frame, exactly the layout the pipeline samples with. σ follows the pipeline's time shift for this resolution.
+/// frame, exactly the layout the pipeline samples with. σ follows the time shift the model's scheduler samples with.
 /// Loss = MSE on the noisy tokens. The VAE is frozen; scene latents are encoded once; all samples share the
 /// empty prompt's embedding, encoded with the model's own text encoder.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class FlowMatching : ITrainingObjective
     private readonly SceneBatches _batches;
     private readonly Tensor _prompt;
     private readonly TokenGrid _grid;
-    private readonly float _mu;
+    private readonly float _shift;
     private readonly int _batchSize;
 
     public FlowMatching(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, Device device)
@@ -32,10 +32,10 @@ internal sealed class FlowMatching : ITrainingObjective
         var (width, height) = SceneImages.CommonSize(scenes);
         var size = WorkingSize.ForArea(width, height, (long)width * height);
         _grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
-        _mu = FlowMatchEulerScheduler.Mu(_grid.Tokens);
         _batchSize = batchSize;
         _batches = new SceneBatches([.. scenes.Select(s => s.Layers.Count)]);
         var model = ModelFolder.Open(modelFolder);
+        _shift = FlowMatchEulerScheduler.ShiftScale(model.Component("scheduler").ReadConfig<SchedulerConfig>(), FlowMatchEulerScheduler.Mu(_grid.Tokens));
         using (var prompts = PromptEncoder.FromPretrained(model, ScalarType.Float32, device))
             _prompt = prompts.Encode("").Embeds.clone();
         using (var vae = AutoencoderKLQwenImage.FromPretrained(model, ScalarType.Float32, device))
@@ -60,9 +60,9 @@ internal sealed class FlowMatching : ITrainingObjective
         var clean = LatentPacking.Pack(cat([.. batch.Select(i => _frames[i])], 0));
         var condition = LatentPacking.Pack(cat([.. batch.Select(i => _conditions[i].unsqueeze(0))], 0));
         var noise = randn(clean.shape, generator: generator, device: clean.device);
-        // The pipeline's linear time shift of a uniform s: σ = μ·s / (1 + (μ − 1)·s).
+        // The scheduler's time shift of a uniform s.
         var s = rand([batch.Length, 1, 1], generator: generator, device: clean.device);
-        var sigma = _mu * s / (1 + (_mu - 1) * s);
+        var sigma = _shift * s / (1 + (_shift - 1) * s);
         var noisy = (1 - sigma) * clean + sigma * noise;
         int frames = (int)_frames[batch[0]].shape[1];
         var prediction = _transformer.forward(new QwenImageTransformerInput

@@ -83,7 +83,7 @@ internal static class EvalCommand
             var report = Evaluator.Evaluate(scenes, [new SingleLayerBaseline(), new KMeansColourBaseline(), model], setup,
                 score => Console.WriteLine($"[{score.Scene + 1}/{scenes.Count}] {score.Decomposer}: IoU {Number(score.MeanIoU, "F3")}, " +
                                            $"PSNR {(double.IsFinite(score.RecompositePsnr) ? Number(score.RecompositePsnr, "F2") + " dB" : "∞")}, {Number(score.Seconds, "F2")} s"),
-                cancellation);
+                cancellation, [new VaeRoundTrip(layered.Pipeline.Vae, sampling)]);
             Console.WriteLine();
             Console.Write(EvaluationReportFormat.ToText(report));
             EvaluationReportFormat.Write(report, outputFolder);

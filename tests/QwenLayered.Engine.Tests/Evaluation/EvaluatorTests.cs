@@ -29,6 +29,16 @@ public class EvaluatorTests
     }
 
     [Fact]
+    public void Evaluate_Reference_ScoredFromTheTrueLayersAsARowAfterTheDecomposers()
+    {
+        var report = Evaluator.Evaluate(Scenes, [new SingleLayerBaseline()], "test", cancellation: TestContext.Current.CancellationToken,
+            references: [new TrueLayers()]);
+
+        Assert.Equal(["single layer", "true layers"], report.Summaries.Select(s => s.Decomposer));
+        Assert.Equal((1.0, 1.0, 4), (report.Summaries[1].MeanIoU, report.Summaries[1].ForegroundIoU, report.Summaries[1].LosslessScenes));
+    }
+
+    [Fact]
     public void Evaluate_KMeansBaseline_RecompositesOpaqueScenesLosslessly()
     {
         var report = Evaluator.Evaluate(Scenes, [new KMeansColourBaseline()], "test", cancellation: TestContext.Current.CancellationToken);
@@ -53,6 +63,14 @@ public class EvaluatorTests
     {
         Assert.Throws<OperationCanceledException>(() =>
             Evaluator.Evaluate(Scenes, [new SingleLayerBaseline()], "test", cancellation: new CancellationToken(canceled: true)));
+    }
+
+    private sealed class TrueLayers : ILayerReference
+    {
+        public string Name => "true layers";
+
+        public IReadOnlyList<RgbaImage> Layers(LayeredScene scene) =>
+            [.. scene.Layers.Select(layer => new RgbaImage(scene.Width, scene.Height, layer.Pixels))];
     }
 
     private sealed class FixedLayers(IReadOnlyList<RgbaImage> layers) : ILayerDecomposer

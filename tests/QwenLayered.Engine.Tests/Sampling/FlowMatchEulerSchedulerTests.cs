@@ -49,6 +49,25 @@ public class FlowMatchEulerSchedulerTests
     }
 
     [Fact]
+    public void Create_StaticShiftOfThree_MovesTheGridTowardsHighNoiseWhateverMu()
+    {
+        var scheduler = FlowMatchEulerScheduler.Create(new SchedulerConfig { Shift = 3.0 }, 2, mu: 0.25f);
+
+        Assert.Equal([1f, 0.75f, 0f], scheduler.Sigmas);
+    }
+
+    [Theory]
+    [InlineData(false, "linear", 3.0f)]
+    [InlineData(true, "linear", 0.5f)]
+    [InlineData(true, "exponential", 1.6487213f)]
+    public void ShiftScale_FixedShiftMuOrExpMu(bool dynamic, string timeShiftType, float expected)
+    {
+        var config = new SchedulerConfig { UseDynamicShifting = dynamic, TimeShiftType = timeShiftType, Shift = 3.0 };
+
+        Assert.Equal(expected, FlowMatchEulerScheduler.ShiftScale(config, mu: 0.5f), 6);
+    }
+
+    [Fact]
     public void Create_UnsupportedOption_NamesIt()
     {
         var config = new SchedulerConfig { UseDynamicShifting = true, TimeShiftType = "linear", UseKarrasSigmas = true };

@@ -24,9 +24,10 @@ public class EvalCommandTests(TinyModelFolder model) : IDisposable
         Assert.Contains("| single layer | 2 |", File.ReadAllText(Path.Combine(output, EvaluationReportFormat.MarkdownFile)));
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, EvaluationReportFormat.JsonFile)));
         var summaries = json.RootElement.GetProperty("summaries").EnumerateArray().ToList();
-        Assert.Equal(["single layer", "k-means colour", "model " + Path.GetFileName(model.Path)], summaries.Select(s => s.GetProperty("decomposer").GetString()));
+        Assert.Equal(["single layer", "k-means colour", "model " + Path.GetFileName(model.Path), "true layers through the VAE"],
+            summaries.Select(s => s.GetProperty("decomposer").GetString()));
         Assert.All(summaries, s => Assert.Equal(2, s.GetProperty("scenes").GetInt32()));
-        Assert.Equal(6, json.RootElement.GetProperty("scenes").GetArrayLength());
+        Assert.Equal(8, json.RootElement.GetProperty("scenes").GetArrayLength());
     }
 
     [Fact]

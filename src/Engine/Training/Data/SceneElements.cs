@@ -6,40 +6,31 @@ namespace QwenLayered.Engine.Training.Data;
 /// </summary>
 public static class SceneElements
 {
-    /// <summary>
-    /// What an upper layer holds, in the order the layers stack: shapes at the bottom, strokes above them, text on top,
-    /// as in a design file. One kind per layer, always in this order, so which layer an element belongs to can be
-    /// told from the composite alone; a random assignment would teach a model to smear each element over all layers.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Kinds = ["shapes", "strokes", "text"];
-
-    /// <summary>Paints one random element of <paramref name="kind"/> (one of <see cref="Kinds"/>).</summary>
-    public static void Paint(LayerCanvas canvas, Random random, string kind)
+    /// <summary>Paints one random element; returns its kind, for the layer's name.</summary>
+    public static string Paint(LayerCanvas canvas, Random random)
     {
         int size = Math.Min(canvas.Width, canvas.Height);
         var edge = random.Next(3) == 0 ? new Edge(1 + random.NextDouble() * size / 8) : Edge.Hard;
         double cx = canvas.Width * (0.2 + 0.6 * random.NextDouble()), cy = canvas.Height * (0.2 + 0.6 * random.NextDouble());
         double rx = size * (0.12 + 0.25 * random.NextDouble()), ry = size * (0.12 + 0.25 * random.NextDouble());
         var color = Rgb.Random(random);
-        switch (kind)
+        switch (random.Next(5))
         {
-            case "shapes":
-                var shape = random.Next(3) switch
-                {
-                    0 => SignedDistance.Rect(cx, cy, rx, ry),
-                    1 => SignedDistance.Ellipse(cx, cy, rx, ry),
-                    _ => SignedDistance.Polygon(PolygonAround(random, cx, cy, rx, ry)),
-                };
-                canvas.Fill(shape, edge, color);
-                break;
-            case "strokes":
+            case 0:
+                canvas.Fill(SignedDistance.Rect(cx, cy, rx, ry), edge, color);
+                return "rectangle";
+            case 1:
+                canvas.Fill(SignedDistance.Ellipse(cx, cy, rx, ry), edge, color);
+                return "ellipse";
+            case 2:
+                canvas.Fill(SignedDistance.Polygon(PolygonAround(random, cx, cy, rx, ry)), edge, color);
+                return "polygon";
+            case 3:
                 Stroke(canvas, random, color, size);
-                break;
-            case "text":
-                Glyphs(canvas, random, color, cx - rx, cy - ry, 2 * rx, 2 * ry);
-                break;
+                return "stroke";
             default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, $"Element kinds are {string.Join(", ", Kinds)}.");
+                Glyphs(canvas, random, color, cx - rx, cy - ry, 2 * rx, 2 * ry);
+                return "text";
         }
     }
 

@@ -3,9 +3,8 @@ using QwenLayered.Engine.Imaging;
 namespace QwenLayered.Engine.Training.Data;
 
 /// <summary>
-/// Procedural layered scenes, deterministic by seed: an opaque background, then 1–3 layers (2–4 in all) of one or two
-/// overlapping elements each, one kind per layer stacked in <see cref="SceneElements.Kinds"/> order (shapes, strokes,
-/// text), and the composite of them all.
+/// Procedural layered scenes, deterministic by seed: an opaque background, then 1–3 layers of shapes, strokes and
+/// glyph blocks (2–4 layers in all) that overlap one another, and the composite of them all.
 /// </summary>
 public static class SceneGenerator
 {
@@ -17,13 +16,11 @@ public static class SceneGenerator
         var random = new Random(seed);
         int count = MinLayers + random.Next(MaxLayers - MinLayers + 1);
         var layers = new List<SceneLayer> { new("background", Backgrounds.Paint(random, width, height)) };
-        var kinds = SceneElements.Kinds.ToList();
-        while (kinds.Count > count - 1) kinds.RemoveAt(random.Next(kinds.Count));
-        foreach (var kind in kinds)
+        for (int i = 1; i < count; i++)
         {
             var canvas = new LayerCanvas(width, height);
-            for (int i = 0, elements = 1 + random.Next(2); i < elements; i++) SceneElements.Paint(canvas, random, kind);
-            layers.Add(new SceneLayer(kind, canvas.Pixels));
+            var kinds = Enumerable.Range(0, 1 + random.Next(2)).Select(_ => SceneElements.Paint(canvas, random)).ToList();
+            layers.Add(new SceneLayer($"{string.Join(" and ", kinds.Distinct())} {i}", canvas.Pixels));
         }
         return new LayeredScene(width, height, layers, LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height));
     }

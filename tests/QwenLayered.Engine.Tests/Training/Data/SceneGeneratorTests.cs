@@ -40,25 +40,4 @@ public class SceneGeneratorTests
         // Soft edges and strokes leave partial alpha on some upper layer.
         Assert.Contains(scenes.SelectMany(s => s.Layers.Skip(1)), layer => layer.Pixels.Where((_, i) => i % 4 == 3).Any(a => a is > 0 and < 255));
     }
-
-    [Fact]
-    public void Generate_ManySeeds_UpperLayersHoldOneKindEachStackedShapesStrokesText()
-    {
-        var scenes = SceneGenerator.Generate(seed: 200, count: 24, 32, 32);
-
-        Assert.All(scenes, scene =>
-        {
-            var kinds = scene.Layers.Skip(1).Select(l => l.Name).ToList();
-            Assert.Equal(SceneElements.Kinds.Where(kinds.Contains), kinds);
-        });
-        Assert.Equal(SceneElements.Kinds.Order(), scenes.SelectMany(s => s.Layers.Skip(1).Select(l => l.Name)).Distinct().Order());
-    }
-
-    [Fact]
-    public void Paint_UnknownKind_FailsNamingTheKinds()
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => SceneElements.Paint(new LayerCanvas(8, 8), new Random(0), "cloud"));
-
-        Assert.Contains("shapes, strokes, text", error.Message);
-    }
 }

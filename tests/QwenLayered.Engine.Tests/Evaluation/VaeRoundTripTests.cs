@@ -1,0 +1,21 @@
+using QwenLayered.Engine.Evaluation;
+using QwenLayered.Engine.Tests.Pipeline;
+using QwenLayered.Engine.Training.Data;
+
+namespace QwenLayered.Engine.Tests.Evaluation;
+
+public class VaeRoundTripTests(TinyModel tiny)
+{
+    [Fact]
+    public void Layers_EveryTrueLayerDecodedAtTheWorkingSize()
+    {
+        var scene = SceneGenerator.Generate(seed: 11, 32, 32);
+        var roundTrip = new VaeRoundTrip(tiny.Pipeline.Vae, new ModelSampling(Resolution: 16));
+
+        var layers = roundTrip.Layers(scene);
+
+        Assert.Equal(scene.Layers.Count, layers.Count);
+        Assert.All(layers, layer => Assert.Equal((16, 16), (layer.Width, layer.Height)));
+        Assert.NotEqual(layers[0].Pixels, layers[^1].Pixels);
+    }
+}
