@@ -42,10 +42,11 @@ public sealed class FlowMatchEulerScheduler
     /// <summary>The unshifted grid 1, 1 − 1/n, …, 1/n; built in float64 and stored as float32, as the reference does.</summary>
     public static float[] LinearGrid(int steps) => [.. Enumerable.Range(0, steps).Select(i => (float)(1.0 - (double)i / steps))];
 
+    // Each branch in the reference's own arithmetic, so the sigmas match it bit for bit.
     private static float Shift(SchedulerConfig config, float sigma, float mu)
     {
         float scale = ShiftScale(config, mu);
-        return scale * sigma / (1f + (scale - 1f) * sigma);
+        return config.UseDynamicShifting ? scale / (scale + (1f / sigma - 1f)) : scale * sigma / (1f + (scale - 1f) * sigma);
     }
 
     /// <summary>
