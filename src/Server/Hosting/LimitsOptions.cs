@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Models;
+
 namespace QwenLayered.Server.Hosting;
 
 /// <summary>What one request may ask for (configuration section "Limits").</summary>
@@ -14,4 +16,10 @@ public sealed class LimitsOptions
     public long MaxPixels { get; set; } = 64L * 1024 * 1024;
     /// <summary>Largest encoded input image in bytes.</summary>
     public long MaxImageBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Steps for a request that leaves them at 0: the served model's own default, else <see cref="DefaultSteps"/>.</summary>
+    public int StepsFor(ModelProfile profile) => profile.DefaultSteps ?? DefaultSteps;
+
+    /// <summary>Guidance for a request that leaves it at 0: the served model's own default, else <see cref="DefaultGuidanceScale"/>.</summary>
+    public float GuidanceScaleFor(ModelProfile profile) => profile.DefaultGuidanceScale ?? DefaultGuidanceScale;
 }

@@ -30,8 +30,8 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         var settings = new DecompositionSettings
         {
             Layers = request.Layers == 0 ? max.DefaultLayers : request.Layers,
-            Steps = request.Steps == 0 ? profile.DefaultSteps ?? max.DefaultSteps : request.Steps,
-            GuidanceScale = request.GuidanceScale == 0 ? profile.DefaultGuidanceScale ?? max.DefaultGuidanceScale : request.GuidanceScale,
+            Steps = request.Steps == 0 ? max.StepsFor(profile) : request.Steps,
+            GuidanceScale = request.GuidanceScale == 0 ? max.GuidanceScaleFor(profile) : request.GuidanceScale,
             Seed = request.HasSeed ? request.Seed : (ulong)Random.Shared.NextInt64(),
             PreviewEverySteps = request.Preview?.EverySteps ?? 0,
             // The engine needs at least 8 pixels; smaller asks get the smallest preview it makes.

@@ -5,13 +5,17 @@ using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Services;
 
-/// <summary>Checks a decompose request against the contract and this server's limits before anything is queued.</summary>
-public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits)
+/// <summary>
+/// Checks a decompose request against the contract and this server's limits before anything is queued; the defaults
+/// it quotes are the ones the served model would get.
+/// </summary>
+public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits, ModelHost host)
 {
     /// <summary>Throws INVALID_ARGUMENT with a message that says what is wrong and what to send instead.</summary>
     public void Validate(DecomposeRequest request)
     {
         var max = limits.Value;
+        var profile = host.Profile;
         if (request.Image.IsEmpty)
             Fail("image is empty: send the PNG, JPEG or WebP bytes of the image to decompose.");
         if (request.Image.Length > max.MaxImageBytes)
@@ -21,9 +25,9 @@ public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits)
         if (request.Layers < 0 || request.Layers > max.MaxLayers)
             Fail($"layers is {request.Layers}; ask for 1 to {max.MaxLayers} layers, or 0 for the default ({max.DefaultLayers}).");
         if (request.Steps < 0 || request.Steps > max.MaxSteps)
-            Fail($"steps is {request.Steps}; ask for 1 to {max.MaxSteps} steps, or 0 for the default ({max.DefaultSteps}).");
+            Fail($"steps is {request.Steps}; ask for 1 to {max.MaxSteps} steps, or 0 for the default ({max.StepsFor(profile)}).");
         if (!float.IsFinite(request.GuidanceScale) || request.GuidanceScale < 0)
-            Fail($"guidance_scale is {request.GuidanceScale}; use a finite value of at least 0 (0 for the default {max.DefaultGuidanceScale}; 1 or less turns guidance off).");
+            Fail($"guidance_scale is {request.GuidanceScale}; use a finite value of at least 0 (0 for the default {max.GuidanceScaleFor(profile)}; 1 or less turns guidance off).");
         if (request.Resolution < 0)
             Fail($"resolution is {request.Resolution}; use one of the model's resolutions (640 or 1024 for the published model), or 0 for its default.");
         if (request.Preview is { } preview && (preview.EverySteps < 0 || preview.MaxEdge < 0))

@@ -80,12 +80,17 @@ public class ServeCommandTests(TinyModelFolder model)
                 cancellationToken: Cancellation));
             var started = await job.UntilAsync(JobEvent.KindOneofCase.Started);
             var completed = await job.UntilAsync(JobEvent.KindOneofCase.Completed);
+            var refused = await Assert.ThrowsAsync<RpcException>(() => new Decomposer.DecomposerClient(channel).Decompose(
+                new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(64, 64)), Steps = -1 },
+                cancellationToken: Cancellation).ResponseStream.MoveNext(Cancellation));
 
             Assert.True(info.Model.Loaded);
             Assert.Equal("qwenlayered-demo", info.Model.Name);
             int side = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!).DefaultResolution;
             Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
             Assert.Equal(2, completed.Completed.LayerCount);
+            var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
+            Assert.Contains($"or 0 for the default ({profile.DefaultSteps})", refused.Status.Detail);
         }
         finally
         {

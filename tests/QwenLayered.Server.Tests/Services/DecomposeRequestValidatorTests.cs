@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
@@ -9,8 +10,10 @@ namespace QwenLayered.Server.Tests.Services;
 
 public class DecomposeRequestValidatorTests
 {
+    // No model loaded, so the defaults quoted are the configured ones.
     private readonly DecomposeRequestValidator _validator =
-        new(Options.Create(new LimitsOptions { MaxLayers = 10, MaxSteps = 100, MaxImageBytes = 1000 }));
+        new(Options.Create(new LimitsOptions { MaxLayers = 10, MaxSteps = 100, MaxImageBytes = 1000, DefaultSteps = 30 }),
+            new ModelHost(Options.Create(new EngineOptions { Device = "cpu" }), NullLogger<ModelHost>.Instance));
 
     private static DecomposeRequest Valid() => new() { Image = ByteString.CopyFrom(TestImages.PngHeader) };
 
@@ -41,7 +44,7 @@ public class DecomposeRequestValidatorTests
         { "not a PNG, JPEG or WebP", r => r.Image = ByteString.CopyFromUtf8("GIF89a....") },
         { "1 to 10 layers", r => r.Layers = 11 },
         { "1 to 10 layers", r => r.Layers = -1 },
-        { "1 to 100 steps", r => r.Steps = 101 },
+        { "1 to 100 steps, or 0 for the default (30)", r => r.Steps = 101 },
         { "at least 0", r => r.GuidanceScale = -1f },
         { "finite", r => r.GuidanceScale = float.NaN },
         { "use one of the model's resolutions", r => r.Resolution = -1 },
