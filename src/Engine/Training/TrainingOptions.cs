@@ -29,11 +29,14 @@ public sealed record TrainingOptions
     /// </summary>
     public int DecaySteps { get; init; }
 
-    /// <summary>The learning rate of <paramref name="step"/> (1-based): constant, then the final linear decay.</summary>
+    /// <summary>
+    /// The learning rate of <paramref name="step"/> (1-based): constant, then the final linear decay, which covers
+    /// the whole run when <see cref="DecaySteps"/> is more than <see cref="Steps"/>.
+    /// </summary>
     public double LearningRateAt(int step)
     {
-        int decayStart = Steps - DecaySteps;
-        return step <= decayStart ? LearningRate : LearningRate * (Steps - step + 1) / (DecaySteps + 1);
+        int decaySteps = Math.Min(DecaySteps, Steps);
+        return step <= Steps - decaySteps ? LearningRate : LearningRate * (Steps - step + 1) / (decaySteps + 1);
     }
 
     /// <summary>A checkpoint every this many steps, and always after the last.</summary>

@@ -54,7 +54,7 @@ internal static class TrainCommand
                     InitFolder = InitFolder(result.GetValue(init), result.GetValue(tokenizer), result.GetValue(config)!, outputFolder, runSeed),
                     OutputFolder = outputFolder,
                     Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
-                    DecaySteps = Math.Min(result.GetValue(decay), result.GetValue(steps)),
+                    DecaySteps = result.GetValue(decay),
                     CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
                     Device = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
                 };

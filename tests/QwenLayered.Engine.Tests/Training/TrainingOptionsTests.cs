@@ -27,4 +27,13 @@ public class TrainingOptionsTests
         Assert.All(rates.Take(6), rate => Assert.Equal(1e-3, rate));
         Assert.Equal([0.8e-3, 0.6e-3, 0.4e-3, 0.2e-3], rates.Skip(6), (a, b) => Math.Abs(a - b) < 1e-15);
     }
+
+    [Fact]
+    public void LearningRateAt_DecayLongerThanTheRun_DecaysOverTheWholeRun()
+    {
+        var longer = Options(steps: 4, decaySteps: 100);
+        var whole = Options(steps: 4, decaySteps: 4);
+
+        Assert.Equal(Enumerable.Range(1, 4).Select(whole.LearningRateAt), Enumerable.Range(1, 4).Select(longer.LearningRateAt));
+    }
 }
