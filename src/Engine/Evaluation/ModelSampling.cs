@@ -1,4 +1,3 @@
-using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Engine.Evaluation;
@@ -10,7 +9,7 @@ namespace QwenLayered.Engine.Evaluation;
 /// <param name="Prompt">The text condition; empty by default, which is what the trainer conditions on.</param>
 public sealed record ModelSampling(int? Resolution = null, int Steps = 20, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "")
 {
-    /// <summary>The model's working size for <paramref name="image"/>.</summary>
-    public WorkingSize SizeFor(RgbaImage image) =>
-        WorkingSize.ForArea(image.Width, image.Height, Resolution is { } resolution ? (long)resolution * resolution : image.PixelCount);
+    /// <summary>The model's working size for an image of <paramref name="width"/>×<paramref name="height"/>.</summary>
+    public WorkingSize SizeFor(int width, int height) =>
+        WorkingSize.ForArea(width, height, Resolution is { } resolution ? (long)resolution * resolution : (long)width * height);
 }
