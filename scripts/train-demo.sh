@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Trains the demo model in models/qwenlayered-demo again from scratch on this machine's CPU, with the settings it was
 # trained with: the RGBA-VAE on procedural layered scenes at 128 px, the transformer on its latents at 128 px, then
-# at 64 px (four times cheaper a step, so many more steps in the same time), then writes the weights in bf16 beside
-# the model's profile (qwenlayered.json). Every step's randomness comes from the seed and the step number, so the same
-# steps give the same model. Checkpoints go to .artifacts/train-demo; started again, an interrupted stage continues
+# at 64 px (four times cheaper a step, so many more steps in the same time), then twice more at 64 px at higher noise
+# levels (a time shift of 3, then σ from 0.85 to 1), where the model learns to pull the layers out of the composite,
+# then writes the weights in bf16 beside the model's profile (qwenlayered.json). Every step's randomness comes from
+# the seed and the step number, so the same steps give the same model. Checkpoints go to .artifacts/train-demo; started again, an interrupted stage continues
 # where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,8 @@ work=.artifacts/train-demo
 vae_steps=${VAE_STEPS:-1300}
 transformer_128_steps=${TRANSFORMER_128_STEPS:-5000}
 transformer_64_steps=${TRANSFORMER_64_STEPS:-20000}
+shifted_steps=${SHIFTED_STEPS:-16000}
+high_noise_steps=${HIGH_NOISE_STEPS:-6000}
 checkpoint() { printf '%s/checkpoint-%06d' "$1" "$2"; }
 
 dotnet build src/Server/QwenLayered.Server.csproj -c Release
@@ -23,9 +26,13 @@ qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
   --samples 2048 --size 128 --batch 8 --lr 3e-4 --steps "$transformer_128_steps" --checkpoint-every 250 --seed 0 --resume
 "$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-128" "$transformer_128_steps")" --out "$work/transformer-64" \
   --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$transformer_64_steps" --checkpoint-every 1000 --seed 1 --resume
+"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-64" "$transformer_64_steps")" --out "$work/transformer-shifted" \
+  --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$shifted_steps" --checkpoint-every 1000 --seed 2 --sigma-shift 3 --resume
+"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-shifted" "$shifted_steps")" --out "$work/transformer-high-noise" \
+  --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$high_noise_steps" --checkpoint-every 1000 --seed 3 --sigma-shift 1 --min-sigma 0.85 --resume
 
 rm -rf "$work/export"
-"$qwenlayered" export --model "$(checkpoint "$work/transformer-64" "$transformer_64_steps")" --out "$work/export" --dtype bf16
+"$qwenlayered" export --model "$(checkpoint "$work/transformer-high-noise" "$high_noise_steps")" --out "$work/export" --dtype bf16
 cp "$demo/qwenlayered.json" "$work/export/"
 rm -rf "$demo" && mv "$work/export" "$demo"
 echo "Wrote $demo; measure it with: $qwenlayered eval --out .artifacts/eval"

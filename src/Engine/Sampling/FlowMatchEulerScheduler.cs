@@ -52,7 +52,7 @@ public sealed class FlowMatchEulerScheduler
     /// <summary>
     /// The factor s of the time shift σ ↦ s·σ / (1 + (s − 1)·σ) that every setting reduces to: the config's fixed
     /// shift, or μ itself (linear) or e^μ (exponential) when it shifts dynamically. Training draws its σ through the
-    /// same shift, so it spends its steps where sampling does.
+    /// same shift unless told otherwise (see NoiseLevels).
     /// </summary>
     public static float ShiftScale(SchedulerConfig config, float mu) =>
         !config.UseDynamicShifting ? (float)config.Shift : config.TimeShiftType == "linear" ? mu : (float)Math.Exp(mu);

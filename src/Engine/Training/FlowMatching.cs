@@ -12,7 +12,8 @@ namespace QwenLayered.Engine.Training;
 /// <summary>
 /// Stage 2: the transformer learns the velocity u = ε − x₀ of the packed layer latents (the composite frame, then the
 /// layers bottom to top) at x_σ = (1 − σ)·x₀ + σ·ε, with the composite's latents appended unnoised as the condition
-/// frame, exactly the layout the pipeline samples with. σ follows the time shift the model's scheduler samples with.
+/// frame, exactly the layout the pipeline samples with. σ is drawn as <see cref="NoiseLevels"/> says (by default
+/// through the time shift the model's scheduler samples with).
 /// Loss = MSE on the noisy tokens. The VAE is frozen; scene latents are encoded once; all samples share the
 /// empty prompt's embedding, encoded with the model's own text encoder.
 /// </summary>
@@ -24,18 +25,20 @@ internal sealed class FlowMatching : ITrainingObjective
     private readonly SceneBatches _batches;
     private readonly Tensor _prompt;
     private readonly TokenGrid _grid;
-    private readonly float _shift;
+    private readonly float _schedulerShift;
+    private readonly NoiseLevels _noiseLevels;
     private readonly int _batchSize;
 
-    public FlowMatching(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, Device device)
+    public FlowMatching(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, NoiseLevels noiseLevels, Device device)
     {
         var (width, height) = SceneImages.CommonSize(scenes);
         var size = WorkingSize.ForArea(width, height, (long)width * height);
         _grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
         _batchSize = batchSize;
+        _noiseLevels = noiseLevels;
         _batches = new SceneBatches([.. scenes.Select(s => s.Layers.Count)]);
         var model = ModelFolder.Open(modelFolder);
-        _shift = FlowMatchEulerScheduler.ShiftScale(model.Component("scheduler").ReadConfig<SchedulerConfig>(), FlowMatchEulerScheduler.Mu(_grid.Tokens));
+        _schedulerShift = FlowMatchEulerScheduler.ShiftScale(model.Component("scheduler").ReadConfig<SchedulerConfig>(), FlowMatchEulerScheduler.Mu(_grid.Tokens));
         using (var prompts = PromptEncoder.FromPretrained(model, ScalarType.Float32, device))
             _prompt = prompts.Encode("").Embeds.clone();
         using (var vae = AutoencoderKLQwenImage.FromPretrained(model, ScalarType.Float32, device))
@@ -60,9 +63,7 @@ internal sealed class FlowMatching : ITrainingObjective
         var clean = LatentPacking.Pack(cat([.. batch.Select(i => _frames[i])], 0));
         var condition = LatentPacking.Pack(cat([.. batch.Select(i => _conditions[i].unsqueeze(0))], 0));
         var noise = randn(clean.shape, generator: generator, device: clean.device);
-        // The scheduler's time shift of a uniform s.
-        var s = rand([batch.Length, 1, 1], generator: generator, device: clean.device);
-        var sigma = _shift * s / (1 + (_shift - 1) * s);
+        var sigma = _noiseLevels.Draw(rand([batch.Length, 1, 1], generator: generator, device: clean.device), _schedulerShift);
         var noisy = (1 - sigma) * clean + sigma * noise;
         int frames = (int)_frames[batch[0]].shape[1];
         var prediction = _transformer.forward(new QwenImageTransformerInput

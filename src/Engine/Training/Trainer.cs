@@ -55,7 +55,7 @@ public static class Trainer
     private static ITrainingObjective Create(TrainingOptions options, string modelFolder, IReadOnlyList<LayeredScene> scenes) => options.Stage switch
     {
         TrainingStage.Vae => new VaeReconstruction(modelFolder, scenes, options.BatchSize, options.Device),
-        TrainingStage.Transformer => new FlowMatching(modelFolder, scenes, options.BatchSize, options.Device),
+        TrainingStage.Transformer => new FlowMatching(modelFolder, scenes, options.BatchSize, options.NoiseLevels, options.Device),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Stage, "Unknown training stage."),
     };
 }

@@ -39,6 +39,9 @@ public sealed record TrainingOptions
         return step <= Steps - decaySteps ? LearningRate : LearningRate * (Steps - step + 1) / (decaySteps + 1);
     }
 
+    /// <summary>The noise levels the transformer stage draws (default: where the model's scheduler samples).</summary>
+    public NoiseLevels NoiseLevels { get; init; } = new();
+
     /// <summary>A checkpoint every this many steps, and always after the last.</summary>
     public int CheckpointEvery { get; init; } = 50;
 

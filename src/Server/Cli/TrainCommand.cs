@@ -29,6 +29,8 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Images (vae) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
         var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 2e-4 };
         var decay = new Option<int>("--decay-steps") { Description = "Over this many last steps the learning rate falls linearly to zero (0: constant)." };
+        var sigmaShift = new Option<float?>("--sigma-shift") { Description = "Transformer stage: draw noise levels through this time shift, above 1 for noisier (default: the model's scheduler's)." };
+        var minSigma = new Option<float>("--min-sigma") { Description = "Transformer stage: the lowest noise level drawn, from 0 to below 1 (noise levels are mapped into [min, 1])." };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the initial weights and every step's randomness.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
@@ -37,10 +39,12 @@ internal static class TrainCommand
             positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
         size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
         decay.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--decay-steps must be 0 or more."); });
+        sigmaShift.Validators.Add(r => { if (!(r.GetValueOrDefault<float?>() > 0)) r.AddError("--sigma-shift must be above 0 (1 leaves the noise levels uniform)."); });
+        minSigma.Validators.Add(r => { if (r.GetValueOrDefault<float>() is var m && !(m >= 0 && m < 1)) r.AddError("--min-sigma must be at least 0 and below 1."); });
 
         var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
         {
-            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, every, seed, resume, device,
+            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, sigmaShift, minSigma, every, seed, resume, device,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -55,6 +59,7 @@ internal static class TrainCommand
                     OutputFolder = outputFolder,
                     Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
                     DecaySteps = result.GetValue(decay),
+                    NoiseLevels = new NoiseLevels(result.GetValue(sigmaShift), result.GetValue(minSigma)),
                     CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
                     Device = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
                 };

@@ -70,6 +70,19 @@ public class TrainerTests(TinyModel tiny)
     }
 
     [Fact]
+    public void Run_TransformerStageWithNoiseLevels_TrainsAtThoseLevels()
+    {
+        using var defaultFolder = new TempFolder();
+        using var noisyFolder = new TempFolder();
+
+        var atScheduler = Train(Options(TrainingStage.Transformer, defaultFolder.Path, steps: 1));
+        var nearPureNoise = Train(Options(TrainingStage.Transformer, noisyFolder.Path, steps: 1) with { NoiseLevels = new NoiseLevels(Min: 0.99f) });
+
+        // Same weights, batch and noise; only σ differs, so the first loss differs only if the levels reached the objective.
+        Assert.NotEqual(atScheduler[0], nearPureNoise[0]);
+    }
+
+    [Fact]
     public void Run_TransformerStage_CheckpointLoadsAndDecomposes()
     {
         using var output = new TempFolder();

@@ -27,7 +27,7 @@ public class TrainCommandTests : IDisposable
         int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu");
         int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
-            "--data", data, "--steps", "2", "--decay-steps", "1", "--batch", "2", "--device", "cpu");
+            "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu");
         int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
 
         Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
@@ -55,6 +55,18 @@ public class TrainCommandTests : IDisposable
     {
         Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
             "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
+    }
+
+    [Theory]
+    [InlineData("--sigma-shift", "0")]
+    [InlineData("--sigma-shift", "-2")]
+    [InlineData("--min-sigma", "1")]
+    [InlineData("--min-sigma", "-0.1")]
+    public void Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
+    {
+        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+            "--steps", "1", option, value, "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
