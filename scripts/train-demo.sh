@@ -4,8 +4,8 @@
 # at 64 px (four times cheaper a step, so many more steps in the same time), then twice more at 64 px at higher noise
 # levels (a time shift of 3, then σ from 0.85 to 1), where the model learns to pull the layers out of the composite,
 # then writes the weights in bf16 beside the model's profile (qwenlayered.json). Every step's randomness comes from
-# the seed and the step number, so the same steps give the same model. Checkpoints go to .artifacts/train-demo; started again, an interrupted stage continues
-# where it stopped.
+# the seed and the step number, so the same steps give the same model. Checkpoints go to .artifacts/train-demo;
+# started again, an interrupted stage continues where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=models/qwenlayered-demo

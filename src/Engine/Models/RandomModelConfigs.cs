@@ -85,7 +85,7 @@ public sealed record RandomModelConfigs(
 
     /// <summary>
     /// The shipped demo model's shape: a 4-block, 128-wide transformer and a 16-channel VAE with one residual block per
-    /// stage, trainable on two CPU cores in about an hour; a one-block 16-wide language model (no vision tower, so
+    /// stage, trainable on two CPU cores in about two hours; a one-block 16-wide language model (no vision tower, so
     /// no captions: the demo is trained with the empty prompt) keeps the full vocabulary for every token id.
     /// </summary>
     public static RandomModelConfigs Demo(string tokenizerFolder) => new(
