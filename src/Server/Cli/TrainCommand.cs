@@ -46,6 +46,11 @@ internal static class TrainCommand
         {
             stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, sigmaShift, minSigma, every, seed, resume, device,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(stage) == TrainingStage.Vae && (r.GetResult(sigmaShift) is not null || r.GetResult(minSigma) is not null))
+                r.AddError("--sigma-shift and --min-sigma set the transformer stage's noise levels; the vae stage has none. Leave them out.");
+        });
         command.SetAction((result, cancellation) =>
         {
             try

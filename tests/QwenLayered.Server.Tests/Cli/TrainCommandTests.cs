@@ -70,5 +70,13 @@ public class TrainCommandTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
+    [Fact]
+    public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
+    {
+        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+            "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }
