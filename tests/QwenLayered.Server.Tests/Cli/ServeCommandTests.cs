@@ -86,10 +86,10 @@ public class ServeCommandTests(TinyModelFolder model)
 
             Assert.True(info.Model.Loaded);
             Assert.Equal("qwenlayered-demo", info.Model.Name);
-            int side = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!).DefaultResolution;
+            var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
+            int side = profile.DefaultResolution;
             Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
             Assert.Equal(2, completed.Completed.LayerCount);
-            var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
             Assert.Contains($"or 0 for the default ({profile.DefaultSteps})", refused.Status.Detail);
         }
         finally
