@@ -7,6 +7,7 @@
 #   reference.json  diffusers' transformer forward at the same size, random bf16 weights
 #   bench-batch2.json  the same with two jobs in one batch, 4 steps (only when time is left)
 #   summary.txt     seconds per CFG step for both, the ratio, peak device memory, end to end for 50 steps
+#   eval-demo.md    qwenlayered eval of the demo model on the device (32 held-out scenes)
 # Environment: STEPS (20; the 50-step figure is extrapolated from the per-step median), RESOLUTION (640), LAYERS (4),
 # DEVICE (cuda), CONFIG (full), TORCH_LIB (default: from python3's torch). DEVICE=cpu CONFIG=tiny is a local dry run.
 set -u
@@ -49,6 +50,14 @@ else
   echo "undefined symbols: $(grep -c 'undefined symbol' "$OUT/ldd_r.txt")"
 fi
 timeout 30 "$QL" info --device "$DEVICE"; echo "info rc=$?"
+
+echo "== 1b. the demo model on $DEVICE: training steps and a held-out eval ($SECONDS s)"
+# Seeded draws come from CPU generators and move to the device; these runs are where a mismatch would show.
+timeout 60 "$QL" train --stage transformer --init models/qwenlayered-demo --out "$WORK/train" --samples 64 --size 64 \
+  --steps 40 --batch 16 --checkpoint-every 40 --device "$DEVICE" | grep -E "step (1|40)/|checkpoint|rror"
+echo "train rc=${PIPESTATUS[0]}"
+timeout 60 "$QL" eval --scenes 32 --device "$DEVICE" --dtype fp32 --out "$WORK/eval" | tail -4
+echo "eval rc=${PIPESTATUS[0]}"; cp "$WORK/eval/eval-report.md" "$OUT/eval-demo.md" 2>/dev/null
 
 echo "== 2. qwenlayered bench ($SECONDS s)"
 timeout 300 "$QL" bench --random-weights --config "$CONFIG" --tokenizer .gpu/tokenizer --device "$DEVICE" --dtype bf16 \

@@ -20,7 +20,7 @@ internal static class TokenGenerator
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         using var cache = useCache ? new KeyValueCache(model.Config.Text.NumHiddenLayers) : null;
-        using var sampler = new TokenSampler(settings, model.Device);
+        using var sampler = new TokenSampler(settings);
         var stop = settings.StopTokens.Select(id => (long)id).ToHashSet();
         var seen = new List<long>(prompt.Ids);
         var generated = new List<long>();

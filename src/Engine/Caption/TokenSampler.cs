@@ -6,9 +6,10 @@ namespace QwenLayered.Engine.Caption;
 /// Picks the next token from fp32 logits the way transformers' <c>generate</c> does: repetition penalty over every id
 /// seen so far (prompt included), then argmax, or for sampling temperature, top-k and top-p before a seeded draw.
 /// </summary>
-internal sealed class TokenSampler(GenerationSettings settings, Device device) : IDisposable
+internal sealed class TokenSampler(GenerationSettings settings) : IDisposable
 {
-    private readonly Generator? _generator = settings.DoSample ? new Generator(settings.Seed, device) : null;
+    // A CPU generator, so the draw happens on the CPU whatever device the logits are on (see Runtime.SeededRandom).
+    private readonly Generator? _generator = settings.DoSample ? new Generator(settings.Seed) : null;
 
     public long Next(Tensor logits, IReadOnlyCollection<long> seen)
     {
@@ -28,7 +29,7 @@ internal sealed class TokenSampler(GenerationSettings settings, Device device) :
             var drop = (cumulative <= 1 - settings.TopP).index_put_(tensor(false), tensor(new long[] { -1 }));
             scores = scores.index_put_(tensor(double.NegativeInfinity), order.masked_select(drop));
         }
-        return multinomial(scores.softmax(-1), 1, generator: _generator).item<long>();
+        return multinomial(scores.softmax(-1).cpu(), 1, generator: _generator).item<long>();
     }
 
     private Tensor Penalized(Tensor logits, IReadOnlyCollection<long> seen)

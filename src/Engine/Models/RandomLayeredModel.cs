@@ -15,7 +15,7 @@ public static class RandomLayeredModel
     public static LayeredModel Create(RandomModelConfigs configs, ScalarType dtype, Device device, ulong seed,
         TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice)
     {
-        using var generator = new Generator(seed, device);
+        using var generator = new Generator(seed);
         var vae = Filled(new AutoencoderKLQwenImage(configs.Vae, device, dtype), generator);
         LayeredDecompositionPipeline? pipeline = null;
         try
@@ -25,7 +25,7 @@ public static class RandomLayeredModel
             // The text encoder is built on first use, like a loaded one; its own seed keeps it independent of that order.
             var prompts = new PromptEncoder(QwenTokenizer.FromFolder(configs.TokenizerFolder), () =>
             {
-                using var textGenerator = new Generator(seed + 1, device);
+                using var textGenerator = new Generator(seed + 1);
                 return Filled(new Qwen25VLTextModel(configs.TextEncoder, device, dtype), textGenerator);
             }, device, residency);
             // Benchmarks pass prompts, so no captioner (it would hold a second copy of the language model).

@@ -1,15 +1,16 @@
+using QwenLayered.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Models;
 
 /// <summary>
-/// Seeded random weights, filled in place on whatever device and dtype a module was built in, so a full-size model
-/// gets its weights without a host copy: matrices and kernels ~ N(0, 1/fan_in), norm scales 1, biases and other
+/// Seeded random weights, filled in place on whatever device and dtype a module was built in, one tensor at a time,
+/// so a full-size model gets its weights without a host copy of the whole model: matrices and kernels ~ N(0, 1/fan_in), norm scales 1, biases and other
 /// vectors ~ N(0, 0.02²). Every value matters and activations stay in a sane range.
 /// </summary>
 public static class RandomWeights
 {
-    /// <summary>Fills every floating-point parameter and buffer of <paramref name="module"/>; the generator must be on its device.</summary>
+    /// <summary>Fills every floating-point parameter and buffer of <paramref name="module"/> from a CPU generator (see <see cref="SeededRandom"/>).</summary>
     public static void Fill(nn.Module module, Generator generator)
     {
         using var noGrad = no_grad();
@@ -23,9 +24,9 @@ public static class RandomWeights
         if (IsNormScale(name))
             tensor.fill_(1);
         else if (tensor.dim() >= 2)
-            tensor.normal_(0, 1 / Math.Sqrt(tensor.numel() / tensor.shape[0]), generator);
+            SeededRandom.FillNormal(tensor, 0, 1 / Math.Sqrt(tensor.numel() / tensor.shape[0]), generator);
         else
-            tensor.normal_(0, 0.02, generator);
+            SeededRandom.FillNormal(tensor, 0, 0.02, generator);
     }
 
     private static bool IsNormScale(string name) =>

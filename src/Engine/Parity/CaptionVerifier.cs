@@ -28,7 +28,7 @@ public sealed class CaptionVerifier : IComponentVerifier
         var promptPositions = Qwen25VLCaptionModel.PromptPositions(prompt.Positions);
 
         using var cache = new KeyValueCache(config.Text.NumHiddenLayers);
-        using var sampler = new TokenSampler(GenerationSettings.Greedy(), device);
+        using var sampler = new TokenSampler(GenerationSettings.Greedy());
         var (promptHidden, logits) = model.Step(prompt.Embeddings, promptPositions, cache);
         long count = fixture.Expected("generated_ids").shape[^1];
         var seen = new List<long>(ids);

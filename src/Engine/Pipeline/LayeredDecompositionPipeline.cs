@@ -150,9 +150,9 @@ public sealed class LayeredDecompositionPipeline(
         {
             if (input.Noise is not { } noise)
             {
-                using var generator = new Generator(input.Settings.Seed, Device);
-                return LatentPacking.Pack(randn([1, frames, channels, size.LatentHeight, size.LatentWidth],
-                    dtype: Transformer.Dtype, device: Device, generator: generator));
+                using var generator = new Generator(input.Settings.Seed);
+                return LatentPacking.Pack(SeededRandom.Normal([1, frames, channels, size.LatentHeight, size.LatentWidth],
+                    generator, Device, Transformer.Dtype));
             }
             if (!noise.shape.SequenceEqual(expected))
                 throw new ArgumentException($"The supplied noise is [{string.Join(", ", noise.shape)}]; this image and layer count need [{string.Join(", ", expected)}].");

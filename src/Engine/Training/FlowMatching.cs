@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Training.Data;
@@ -62,8 +63,8 @@ internal sealed class FlowMatching : ITrainingObjective
         var batch = _batches.Draw(random, _batchSize);
         var clean = LatentPacking.Pack(cat([.. batch.Select(i => _frames[i])], 0));
         var condition = LatentPacking.Pack(cat([.. batch.Select(i => _conditions[i].unsqueeze(0))], 0));
-        var noise = randn(clean.shape, generator: generator, device: clean.device);
-        var sigma = _noiseLevels.Draw(rand([batch.Length, 1, 1], generator: generator, device: clean.device), _schedulerShift);
+        var noise = SeededRandom.Normal(clean.shape, generator, clean.device);
+        var sigma = _noiseLevels.Draw(SeededRandom.Uniform([batch.Length, 1, 1], generator, clean.device), _schedulerShift);
         var noisy = (1 - sigma) * clean + sigma * noise;
         int frames = (int)_frames[batch[0]].shape[1];
         var prediction = _transformer.forward(new QwenImageTransformerInput

@@ -12,5 +12,6 @@ internal static class StepRandomness
 
     public static Random Host(int runSeed, int step) => new(Seed(runSeed, step));
 
-    public static Generator Device(int runSeed, int step, Device device) => new((ulong)(uint)Seed(runSeed, step), device);
+    /// <summary>A CPU generator: tensors drawn from it are moved to the training device (see <see cref="Runtime.SeededRandom"/>).</summary>
+    public static Generator Torch(int runSeed, int step) => new((ulong)(uint)Seed(runSeed, step));
 }

@@ -31,7 +31,7 @@ public static class Trainer
         {
             cancellation.ThrowIfCancellationRequested();
             double learningRate = options.LearningRateAt(step);
-            float loss = Step(objective, optimizer, learningRate, options.Seed, step, options.Device);
+            float loss = Step(objective, optimizer, learningRate, options.Seed, step);
             string? written = null;
             if (step % options.CheckpointEvery == 0 || step == options.Steps)
                 last = written = TrainingCheckpoint.Write(options.OutputFolder, baseFolder, options.Stage, step, objective, optimizer);
@@ -40,10 +40,10 @@ public static class Trainer
         return last;
     }
 
-    private static float Step(ITrainingObjective objective, OptimizerHelper optimizer, double learningRate, int seed, int step, Device device)
+    private static float Step(ITrainingObjective objective, OptimizerHelper optimizer, double learningRate, int seed, int step)
     {
         using var scope = NewDisposeScope();
-        using var generator = StepRandomness.Device(seed, step, device);
+        using var generator = StepRandomness.Torch(seed, step);
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         optimizer.zero_grad();
         var loss = objective.Loss(StepRandomness.Host(seed, step), generator);

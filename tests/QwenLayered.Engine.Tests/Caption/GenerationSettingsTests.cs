@@ -37,7 +37,7 @@ public class GenerationSettingsTests
     [Fact]
     public void Next_RepetitionPenaltyOnTheLeader_PicksTheRunnerUp()
     {
-        using var sampler = new TokenSampler(GenerationSettings.Greedy() with { RepetitionPenalty = 1.5, DoSample = true, TopK = 1 }, CPU);
+        using var sampler = new TokenSampler(GenerationSettings.Greedy() with { RepetitionPenalty = 1.5, DoSample = true, TopK = 1 });
         using var logits = tensor(new[] { 1.0f, 3.0f, 2.5f });
 
         Assert.Equal(2, sampler.Next(logits, [1]));
