@@ -5,8 +5,8 @@ namespace QwenLayered.Engine.Models;
 
 /// <summary>
 /// Seeded random weights, filled in place on whatever device and dtype a module was built in, one tensor at a time,
-/// so a full-size model gets its weights without a host copy of the whole model: matrices and kernels ~ N(0, 1/fan_in), norm scales 1, biases and other
-/// vectors ~ N(0, 0.02²). Every value matters and activations stay in a sane range.
+/// so a full-size model gets its weights without a host copy of the whole model: matrices and kernels ~ N(0, 1/fan_in),
+/// norm scales 1, biases and other vectors ~ N(0, 0.02²). Every value matters and activations stay in a sane range.
 /// </summary>
 public static class RandomWeights
 {
