@@ -1,20 +1,18 @@
 #!/usr/bin/env bash
 # Trains the demo model in models/qwenlayered-demo again from scratch on this machine's CPU, with the settings it was
-# trained with: the RGBA-VAE on procedural layered scenes at 128 px, the transformer on its latents at 128 px, then
-# at 64 px (four times cheaper a step, so many more steps in the same time), then twice more at 64 px at higher noise
-# levels (a time shift of 3, then σ from 0.85 to 1), where the model learns to pull the layers out of the composite,
-# then writes the weights in bf16 beside the model's profile (qwenlayered.json). Every step's randomness comes from
-# the seed and the step number, so the same steps give the same model. Checkpoints go to .artifacts/train-demo;
-# started again, an interrupted stage continues where it stopped.
+# trained with: the RGBA-VAE on procedural layered scenes at 128 px, then the transformer (from the adaLN-Zero start
+# the VAE stage passes on) on their latents at 64 px, first at a time shift of 3, then at σ from 0.85 to 1, where the
+# model learns to pull the layers out of the composite, with a learning rate falling to zero; then writes the weights
+# in bf16 beside the model's profile (qwenlayered.json). Every step's randomness comes from the seed and the step
+# number, so the same steps give the same model. Checkpoints go to .artifacts/train-demo; started again, an
+# interrupted stage continues where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=models/qwenlayered-demo
 work=.artifacts/train-demo
 vae_steps=${VAE_STEPS:-1300}
-transformer_128_steps=${TRANSFORMER_128_STEPS:-5000}
-transformer_64_steps=${TRANSFORMER_64_STEPS:-20000}
-shifted_steps=${SHIFTED_STEPS:-16000}
-high_noise_steps=${HIGH_NOISE_STEPS:-6000}
+shifted_steps=${SHIFTED_STEPS:-10000}
+high_noise_steps=${HIGH_NOISE_STEPS:-3000}
 checkpoint() { printf '%s/checkpoint-%06d' "$1" "$2"; }
 
 dotnet build src/Server/QwenLayered.Server.csproj -c Release
@@ -22,14 +20,11 @@ qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
 
 "$qwenlayered" train --stage vae --config demo --tokenizer "$demo/tokenizer" --out "$work/vae" \
   --samples 1024 --size 128 --batch 8 --lr 2e-4 --steps "$vae_steps" --checkpoint-every 50 --seed 0 --resume
-"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/vae" "$vae_steps")" --out "$work/transformer-128" \
-  --samples 2048 --size 128 --batch 8 --lr 3e-4 --steps "$transformer_128_steps" --checkpoint-every 250 --seed 0 --resume
-"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-128" "$transformer_128_steps")" --out "$work/transformer-64" \
-  --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$transformer_64_steps" --checkpoint-every 1000 --seed 1 --resume
-"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-64" "$transformer_64_steps")" --out "$work/transformer-shifted" \
-  --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$shifted_steps" --checkpoint-every 1000 --seed 2 --sigma-shift 3 --resume
+"$qwenlayered" train --stage transformer --init "$(checkpoint "$work/vae" "$vae_steps")" --out "$work/transformer-shifted" \
+  --samples 4096 --size 64 --batch 32 --lr 2e-3 --steps "$shifted_steps" --checkpoint-every 1000 --seed 1 --sigma-shift 3 --resume
 "$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-shifted" "$shifted_steps")" --out "$work/transformer-high-noise" \
-  --samples 4096 --size 64 --batch 8 --lr 3e-4 --steps "$high_noise_steps" --checkpoint-every 1000 --seed 3 --sigma-shift 1 --min-sigma 0.85 --resume
+  --samples 4096 --size 64 --batch 32 --lr 3e-4 --decay-steps "$high_noise_steps" --steps "$high_noise_steps" --checkpoint-every 1000 \
+  --seed 3 --sigma-shift 1 --min-sigma 0.85 --resume
 
 rm -rf "$work/export"
 "$qwenlayered" export --model "$(checkpoint "$work/transformer-high-noise" "$high_noise_steps")" --out "$work/export" --dtype bf16

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Text;
+using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
@@ -15,7 +16,9 @@ namespace QwenLayered.Engine.Models;
 /// </summary>
 public static class RandomModelFolder
 {
-    public static void Write(string folder, RandomModelConfigs configs, ulong seed)
+    /// <param name="forTraining">Start the transformer as training does (<see cref="AdaLnZero"/>) rather than with every
+    /// weight random; the other components are the same either way.</param>
+    public static void Write(string folder, RandomModelConfigs configs, ulong seed, bool forTraining = false)
     {
         Directory.CreateDirectory(folder);
         WriteJson(Path.Combine(folder, "model_index.json"), new Dictionary<string, object>
@@ -30,9 +33,16 @@ public static class RandomModelFolder
 
         using var generator = new Generator(seed);
         using (var transformer = new QwenImageTransformer2DModel(configs.Transformer))
-            WriteComponent(folder, "transformer", "config.json", configs.Transformer, "diffusion_pytorch_model.safetensors", transformer, "", generator);
+        {
+            RandomWeights.Fill(transformer, generator);
+            if (forTraining) AdaLnZero.Apply(transformer);
+            WriteComponent(folder, "transformer", "config.json", configs.Transformer, "diffusion_pytorch_model.safetensors", transformer, "");
+        }
         using (var vae = new AutoencoderKLQwenImage(configs.Vae))
-            WriteComponent(folder, "vae", "config.json", configs.Vae, "diffusion_pytorch_model.safetensors", vae, "", generator);
+        {
+            RandomWeights.Fill(vae, generator);
+            WriteComponent(folder, "vae", "config.json", configs.Vae, "diffusion_pytorch_model.safetensors", vae, "");
+        }
         WriteTextEncoder(Path.Combine(folder, "text_encoder"), configs, generator);
         Directory.CreateDirectory(Path.Combine(folder, "scheduler"));
         WriteJson(Path.Combine(folder, "scheduler", "scheduler_config.json"), configs.Scheduler);
@@ -44,12 +54,12 @@ public static class RandomModelFolder
     }
 
     private static void WriteComponent(string root, string name, string configFile, object config, string weightsFile,
-        nn.Module module, string prefix, Generator generator)
+        nn.Module module, string prefix)
     {
         string folder = Path.Combine(root, name);
         Directory.CreateDirectory(folder);
         WriteJson(Path.Combine(folder, configFile), config);
-        WriteWeights(Path.Combine(folder, weightsFile), module, prefix, generator);
+        WriteWeights(Path.Combine(folder, weightsFile), module, prefix);
     }
 
     // The published checkpoint layout: the whole Qwen2.5-VL model (visual.*, model.*, lm_head.*) with the multimodal
@@ -62,7 +72,8 @@ public static class RandomModelFolder
         {
             File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(Indented));
             using var language = new Qwen25VLTextModel(configs.TextEncoder);
-            WriteWeights(Path.Combine(folder, "model.safetensors"), language, "model.", generator);
+            RandomWeights.Fill(language, generator);
+            WriteWeights(Path.Combine(folder, "model.safetensors"), language, "model.");
             return;
         }
         config["vision_config"] = JsonSerializer.SerializeToNode(multimodal.Vision);
@@ -72,14 +83,12 @@ public static class RandomModelFolder
         config["rope_scaling"] = new JsonObject { ["type"] = "mrope", ["mrope_section"] = JsonSerializer.SerializeToNode(multimodal.MropeSection) };
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(Indented));
         using var model = new Qwen25VLCaptionModel(multimodal);
-        WriteWeights(Path.Combine(folder, "model.safetensors"), model, "", generator);
+        RandomWeights.Fill(model, generator);
+        WriteWeights(Path.Combine(folder, "model.safetensors"), model, "");
     }
 
-    private static void WriteWeights(string path, nn.Module module, string prefix, Generator generator)
-    {
-        RandomWeights.Fill(module, generator);
+    private static void WriteWeights(string path, nn.Module module, string prefix) =>
         SafetensorsWriter.Write(path, module.state_dict().ToDictionary(p => prefix + p.Key, p => p.Value));
-    }
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

@@ -85,14 +85,15 @@ internal static class TrainCommand
         return command;
     }
 
-    // A given model folder, or a random one of the named shape written once under the output folder (kept for --resume).
+    // A given model folder, or a random one of the named shape written once under the output folder (kept for --resume),
+    // its transformer at the adaLN-Zero start, which the VAE stage passes on untouched to the transformer stage.
     private static string InitFolder(DirectoryInfo? init, DirectoryInfo? tokenizer, string config, string outputFolder, int seed)
     {
         if (init is not null) return init.FullName;
         if (tokenizer is null) throw new ArgumentException("Give --init (a model folder) or --tokenizer (to start from a random model of --config's shape).");
         string folder = Path.Combine(outputFolder, "init");
         if (!File.Exists(Path.Combine(folder, "model_index.json")))
-            RandomModelFolder.Write(folder, RandomModelConfigs.Named(config, tokenizer.FullName), (ulong)seed);
+            RandomModelFolder.Write(folder, RandomModelConfigs.Named(config, tokenizer.FullName), (ulong)seed, forTraining: true);
         return folder;
     }
 

@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Tests.Pipeline;
 using QwenLayered.Engine.Training;
@@ -25,13 +26,17 @@ public class TrainerTests(TinyModel tiny)
     }
 
     [Theory]
-    [InlineData(TrainingStage.Vae)]
-    [InlineData(TrainingStage.Transformer)]
-    public void Run_FewSteps_LossGoesDown(TrainingStage stage)
+    [InlineData(TrainingStage.Vae, false)]
+    [InlineData(TrainingStage.Transformer, false)]
+    [InlineData(TrainingStage.Transformer, true)]
+    public void Run_FewSteps_LossGoesDown(TrainingStage stage, bool fromTrainingStart)
     {
         using var output = new TempFolder();
+        using var start = new TempFolder();
+        if (fromTrainingStart)
+            RandomModelFolder.Write(start.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 7, forTraining: true);
 
-        var losses = Train(Options(stage, output.Path, steps: 12));
+        var losses = Train(Options(stage, output.Path, steps: 12) with { InitFolder = fromTrainingStart ? start.Path : tiny.Folder });
 
         Assert.Equal(12, losses.Count);
         Assert.True(losses.TakeLast(3).Average() < losses.Take(3).Average(), $"Losses did not fall: {string.Join(", ", losses)}");
