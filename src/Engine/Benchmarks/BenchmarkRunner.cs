@@ -58,7 +58,7 @@ public static class BenchmarkRunner
             : null;
         var (guided, unguided) = options.Guidance ? (main, other) : (other, main);
 
-        var working = WorkingSize.ForArea(options.Resolution, options.Resolution, (long)options.Resolution * options.Resolution);
+        var working = WorkingSize.ForArea(options.Resolution, options.Resolution, (long)options.Resolution * options.Resolution, model.VaeScaleFactor);
         long imageTokens = (options.Layers + 2L) * working.TokensPerFrame;
         int sequences = options.Batch * (options.Guidance ? 2 : 1);
         return new BenchmarkReport
@@ -96,7 +96,7 @@ public static class BenchmarkRunner
     {
         var device = options.Device;
         var image = TestImage(options.Resolution);
-        var size = WorkingSize.ForArea(image.Width, image.Height, (long)options.Resolution * options.Resolution);
+        var size = WorkingSize.ForArea(image.Width, image.Height, (long)options.Resolution * options.Resolution, model.VaeScaleFactor);
         var clock = Stopwatch.StartNew();
         var negative = options.Guidance ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null;
         var inputs = Enumerable.Range(0, options.Batch).Select(job => new DecompositionInput(image, size, model.Prompts.Encode(Prompt(run, job)),

@@ -21,7 +21,7 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
             Layers = layers, Steps = sampling.Steps, GuidanceScale = sampling.GuidanceScale, Seed = sampling.Seed,
         };
         settings.Validate();
-        var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height), model.Prompts.Encode(sampling.Prompt), settings)
+        var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
         {
             // Guidance runs only above scale 1; below it the negative prompt would cost an encoder pass for nothing.
             NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null,

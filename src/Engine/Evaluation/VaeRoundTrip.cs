@@ -19,7 +19,7 @@ public sealed class VaeRoundTrip(AutoencoderKLQwenImage vae, ModelSampling sampl
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var parameter = vae.parameters().First();
-        var size = sampling.SizeFor(scene.Width, scene.Height);
+        var size = sampling.SizeFor(scene.Width, scene.Height, vae.Config.SpatialCompression);
         var images = cat([.. scene.Layers.Select(l => ImagePreprocessing.ToVaeInput(new RgbaImage(scene.Width, scene.Height, l.Pixels), size))], 0)
             .to(parameter.dtype, parameter.device);
         using var posterior = vae.Encode(images);

@@ -36,7 +36,7 @@ public sealed class PipelineVerifier : IComponentVerifier
         var image = Image(fixture);
         var input = new DecompositionInput(
             image,
-            WorkingSize.ForArea(image.Width, image.Height, call.GetProperty("target_area").GetInt64()),
+            WorkingSize.ForArea(image.Width, image.Height, call.GetProperty("target_area").GetInt64(), modules.Vae.Config.SpatialCompression),
             Prompt(fixture, "prompt_embeds", device)!,
             new DecompositionSettings
             {

@@ -16,13 +16,14 @@ public sealed class SizingVerifier : IComponentVerifier
     {
         var call = fixture.Manifest.GetProperty("call");
         var resolutions = call.GetProperty("resolutions").EnumerateArray().Select(r => r.GetInt32()).ToList();
+        int vaeScaleFactor = call.GetProperty("vae_scale_factor").GetInt32();
         var rows = new List<float>();
         foreach (var input in call.GetProperty("input_sizes").EnumerateArray())
         {
             int width = input[0].GetInt32(), height = input[1].GetInt32();
             foreach (int resolution in resolutions)
             {
-                var size = WorkingSize.For(width, height, resolution);
+                var size = WorkingSize.For(width, height, resolution, vaeScaleFactor);
                 // The working size is already a multiple of 32, so the "calculated" and final sizes coincide.
                 rows.AddRange([width, height, resolution, size.Width, size.Height, size.Width, size.Height,
                     size.LatentHeight, size.LatentWidth, size.TokensPerFrame, size.TokensPerFrame, FlowMatchEulerScheduler.Mu(size.TokensPerFrame)]);

@@ -29,6 +29,9 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     /// <summary>The resolutions and defaults the model was trained for.</summary>
     public ModelProfile Profile { get; } = profile;
 
+    /// <summary>Image pixels per latent pixel per side, from the VAE's config (8 for the published model).</summary>
+    public int VaeScaleFactor => Pipeline.Vae.Config.SpatialCompression;
+
     /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
     /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
     public static LayeredModel Load(string folder, ScalarType dtype, Device device,
@@ -110,7 +113,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
 
     private WorkingSize SizeOf(DecompositionRequest request) =>
         request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height,
-            request.Resolution == 0 ? Profile.DefaultResolution : request.Resolution, Profile.Resolutions);
+            request.Resolution == 0 ? Profile.DefaultResolution : request.Resolution, VaeScaleFactor, Profile.Resolutions);
 
     public void Dispose()
     {

@@ -24,7 +24,7 @@ internal sealed class PreviewRenderer(AutoencoderKLQwenImage vae, ScalarType vae
         var layers = LatentLayers.ForDecoding(clean, frames, size, vae, vaeDtype).squeeze(2);
         var small = nn.functional.adaptive_avg_pool2d(layers.to(ScalarType.Float32), [_latentHeight, _latentWidth]).to(vaeDtype);
         var pixels = LayerImages.Rgba8OnDevice(vae.Decode(small.unsqueeze(2)).squeeze(2)).DetachFromDisposeScope();
-        int height = _latentHeight * WorkingSize.VaeScaleFactor, width = _latentWidth * WorkingSize.VaeScaleFactor;
+        int height = _latentHeight * size.VaeScaleFactor, width = _latentWidth * size.VaeScaleFactor;
         return new PendingPreviews(Task.Run(() =>
         {
             using (pixels)

@@ -2,12 +2,12 @@ namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
 /// The size the pipeline works and answers at: the input's aspect ratio scaled to about resolution² pixels,
-/// rounded to multiples of 32. Output layers have this size, not the input's.
+/// rounded to multiples of 32, then to whole 2x2 patches of latents. Output layers have this size, not the input's.
 /// </summary>
 public sealed record WorkingSize(int Width, int Height, int LatentWidth, int LatentHeight)
 {
-    /// <summary>Each latent pixel covers this many image pixels per side (2^3 from the VAE's downsampling).</summary>
-    public const int VaeScaleFactor = 8;
+    /// <summary>Each latent pixel covers this many image pixels per side: the VAE's spatial compression.</summary>
+    public int VaeScaleFactor => Width / LatentWidth;
 
     /// <summary>The resolution buckets the published model was trained for.</summary>
     public static IReadOnlyList<int> Resolutions { get; } = [640, 1024];
@@ -16,16 +16,17 @@ public sealed record WorkingSize(int Width, int Height, int LatentWidth, int Lat
     public int TokensPerFrame => LatentHeight / 2 * (LatentWidth / 2);
 
     /// <summary>The working size for a resolution bucket: one of <paramref name="resolutions"/> (default: the published 640 and 1024).</summary>
-    public static WorkingSize For(int inputWidth, int inputHeight, int resolution, IReadOnlyList<int>? resolutions = null)
+    /// <param name="vaeScaleFactor">Image pixels per latent pixel per side (the VAE's <c>SpatialCompression</c>; 8 for the published VAE).</param>
+    public static WorkingSize For(int inputWidth, int inputHeight, int resolution, int vaeScaleFactor, IReadOnlyList<int>? resolutions = null)
     {
         resolutions ??= Resolutions;
         if (!resolutions.Contains(resolution))
             throw new ArgumentException($"Resolution {resolution} is not supported by this model; use {string.Join(" or ", resolutions)}.");
-        return ForArea(inputWidth, inputHeight, (long)resolution * resolution);
+        return ForArea(inputWidth, inputHeight, (long)resolution * resolution, vaeScaleFactor);
     }
 
     /// <summary>The working size of about <paramref name="targetArea"/> pixels (small test models use small areas).</summary>
-    public static WorkingSize ForArea(int inputWidth, int inputHeight, long targetArea)
+    public static WorkingSize ForArea(int inputWidth, int inputHeight, long targetArea, int vaeScaleFactor)
     {
         if (inputWidth <= 0 || inputHeight <= 0)
             throw new ArgumentException($"The image is {inputWidth}x{inputHeight}; both sides must be at least 1 pixel.");
@@ -35,11 +36,11 @@ public sealed record WorkingSize(int Width, int Height, int LatentWidth, int Lat
         // Python's round() is half-to-even; so is MidpointRounding.ToEven.
         int calculatedWidth = (int)Math.Round(width / 32, MidpointRounding.ToEven) * 32;
         int calculatedHeight = (int)Math.Round(height / 32, MidpointRounding.ToEven) * 32;
-        if (calculatedWidth == 0 || calculatedHeight == 0)
+        int patch = vaeScaleFactor * 2;
+        int w = calculatedWidth / patch * patch, h = calculatedHeight / patch * patch;
+        if (w == 0 || h == 0)
             throw new ArgumentException(
                 $"The image is {inputWidth}x{inputHeight}: too narrow to decompose. Crop it to a less extreme aspect ratio.");
-        int patch = VaeScaleFactor * 2;
-        int w = calculatedWidth / patch * patch, h = calculatedHeight / patch * patch;
         return new WorkingSize(w, h, 2 * (w / patch), 2 * (h / patch));
     }
 }

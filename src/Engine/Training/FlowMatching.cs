@@ -32,13 +32,13 @@ internal sealed class FlowMatching : ITrainingObjective
 
     public FlowMatching(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, NoiseLevels noiseLevels, Device device)
     {
+        var model = ModelFolder.Open(modelFolder);
         var (width, height) = SceneImages.CommonSize(scenes);
-        var size = WorkingSize.ForArea(width, height, (long)width * height);
+        var size = WorkingSize.ForArea(width, height, (long)width * height, model.Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression);
         _grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
         _batchSize = batchSize;
         _noiseLevels = noiseLevels;
         _batches = new SceneBatches([.. scenes.Select(s => s.Layers.Count)]);
-        var model = ModelFolder.Open(modelFolder);
         _schedulerShift = FlowMatchEulerScheduler.ShiftScale(model.Component("scheduler").ReadConfig<SchedulerConfig>(), FlowMatchEulerScheduler.Mu(_grid.Tokens));
         using (var prompts = PromptEncoder.FromPretrained(model, ScalarType.Float32, device))
             _prompt = prompts.Encode("").Embeds.clone();

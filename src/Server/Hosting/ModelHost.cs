@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Vae;
 
 namespace QwenLayered.Server.Hosting;
 
@@ -32,6 +33,9 @@ public sealed class ModelHost(IOptions<EngineOptions> options, ILogger<ModelHost
 
     /// <summary>The resident model's resolutions and defaults; the published model's while none is loaded.</summary>
     public ModelProfile Profile => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.Profile : ModelProfile.Published;
+
+    /// <summary>Image pixels per latent pixel of the resident model's VAE; the published VAE's (its config's defaults) while none is loaded.</summary>
+    public int VaeScaleFactor => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.VaeScaleFactor : new AutoencoderKLQwenImageConfig().SpatialCompression;
 
     /// <summary>Whether an empty prompt can be captioned (the model's text encoder has its vision tower).</summary>
     public bool CanCaption => Ready.IsCompletedSuccessfully && Ready.Result[0].Model.Captioner is not null;

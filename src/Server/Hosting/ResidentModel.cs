@@ -33,7 +33,7 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
         var image = new RgbaImage(64, 64, Enumerable.Repeat((byte)128, 64 * 64 * 4).ToArray());
         Model.Decompose(new DecompositionRequest(image, "warm-up", new DecompositionSettings { Layers = 1, Steps = 1 })
         {
-            Size = workingArea > 0 ? WorkingSize.ForArea(64, 64, workingArea) : null,
+            Size = workingArea > 0 ? WorkingSize.ForArea(64, 64, workingArea, Model.VaeScaleFactor) : null,
         });
     }
 

@@ -74,7 +74,8 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         try
         {
             long area = engine.Value.WorkingArea;
-            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area) : WorkingSize.For(image.Width, image.Height, resolution, profile.Resolutions);
+            int scale = host.VaeScaleFactor;
+            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area, scale) : WorkingSize.For(image.Width, image.Height, resolution, scale, profile.Resolutions);
         }
         catch (ArgumentException error)
         {

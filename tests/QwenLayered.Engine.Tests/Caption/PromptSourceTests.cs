@@ -25,7 +25,7 @@ public class PromptSourceTests
             new Qwen2VLImageProcessor(ImageProcessorConfig.Default), GenerationSettings.Greedy());
         var image = new RgbaImage(8, 8, new byte[8 * 8 * 4]);
 
-        var (prompt, caption) = PromptSource.Resolve("a red car", image, WorkingSize.For(8, 8, 640), captioner, CaptionLanguage.English,
+        var (prompt, caption) = PromptSource.Resolve("a red car", image, WorkingSize.For(8, 8, 640, 8), captioner, CaptionLanguage.English,
             TestContext.Current.CancellationToken);
 
         Assert.Equal("a red car", prompt);
@@ -40,7 +40,7 @@ public class PromptSourceTests
             new Qwen2VLImageProcessor(ImageProcessorConfig.Default), GenerationSettings.Greedy() with { MaxNewTokens = 2 });
         var image = new RgbaImage(8, 8, Enumerable.Repeat((byte)200, 8 * 8 * 4).ToArray());
 
-        var (prompt, caption) = PromptSource.Resolve("", image, WorkingSize.For(8, 8, 640), captioner, CaptionLanguage.Chinese,
+        var (prompt, caption) = PromptSource.Resolve("", image, WorkingSize.For(8, 8, 640, 8), captioner, CaptionLanguage.Chinese,
             TestContext.Current.CancellationToken);
 
         Assert.NotNull(caption);

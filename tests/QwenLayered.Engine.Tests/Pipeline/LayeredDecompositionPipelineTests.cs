@@ -19,7 +19,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     private DecompositionInput Input(DecompositionSettings settings, int width = 64, int height = 64) =>
-        new(Gradient(width, height), WorkingSize.ForArea(width, height, 64 * 64), model.Prompts.Encode("a gradient"), settings)
+        new(Gradient(width, height), WorkingSize.ForArea(width, height, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression), model.Prompts.Encode("a gradient"), settings)
         {
             NegativePrompt = model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt),
         };
@@ -50,7 +50,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
         var previews = new List<LayerPreview>();
 
         var input = Input(new DecompositionSettings { Layers = 2, Steps = 1, PreviewEverySteps = 1, PreviewMaxEdge = 32 }, 128, 64)
-            with { Size = WorkingSize.ForArea(128, 64, 128 * 64) };
+            with { Size = WorkingSize.ForArea(128, 64, 128 * 64, model.Pipeline.Vae.Config.SpatialCompression) };
 
         Run(input, e => { if (e is LayerPreview p) previews.Add(p); });
 
@@ -132,7 +132,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     [Fact]
     public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveTheWorkingSize()
     {
-        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64) };
+        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression) };
 
         var result = Run(input);
 

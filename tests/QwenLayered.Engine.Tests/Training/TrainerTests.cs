@@ -98,7 +98,7 @@ public class TrainerTests(TinyModel tiny)
         var image = new RgbaImage(32, 32, Scenes[0].Composite);
         var result = model.Decompose(new DecompositionRequest(image, "shapes", new DecompositionSettings { Layers = 2, Steps = 2, GuidanceScale = 1 })
         {
-            Size = WorkingSize.ForArea(32, 32, 32 * 32),
+            Size = WorkingSize.ForArea(32, 32, 32 * 32, model.VaeScaleFactor),
         }, cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(Path.Combine(output.Path, "checkpoint-000002"), checkpoint);

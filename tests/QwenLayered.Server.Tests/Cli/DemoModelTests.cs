@@ -1,7 +1,9 @@
 using System.Text.Json;
 using QwenLayered.Engine.Evaluation;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Vae;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -37,7 +39,8 @@ public class DemoModelTests : IDisposable
         var (width, height) = (layers[0].Width, layers[0].Height);
         Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
         // The model answers at its working size; the input is compared at that size, resized as the pipeline resizes it.
-        var input = ImagePreprocessing.ToWorkingSize(Decode(sample), WorkingSize.ForArea(width, height, (long)width * height));
+        int vaeScale = ModelFolder.Open(RepositoryFile("models/qwenlayered-demo")).Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression;
+        var input = ImagePreprocessing.ToWorkingSize(Decode(sample), WorkingSize.ForArea(width, height, (long)width * height, vaeScale));
         var recomposite = LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height);
         Assert.InRange(LayerMetrics.RgbPsnr(recomposite, input.Pixels), MinRecompositePsnr, double.PositiveInfinity);
     }
