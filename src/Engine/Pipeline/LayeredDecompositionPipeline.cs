@@ -50,6 +50,9 @@ public sealed class LayeredDecompositionPipeline(
         CancellationToken cancellation = default, PipelineTrace? trace = null)
     {
         var batch = JobBatch.Of(inputs);
+        if (batch.Size.VaeScaleFactor != Vae.Config.SpatialCompression)
+            throw new ArgumentException($"The working size {batch.Size.Width}x{batch.Size.Height} was computed for {batch.Size.VaeScaleFactor} px a latent; " +
+                $"this model's VAE has {Vae.Config.SpatialCompression}. Compute it with the model's VaeScaleFactor.");
         var settings = batch.Settings;
         var total = Stopwatch.StartNew();
         using var scope = NewDisposeScope();

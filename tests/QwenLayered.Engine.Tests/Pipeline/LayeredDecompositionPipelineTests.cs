@@ -130,6 +130,17 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
+    public void Run_WorkingSizeForAnotherVaeScale_SaysWhichScaleTheModelHas()
+    {
+        int scale = model.Pipeline.Vae.Config.SpatialCompression;
+        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }) with { Size = WorkingSize.ForArea(64, 64, 64 * 64, scale / 2) };
+
+        var error = Assert.Throws<ArgumentException>(() => model.Pipeline.Run(input, cancellation: TestContext.Current.CancellationToken));
+
+        Assert.Contains($"this model's VAE has {scale}", error.Message);
+    }
+
+    [Fact]
     public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveTheWorkingSize()
     {
         var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression) };
