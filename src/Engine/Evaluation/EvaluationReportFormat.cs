@@ -16,7 +16,7 @@ public static class EvaluationReportFormat
     public const string MarkdownFile = "eval-report.md";
     public const string JsonFile = "eval-report.json";
 
-    private static readonly string[] Columns = ["decomposer", "scenes", "mean IoU", "foreground IoU", "recomposite PSNR", "lossless", "s/scene"];
+    private static readonly string[] Columns = ["decomposer", "scenes", "mean IoU", "foreground IoU", "merged foreground IoU", "recomposite PSNR", "lossless", "s/scene"];
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -58,7 +58,9 @@ public static class EvaluationReportFormat
             markdown.AppendLine("| " + string.Join(" | ", row) + " |");
         return markdown.AppendLine()
             .AppendLine("IoU: alpha masks (alpha ≥ 128) of each ground-truth layer and the predicted layer matched to it for the largest total IoU; " +
-                        "unmatched ground-truth layers score 0. Foreground IoU leaves out the opaque bottom layer. Recomposite PSNR: RGB of the " +
+                        "unmatched ground-truth layers score 0. Foreground IoU leaves out the opaque bottom layer. Merged foreground IoU " +
+                        "merges the layers above the bottom one into one mask, and the predicted layers but the one matched to the bottom " +
+                        "layer into another: whether what lies in front was found, whichever layers it went into. Recomposite PSNR: RGB of the " +
                         "predicted layers stacked again against the input image, averaged over the scenes that were not reproduced exactly; " +
                         "\"lossless\" counts those that were.")
             .ToString();
@@ -74,6 +76,7 @@ public static class EvaluationReportFormat
             s.Scenes.ToString(CultureInfo.InvariantCulture),
             Number(s.MeanIoU, "F3"),
             s.ForegroundIoU is { } foreground ? Number(foreground, "F3") : "–",
+            s.MergedForegroundIoU is { } merged ? Number(merged, "F3") : "–",
             s.MeanPsnr is { } psnr ? Number(psnr, "F2") + " dB" : "∞",
             $"{s.LosslessScenes}/{s.Scenes}",
             Number(s.SecondsPerScene, "F3"),

@@ -55,9 +55,16 @@ public static class Evaluator
                 iou[t, p] = LayerMetrics.AlphaIoU(scene.Layers[t].Pixels, layers[p]);
         var match = LayerMatching.Best(iou);
         var layerIoU = match.Select((p, t) => p < 0 ? 0 : iou[t, p]).ToList();
+        // Everything in front, whichever layers it is in: the predicted layers but the one matched to the bottom layer.
+        int length = scene.Width * scene.Height * 4;
+        double? mergedForeground = scene.Layers.Count > 1
+            ? LayerMetrics.AlphaIoU(
+                LayerMetrics.MergedAlpha([.. scene.Layers.Skip(1).Select(layer => layer.Pixels)], length),
+                LayerMetrics.MergedAlpha([.. layers.Where((_, p) => p != match[0])], length))
+            : null;
 
         double psnr = LayerMetrics.RgbPsnr(LayerCompositor.Over(layers, scene.Width, scene.Height), scene.Composite);
         return new SceneScore(index, name, layers.Count, layerIoU, layerIoU.Average(),
-            layerIoU.Count > 1 ? layerIoU.Skip(1).Average() : null, psnr, seconds);
+            layerIoU.Count > 1 ? layerIoU.Skip(1).Average() : null, mergedForeground, psnr, seconds);
     }
 }

@@ -23,6 +23,21 @@ public static class LayerMetrics
     }
 
     /// <summary>
+    /// The layers' masks merged: an RGBA image of <paramref name="length"/> bytes, transparent black but for its alpha,
+    /// at each pixel the highest alpha of <paramref name="layers"/> (so inside the merged mask where any layer is inside).
+    /// </summary>
+    public static byte[] MergedAlpha(IReadOnlyList<byte[]> layers, int length)
+    {
+        var merged = new byte[length];
+        foreach (var layer in layers)
+        {
+            RequireSameLength(layer, merged);
+            for (int i = 3; i < length; i += 4) merged[i] = Math.Max(merged[i], layer[i]);
+        }
+        return merged;
+    }
+
+    /// <summary>
     /// Peak signal-to-noise ratio of the RGB channels (alpha ignored) on the 8-bit scale, in dB:
     /// 10·log10(255² / MSE). Identical images have no error: the result is +∞, which reports count as lossless
     /// rather than cap at an arbitrary number that would skew a mean.

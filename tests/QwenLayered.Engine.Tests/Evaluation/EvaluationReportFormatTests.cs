@@ -7,12 +7,12 @@ public class EvaluationReportFormatTests
 {
     private static EvaluationReport Report() => new("2 generated scenes",
         [
-            new DecomposerSummary("single layer", 2, 0.5, 0.0, null, 2, 0.001),
-            new DecomposerSummary("k-means colour", 2, 0.625, 0.4, 31.25, 1, 0.02),
+            new DecomposerSummary("single layer", 2, 0.5, 0.0, 0.0, null, 2, 0.001),
+            new DecomposerSummary("k-means colour", 2, 0.625, 0.4, 0.7, 31.25, 1, 0.02),
         ],
         [
-            new SceneScore(0, "single layer", 1, [1, 0], 0.5, 0, double.PositiveInfinity, 0.001),
-            new SceneScore(0, "k-means colour", 2, [0.75, 0.5], 0.625, 0.5, 31.25, 0.02),
+            new SceneScore(0, "single layer", 1, [1, 0], 0.5, 0, 0, double.PositiveInfinity, 0.001),
+            new SceneScore(0, "k-means colour", 2, [0.75, 0.5], 0.625, 0.5, 0.7, 31.25, 0.02),
         ]);
 
     [Fact]
@@ -21,8 +21,8 @@ public class EvaluationReportFormatTests
         var lines = EvaluationReportFormat.ToText(Report()).Split(Environment.NewLine);
 
         Assert.Equal("2 generated scenes", lines[0]);
-        Assert.Matches(@"^single layer\s+2\s+0\.500\s+0\.000\s+∞\s+2/2\s+0\.001$", lines[2]);
-        Assert.Matches(@"^k-means colour\s+2\s+0\.625\s+0\.400\s+31\.25 dB\s+1/2\s+0\.020$", lines[3]);
+        Assert.Matches(@"^single layer\s+2\s+0\.500\s+0\.000\s+0\.000\s+∞\s+2/2\s+0\.001$", lines[2]);
+        Assert.Matches(@"^k-means colour\s+2\s+0\.625\s+0\.400\s+0\.700\s+31\.25 dB\s+1/2\s+0\.020$", lines[3]);
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public class EvaluationReportFormatTests
     {
         var markdown = EvaluationReportFormat.ToMarkdown(Report());
 
-        Assert.Contains("| single layer | 2 | 0.500 | 0.000 | ∞ | 2/2 | 0.001 |", markdown);
-        Assert.Contains("| k-means colour | 2 | 0.625 | 0.400 | 31.25 dB | 1/2 | 0.020 |", markdown);
+        Assert.Contains("| single layer | 2 | 0.500 | 0.000 | 0.000 | ∞ | 2/2 | 0.001 |", markdown);
+        Assert.Contains("| k-means colour | 2 | 0.625 | 0.400 | 0.700 | 31.25 dB | 1/2 | 0.020 |", markdown);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ public class EvaluatorTests
         var report = Evaluator.Evaluate(Scenes, [new GroundTruthDecomposer(Scenes)], "test", cancellation: TestContext.Current.CancellationToken);
 
         var summary = Assert.Single(report.Summaries);
-        Assert.Equal((4, 1.0, 1.0, null, 4), (summary.Scenes, summary.MeanIoU, summary.ForegroundIoU, summary.MeanPsnr, summary.LosslessScenes));
+        Assert.Equal((4, 1.0, 1.0, 1.0, null, 4),
+            (summary.Scenes, summary.MeanIoU, summary.ForegroundIoU, summary.MergedForegroundIoU, summary.MeanPsnr, summary.LosslessScenes));
     }
 
     [Fact]
@@ -25,6 +26,7 @@ public class EvaluatorTests
         Assert.Equal(["ground truth", "single layer"], report.Summaries.Select(s => s.Decomposer));
         Assert.True(report.Summaries[1].MeanIoU < report.Summaries[0].MeanIoU);
         Assert.Equal(0, report.Summaries[1].ForegroundIoU);
+        Assert.Equal(0, report.Summaries[1].MergedForegroundIoU);
         Assert.Equal(8, report.Scenes.Count);
     }
 
@@ -56,6 +58,33 @@ public class EvaluatorTests
         var score = Evaluator.Score(scene, 0, new FixedLayers([background]));
 
         Assert.Equal(1, score.LayerIoU[0]);
+    }
+
+    [Fact]
+    public void Score_FrontLayersFoundButStackedInOneLayer_MergedForegroundIsPerfectAndPerLayerIsNot()
+    {
+        var scene = SceneGenerator.Generate(seed: 1_000_000, count: 16, 32, 32).First(s => s.Layers.Count >= 3);
+        var background = new RgbaImage(scene.Width, scene.Height, scene.Layers[0].Pixels);
+        // One layer holding every front layer's mask (its colour does not matter to IoU).
+        var front = new RgbaImage(scene.Width, scene.Height,
+            LayerMetrics.MergedAlpha([.. scene.Layers.Skip(1).Select(layer => layer.Pixels)], scene.Width * scene.Height * 4));
+        var empty = new RgbaImage(scene.Width, scene.Height, new byte[scene.Width * scene.Height * 4]);
+
+        var score = Evaluator.Score(scene, 0, new FixedLayers([front, background, .. Enumerable.Repeat(empty, scene.Layers.Count - 2)]));
+
+        Assert.Equal(1, score.MergedForegroundIoU);
+        Assert.True(score.ForegroundIoU < 1, $"foreground IoU {score.ForegroundIoU}");
+    }
+
+    [Fact]
+    public void Score_OneLayerScene_HasNoMergedForeground()
+    {
+        var opaque = Scenes[0].Layers[0].Pixels;
+        var scene = new LayeredScene(Scenes[0].Width, Scenes[0].Height, [new SceneLayer("background", opaque)], opaque);
+
+        var score = Evaluator.Score(scene, 0, new FixedLayers([new RgbaImage(scene.Width, scene.Height, opaque)]));
+
+        Assert.Null(score.MergedForegroundIoU);
     }
 
     [Fact]

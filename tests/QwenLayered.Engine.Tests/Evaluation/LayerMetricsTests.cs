@@ -25,6 +25,26 @@ public class LayerMetricsTests
     }
 
     [Fact]
+    public void MergedAlpha_Layers_TakesTheHighestAlphaOfEachPixel()
+    {
+        var merged = LayerMetrics.MergedAlpha([Alphas(255, 0, 100), Alphas(0, 40, 130)], length: 12);
+
+        Assert.Equal(new byte[] { 0, 0, 0, 255, 0, 0, 0, 40, 0, 0, 0, 130 }, merged);
+    }
+
+    [Fact]
+    public void MergedAlpha_NoLayers_IsAnEmptyMask()
+    {
+        Assert.Equal(new byte[8], LayerMetrics.MergedAlpha([], length: 8));
+    }
+
+    [Fact]
+    public void MergedAlpha_LayerOfAnotherSize_Throws()
+    {
+        Assert.Throws<ArgumentException>(() => LayerMetrics.MergedAlpha([Alphas(255, 0)], length: 12));
+    }
+
+    [Fact]
     public void RgbPsnr_EveryChannelOffByOne_Is20Log10Of255()
     {
         byte[] a = [10, 20, 30, 255, 40, 50, 60, 255], b = [11, 19, 31, 255, 39, 51, 59, 255];
