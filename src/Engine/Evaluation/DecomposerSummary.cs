@@ -14,17 +14,22 @@ public sealed record DecomposerSummary(
 {
     public static DecomposerSummary Of(string decomposer, IReadOnlyList<SceneScore> scores)
     {
-        var foreground = scores.Where(s => s.ForegroundIoU is not null).Select(s => s.ForegroundIoU!.Value).ToList();
-        var mergedForeground = scores.Where(s => s.MergedForegroundIoU is not null).Select(s => s.MergedForegroundIoU!.Value).ToList();
         var finitePsnr = scores.Select(s => s.RecompositePsnr).Where(double.IsFinite).ToList();
         return new DecomposerSummary(
             decomposer,
             scores.Count,
             scores.Count == 0 ? 0 : scores.Average(s => s.MeanIoU),
-            foreground.Count == 0 ? null : foreground.Average(),
-            mergedForeground.Count == 0 ? null : mergedForeground.Average(),
+            MeanOfScored(scores.Select(s => s.ForegroundIoU)),
+            MeanOfScored(scores.Select(s => s.MergedForegroundIoU)),
             finitePsnr.Count == 0 ? null : finitePsnr.Average(),
             scores.Count(s => double.IsPositiveInfinity(s.RecompositePsnr)),
             scores.Count == 0 ? 0 : scores.Average(s => s.Seconds));
+    }
+
+    // The mean over the scenes that have the score (one-layer scenes have no foreground); null when none has it.
+    private static double? MeanOfScored(IEnumerable<double?> values)
+    {
+        var scored = values.Where(v => v is not null).Select(v => v!.Value).ToList();
+        return scored.Count == 0 ? null : scored.Average();
     }
 }

@@ -77,14 +77,15 @@ public class EvaluatorTests
     }
 
     [Fact]
-    public void Score_OneLayerScene_HasNoMergedForeground()
+    public void Evaluate_OneLayerScenes_HaveNoForegroundScores()
     {
         var opaque = Scenes[0].Layers[0].Pixels;
         var scene = new LayeredScene(Scenes[0].Width, Scenes[0].Height, [new SceneLayer("background", opaque)], opaque);
 
-        var score = Evaluator.Score(scene, 0, new FixedLayers([new RgbaImage(scene.Width, scene.Height, opaque)]));
+        var report = Evaluator.Evaluate([scene], [new SingleLayerBaseline()], "test", cancellation: TestContext.Current.CancellationToken);
 
-        Assert.Null(score.MergedForegroundIoU);
+        Assert.Equal((null, null), (report.Scenes[0].ForegroundIoU, report.Scenes[0].MergedForegroundIoU));
+        Assert.Equal((1.0, null, null), (report.Summaries[0].MeanIoU, report.Summaries[0].ForegroundIoU, report.Summaries[0].MergedForegroundIoU));
     }
 
     [Fact]
