@@ -2,11 +2,11 @@
 # Trains the demo model in models/qwenlayered-demo again from scratch on this machine's CPU, with the settings it was
 # trained with: the RGBA-VAE on procedural layered scenes at 128 px, then the transformer (from the adaLN-Zero start the
 # VAE stage passes on) on their latents at 64 px, first at a time shift of 3, then at σ from 0.85 to 1, where the model
-# learns to pull the layers out of the composite, with a learning rate falling to zero, on 4096 new scenes (seeds from
-# 20000; the first stage's are 1-4096), because on the same ones it learns them by heart; then writes the weights in
-# bf16 beside the model's profile (qwenlayered.json). Every step's randomness comes from the seed and the step number,
-# so the same steps give the same model. Checkpoints go to .artifacts/train-demo; started again, an interrupted stage
-# continues where it stopped.
+# learns to pull the layers out of the composite, at a rate falling from 1e-3 to zero, on 12288 scenes it has not seen
+# (seeds from 20000; the first stage's are 1-4096): on the first stage's scenes, or on only 4096 at that rate, it learns
+# its scenes by heart. Then writes the weights in bf16 beside the model's profile (qwenlayered.json). Every step's
+# randomness comes from the seed and the step number, so the same steps give the same model. Checkpoints go to
+# .artifacts/train-demo; started again, an interrupted stage continues where it stopped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 demo=models/qwenlayered-demo
@@ -24,7 +24,7 @@ qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
 "$qwenlayered" train --stage transformer --init "$(checkpoint "$work/vae" "$vae_steps")" --out "$work/transformer-shifted" \
   --samples 4096 --size 64 --batch 32 --lr 2e-3 --steps "$shifted_steps" --checkpoint-every 1000 --seed 1 --sigma-shift 3 --resume
 "$qwenlayered" train --stage transformer --init "$(checkpoint "$work/transformer-shifted" "$shifted_steps")" --out "$work/transformer-high-noise" \
-  --samples 4096 --size 64 --batch 32 --lr 3e-4 --decay-steps "$high_noise_steps" --steps "$high_noise_steps" --checkpoint-every 1000 \
+  --samples 12288 --size 64 --batch 32 --lr 1e-3 --decay-steps "$high_noise_steps" --steps "$high_noise_steps" --checkpoint-every 1000 \
   --seed 20000 --sigma-shift 1 --min-sigma 0.85 --resume
 
 rm -rf "$work/export"
