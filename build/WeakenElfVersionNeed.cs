@@ -24,7 +24,12 @@ public class WeakenElfVersionNeed : Task
             int patched = Weaken(data, VersionName);
             if (patched > 0)
             {
-                File.WriteAllBytes(path, data);
+                // A new file moved over the old one: the output's copy may be a hard link into the NuGet cache,
+                // which writing in place would patch too.
+                var patchedPath = path + ".patched";
+                File.WriteAllBytes(patchedPath, data);
+                File.Delete(path);
+                File.Move(patchedPath, path);
                 Log.LogMessage(MessageImportance.High,
                     $"Marked {VersionName} weak in {path} ({patched} entries): the system libstdc++ lacks it.");
             }
