@@ -2,6 +2,7 @@ using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -63,7 +64,7 @@ public sealed class Qwen25VLCaptionModel : nn.Module
         var positions = MultimodalPositions.Compute(ids, Config.ImageTokenId, grids, Config.Vision.SpatialMergeSize);
         using var scope = NewDisposeScope();
         var idTensor = tensor(ids, device: Device);
-        var slots = idTensor.eq(Config.ImageTokenId).nonzero().squeeze(1);
+        var slots = idTensor.eq(Kept(Config.ImageTokenId)).nonzero().squeeze(1);
         if (slots.shape[0] != imageEmbeds.shape[0])
             throw new ArgumentException($"The prompt has {slots.shape[0]} image placeholders for {imageEmbeds.shape[0]} image embeddings.");
         var embeddings = model.Embed(idTensor).index_copy(0, slots, imageEmbeds.to(lm_head.weight!.dtype, Device)).unsqueeze(0);
@@ -93,7 +94,7 @@ public sealed class Qwen25VLCaptionModel : nn.Module
 
     /// <summary>Positions <c>[3, 1, count]</c> of the tokens at sequence indexes <paramref name="first"/>… after the prompt.</summary>
     internal static Tensor PositionsAfter(MultimodalPositions prompt, long first, long count) =>
-        arange(prompt.After(first), prompt.After(first) + count, dtype: ScalarType.Int64).view(1, 1, -1).expand(3, 1, -1);
+        arange(Kept(prompt.After(first)), Kept(prompt.After(first) + count), Kept(1), dtype: ScalarType.Int64).view(1, 1, -1).expand(3, 1, -1);
 
     /// <summary>The prompt's own positions <c>[3, 1, T]</c>.</summary>
     internal static Tensor PromptPositions(MultimodalPositions prompt) =>

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -75,7 +76,7 @@ internal sealed class Qwen25VisionTransformer : nn.Module
     {
         if (boundaries.Length <= 2) return null;
         var lengths = boundaries.Zip(boundaries.Skip(1), (start, end) => end - start).ToArray();
-        var segment = repeat_interleave(arange(lengths.Length, device: device), tensor(lengths, device: device));
+        var segment = repeat_interleave(arange(Kept(0), Kept(lengths.Length), Kept(1), device: device), tensor(lengths, device: device));
         return segment.unsqueeze(1).eq(segment.unsqueeze(0));
     }
 }

@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -35,7 +36,7 @@ public sealed class Qwen2VLImageProcessor(ImageProcessorConfig config)
         int p = Config.PatchSize, t = Config.TemporalPatchSize, m = Config.MergeSize;
         var mean = tensor(Config.ImageMean, dtype: ScalarType.Float64);
         var std = tensor(Config.ImageStd, dtype: ScalarType.Float64);
-        var normalized = ((hwc.to(ScalarType.Float64) * Config.RescaleFactor - mean) / std).to(ScalarType.Float32);
+        var normalized = ((hwc.to(ScalarType.Float64) * Kept(Config.RescaleFactor) - mean) / std).to(ScalarType.Float32);
         var frames = normalized.permute(2, 0, 1).unsqueeze(0).expand(t, -1, -1, -1);
         var grid = new ImageGrid(1, height / p, width / p);
         var patches = frames

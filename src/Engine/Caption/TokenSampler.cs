@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -18,15 +19,15 @@ internal sealed class TokenSampler(GenerationSettings settings) : IDisposable
         // top_k 1 (the published setting) leaves one candidate: no draw needed, and no RNG state to match.
         if (!settings.DoSample || settings.TopK == 1) return scores.argmax().item<long>();
 
-        scores = scores / settings.Temperature;
+        scores = scores / Kept(settings.Temperature);
         if (settings.TopK > 0 && settings.TopK < scores.shape[0])
-            scores = scores.masked_fill(scores < scores.topk(settings.TopK).values[-1], double.NegativeInfinity);
+            scores = scores.masked_fill(scores < scores.topk(settings.TopK).values[-1], Kept(double.NegativeInfinity));
         if (settings.TopP < 1)
         {
             var (sorted, order) = scores.sort(descending: false);
             var cumulative = sorted.softmax(-1).cumsum(-1);
             // Drop the low tail whose total stays within 1 - top_p, always keeping the most likely token.
-            var drop = (cumulative <= 1 - settings.TopP).index_put_(tensor(false), tensor(new long[] { -1 }));
+            var drop = (cumulative <= Kept(1 - settings.TopP)).index_put_(tensor(false), tensor(new long[] { -1 }));
             scores = scores.index_put_(tensor(double.NegativeInfinity), order.masked_select(drop));
         }
         return multinomial(scores.softmax(-1).cpu(), 1, generator: _generator).item<long>();
@@ -37,7 +38,7 @@ internal sealed class TokenSampler(GenerationSettings settings) : IDisposable
         if (settings.RepetitionPenalty == 1.0 || seen.Count == 0) return logits;
         var ids = tensor(seen.Distinct().ToArray(), device: logits.device);
         var picked = logits.index_select(0, ids);
-        var penalized = where(picked < 0, picked * settings.RepetitionPenalty, picked / settings.RepetitionPenalty);
+        var penalized = where(picked < Kept(0), picked * Kept(settings.RepetitionPenalty), picked / Kept(settings.RepetitionPenalty));
         return logits.index_copy(0, ids, penalized);
     }
 

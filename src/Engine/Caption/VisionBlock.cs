@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Text;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -25,7 +26,7 @@ internal sealed class VisionBlock : nn.Module
     public Tensor forward(Tensor hidden, Tensor cos, Tensor sin, Tensor? mask)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + attn.forward(norm1.forward(hidden), cos, sin, mask);
-        return (afterAttention + mlp.forward(norm2.forward(afterAttention))).MoveToOuterDisposeScope();
+        var afterAttention = hidden.Plus(attn.forward(norm1.forward(hidden), cos, sin, mask));
+        return afterAttention.Plus(mlp.forward(norm2.forward(afterAttention))).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Caption;
 
@@ -16,8 +17,8 @@ internal static class VisionRotaryEmbedding
     {
         using var scope = NewDisposeScope();
         int rotaryDim = headDim / 2;
-        var exponents = arange(0, rotaryDim, 2, dtype: ScalarType.Int64, device: positions.device).to(ScalarType.Float32) / rotaryDim;
-        var inverseFrequencies = 1.0f / pow(tensor((float)Theta, device: positions.device), exponents);
+        var exponents = arange(Kept(0), Kept(rotaryDim), Kept(2), dtype: ScalarType.Int64, device: positions.device).to(ScalarType.Float32) / Kept(rotaryDim);
+        var inverseFrequencies = Kept(1.0f) / pow(tensor((float)Theta, device: positions.device), exponents);
         // [patches, 2, rotaryDim/2] → [patches, rotaryDim]: row frequencies, then column frequencies.
         var angles = (positions.to(ScalarType.Float32).unsqueeze(-1) * inverseFrequencies).flatten(1);
         var doubled = cat([angles, angles], dim: -1);

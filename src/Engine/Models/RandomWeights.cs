@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Runtime;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Models;
 
@@ -22,7 +23,7 @@ public static class RandomWeights
     {
         // Norm scales first: the VAE stores its gammas as [C, 1, 1, 1].
         if (IsNormScale(name))
-            tensor.fill_(1);
+            tensor.fill_(Kept(1));
         else if (tensor.dim() >= 2)
             SeededRandom.FillNormal(tensor, 0, 1 / Math.Sqrt(tensor.numel() / tensor.shape[0]), generator);
         else

@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Parity;
 
@@ -17,7 +18,7 @@ public static class ToleranceCheck
         var e = expected.detach().to(ScalarType.Float64, CPU);
         var error = (a - e).abs();
         // NaN compares false, so a NaN anywhere fails the check.
-        var within = error.le(e.abs() * tolerance.Rtol + tolerance.Atol);
+        var within = error.le((e.abs() * Kept(tolerance.Rtol)).Plus(Kept(tolerance.Atol)));
         long failing = within.numel() - within.sum().item<long>();
         if (error.numel() == 0)
             return new ParityResult(caseName, component, output, true, 0, [], 0, tolerance);

@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Pipeline;
 
@@ -16,7 +17,7 @@ public static class ImagePreprocessing
     {
         using var scope = NewDisposeScope();
         var hwc = tensor(pixels, dtype: ScalarType.Byte).reshape(height, width, 4);
-        var chw = hwc.permute(2, 0, 1).to(ScalarType.Float32) / 255f * 2f - 1f;
+        var chw = hwc.permute(2, 0, 1).to(ScalarType.Float32) / Kept(255f) * Kept(2f) - Kept(1f);
         return chw.reshape(1, 4, 1, height, width).MoveToOuterDisposeScope();
     }
 

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Pipeline;
 
@@ -31,8 +32,8 @@ public static class LayerImages
             throw new ArgumentException($"Expected decoded layers [N, 4, H, W], got [{string.Join(", ", decoded.shape)}].");
         using var scope = NewDisposeScope();
         // (x + 1) / 2 clamped to [0, 1], scaled and rounded half-to-even (torch.round, like NumPy's).
-        var unit = (decoded.to(ScalarType.Float32) * 0.5f + 0.5f).clamp(0f, 1f);
-        return (unit * maxValue).round().to(storage).permute(0, 2, 3, 1).contiguous().MoveToOuterDisposeScope();
+        var unit = (decoded.to(ScalarType.Float32) * Kept(0.5f)).Plus(Kept(0.5f)).clamp(Kept(0f), Kept(1f));
+        return (unit * Kept(maxValue)).round().to(storage).permute(0, 2, 3, 1).contiguous().MoveToOuterDisposeScope();
     }
 
     private static T[][] Read<T>(Tensor pixels, Func<Tensor, T[]> read)

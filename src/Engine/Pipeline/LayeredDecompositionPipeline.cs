@@ -5,6 +5,7 @@ using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Pipeline;
 
@@ -71,7 +72,7 @@ public sealed class LayeredDecompositionPipeline(
         var schedule = Schedule(settings.Steps, (int)imageLatents.shape[1], trace);
         // The reference rounds each timestep to the latents' dtype before dividing by 1000. Built once: a tensor made
         // from a host value inside the loop would be a host-to-device copy, which waits for the device, every step.
-        var sigmas = tensor(schedule.Timesteps, device: Device).to(latents.dtype) / 1000f;
+        var sigmas = tensor(schedule.Timesteps, device: Device).to(latents.dtype) / Kept(1000f);
         var grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
         using var velocity = new GuidedVelocity(Transformer, [.. Enumerable.Repeat(grid, frames + 1)],
             batch.Prompts, batch.NegativePrompts, settings, Device);
@@ -202,7 +203,7 @@ public sealed class LayeredDecompositionPipeline(
         {
             var all = cat(decodedLayers, 0);
             trace("vae_decode_output", all.unsqueeze(2));
-            trace("output_images", (all.to(ScalarType.Float32) * 0.5f + 0.5f).clamp(0f, 1f).permute(0, 2, 3, 1));
+            trace("output_images", (all.to(ScalarType.Float32) * Kept(0.5f)).Plus(Kept(0.5f)).clamp(Kept(0f), Kept(1f)).permute(0, 2, 3, 1));
         }
         return layers;
     }

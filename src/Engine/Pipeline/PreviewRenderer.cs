@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Pipeline;
 
@@ -20,7 +21,7 @@ internal sealed class PreviewRenderer(AutoencoderKLQwenImage vae, ScalarType vae
     public PendingPreviews Start(Tensor latents, Tensor velocity, float sigma, int step)
     {
         using var scope = NewDisposeScope();
-        var clean = latents.to(ScalarType.Float32) - sigma * velocity.to(ScalarType.Float32);
+        var clean = latents.to(ScalarType.Float32) - Kept(sigma) * velocity.to(ScalarType.Float32);
         var layers = LatentLayers.ForDecoding(clean, frames, size, vae, vaeDtype).squeeze(2);
         var small = nn.functional.adaptive_avg_pool2d(layers.to(ScalarType.Float32), [_latentHeight, _latentWidth]).to(vaeDtype);
         var pixels = LayerImages.Rgba8OnDevice(vae.Decode(small.unsqueeze(2)).squeeze(2)).DetachFromDisposeScope();

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Pipeline;
 
@@ -11,7 +12,7 @@ public static class TrueClassifierFreeGuidance
     public static Tensor Combine(Tensor conditional, Tensor unconditional, float scale, bool normalize)
     {
         using var scope = NewDisposeScope();
-        var guided = unconditional + scale * (conditional - unconditional);
+        var guided = unconditional.Plus(Kept(scale) * (conditional - unconditional));
         if (normalize)
         {
             // No epsilon, as in the reference: a zero-norm token would be a degenerate prediction anyway.

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Sampling;
 
@@ -65,7 +66,7 @@ public sealed class FlowMatchEulerScheduler
     {
         using var scope = NewDisposeScope();
         float dt = Sigmas[stepIndex + 1] - Sigmas[stepIndex];
-        var next = sample.to(ScalarType.Float32) + modelOutput * dt;
+        var next = sample.to(ScalarType.Float32).Plus(modelOutput * Kept(dt));
         return next.to(modelOutput.dtype).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Text;
 
@@ -22,7 +23,7 @@ internal sealed class Qwen2DecoderLayer : nn.Module
     public Tensor forward(Tensor hidden, TextAttentionInputs inputs)
     {
         using var scope = NewDisposeScope();
-        var afterAttention = hidden + self_attn.forward(input_layernorm.forward(hidden), inputs);
-        return (afterAttention + mlp.forward(post_attention_layernorm.forward(afterAttention))).MoveToOuterDisposeScope();
+        var afterAttention = hidden.Plus(self_attn.forward(input_layernorm.forward(hidden), inputs));
+        return afterAttention.Plus(mlp.forward(post_attention_layernorm.forward(afterAttention))).MoveToOuterDisposeScope();
     }
 }

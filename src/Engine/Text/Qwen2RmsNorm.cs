@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Text;
 
@@ -25,7 +26,7 @@ internal sealed class Qwen2RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var normalized = x * rsqrt(x.pow(2).mean([-1], keepdim: true) + _eps);
+        var normalized = x * rsqrt(x.pow(Kept(2)).mean([-1], keepdim: true).Plus(Kept(_eps)));
         return (weight * normalized.to(input.dtype)).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Text;
 
@@ -43,8 +44,8 @@ internal static class Qwen2RotaryEmbedding
 
     private static Tensor InverseFrequencies(int headDim, double theta, Device device)
     {
-        var exponents = arange(0, headDim, 2, dtype: ScalarType.Int64, device: device).to(ScalarType.Float32) / headDim;
-        return 1.0f / pow(tensor((float)theta, device: device), exponents);
+        var exponents = arange(Kept(0), Kept(headDim), Kept(2), dtype: ScalarType.Int64, device: device).to(ScalarType.Float32) / Kept(headDim);
+        return Kept(1.0f) / pow(tensor((float)theta, device: device), exponents);
     }
 
     // Angles [B, T, head_dim/2] → cos, sin [B, 1, T, head_dim] of cat(angles, angles), moved out of the caller's scope.
@@ -60,7 +61,7 @@ internal static class Qwen2RotaryEmbedding
         using var scope = NewDisposeScope();
         var halves = x.chunk(2, dim: -1);
         var rotated = cat([-halves[1], halves[0]], dim: -1);
-        return (x * cos + rotated * sin).MoveToOuterDisposeScope();
+        return (x * cos).Plus(rotated * sin).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -71,9 +72,9 @@ internal static class Qwen2RotaryEmbedding
     {
         using var scope = NewDisposeScope();
         if (attentionMask is null)
-            return arange(inputIds.shape[1], dtype: ScalarType.Int64, device: inputIds.device)
+            return arange(Kept(0), Kept(inputIds.shape[1]), Kept(1), dtype: ScalarType.Int64, device: inputIds.device)
                 .unsqueeze(0).expand(inputIds.shape[0], -1).MoveToOuterDisposeScope();
         var mask = attentionMask.to(ScalarType.Int64);
-        return (mask.cumsum(-1) - 1).masked_fill(mask == 0, 1).MoveToOuterDisposeScope();
+        return (mask.cumsum(-1) - Kept(1)).masked_fill(mask.eq(Kept(0)), Kept(1)).MoveToOuterDisposeScope();
     }
 }

@@ -7,6 +7,7 @@ using QwenLayered.Engine.Training.Data;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Training;
 
@@ -65,7 +66,7 @@ internal sealed class FlowMatching : ITrainingObjective
         var condition = LatentPacking.Pack(cat([.. batch.Select(i => _conditions[i].unsqueeze(0))], 0));
         var noise = SeededRandom.Normal(clean.shape, generator, clean.device);
         var sigma = _noiseLevels.Draw(SeededRandom.Uniform([batch.Length, 1, 1], generator, clean.device), _schedulerShift);
-        var noisy = (1 - sigma) * clean + sigma * noise;
+        var noisy = (Kept(1).Minus(sigma) * clean).Plus(sigma * noise);
         int frames = (int)_frames[batch[0]].shape[1];
         var prediction = _transformer.forward(new QwenImageTransformerInput
         {

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Training;
 
@@ -17,6 +18,6 @@ public sealed record NoiseLevels(float? Shift = null, float Min = 0)
     public Tensor Draw(Tensor uniform, float schedulerShift)
     {
         float shift = Shift ?? schedulerShift;
-        return Min + (1 - Min) * (shift * uniform / (1 + (shift - 1) * uniform));
+        return (Kept(1 - Min) * (Kept(shift) * uniform / (Kept(shift - 1) * uniform).Plus(Kept(1)))).Plus(Kept(Min));
     }
 }

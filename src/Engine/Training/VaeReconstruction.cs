@@ -2,6 +2,7 @@ using System.Text.Json;
 using QwenLayered.Engine.Training.Data;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Training;
 
@@ -43,8 +44,8 @@ internal sealed class VaeReconstruction : ITrainingObjective
         using var posterior = _vae.Encode(images);
         var reconstruction = _vae.Decode(posterior.Mean);
         var error = reconstruction - images;
-        var kl = 0.5 * (posterior.Mean.square() + posterior.LogVar.exp() - 1 - posterior.LogVar).mean();
-        return (error.abs().mean() + error.square().mean() + KlWeight * kl).MoveToOuterDisposeScope();
+        var kl = Kept(0.5) * (posterior.Mean.pow(Kept(2)).Plus(posterior.LogVar.exp()) - Kept(1) - posterior.LogVar).mean();
+        return error.abs().mean().Plus(error.pow(Kept(2)).mean()).Plus(Kept(KlWeight) * kl).MoveToOuterDisposeScope();
     }
 
     public object ConfigToSave()
@@ -56,7 +57,7 @@ internal sealed class VaeReconstruction : ITrainingObjective
         var channelsLast = posterior.Mean.transpose(0, 1).reshape(_vae.Config.ZDim, -1);
         var config = JsonSerializer.SerializeToNode(_vae.Config)!.AsObject();
         config["latents_mean"] = JsonSerializer.SerializeToNode(channelsLast.mean([1]).cpu().data<float>().Select(v => (double)v).ToArray());
-        config["latents_std"] = JsonSerializer.SerializeToNode(channelsLast.std(1).clamp_min(1e-4).cpu().data<float>().Select(v => (double)v).ToArray());
+        config["latents_std"] = JsonSerializer.SerializeToNode(channelsLast.std(1).clamp_min(Kept(1e-4)).cpu().data<float>().Select(v => (double)v).ToArray());
         return config;
     }
 

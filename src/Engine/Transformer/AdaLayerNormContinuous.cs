@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -25,6 +26,6 @@ internal sealed class AdaLayerNormContinuous : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var scaleShift = linear.forward(nn.functional.silu(temb).to(x.dtype)).chunk(2, 1);
         var normed = Fp32LayerNorm.Apply(x, eps);
-        return (normed * (1 + scaleShift[0].unsqueeze(1)) + scaleShift[1].unsqueeze(1)).MoveToOuterDisposeScope();
+        return (normed * scaleShift[0].unsqueeze(1).Plus(Kept(1))).Plus(scaleShift[1].unsqueeze(1)).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -95,7 +96,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         observe("rope_txt_freqs_imag", rope.Text.Sin);
 
         var keyMask = input.EncoderHiddenStatesMask is { } mask
-            ? cat([mask.ne(0), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
+            ? cat([mask.ne(Kept(0)), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
             : null;
 
         for (int i = 0; i < transformer_blocks.Count; i++)

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -38,22 +39,22 @@ internal sealed class QwenImageTransformerBlock : nn.Module
         var txtMod = txt_mod.forward(temb).chunk(ModulationChunks, -1);
 
         var (imgAttn, txtAttn) = attn.forward(Modulate(image, imgMod, 0), Modulate(text, txtMod, 0), rope, keyMask);
-        image = image + imgMod[2].unsqueeze(1) * imgAttn;
-        text = text + txtMod[2].unsqueeze(1) * txtAttn;
+        image = image.Plus(imgMod[2].unsqueeze(1) * imgAttn);
+        text = text.Plus(txtMod[2].unsqueeze(1) * txtAttn);
 
-        image = image + imgMod[5].unsqueeze(1) * img_mlp.forward(Modulate(image, imgMod, 3));
-        text = text + txtMod[5].unsqueeze(1) * txt_mlp.forward(Modulate(text, txtMod, 3));
+        image = image.Plus(imgMod[5].unsqueeze(1) * img_mlp.forward(Modulate(image, imgMod, 3)));
+        text = text.Plus(txtMod[5].unsqueeze(1) * txt_mlp.forward(Modulate(text, txtMod, 3)));
 
         if (image.dtype == ScalarType.Float16)
         {
             // As the reference: keep fp16 activations finite.
-            image = image.clip(-65504, 65504);
-            text = text.clip(-65504, 65504);
+            image = image.clip(Kept(-65504), Kept(65504));
+            text = text.clip(Kept(-65504), Kept(65504));
         }
         return (text.MoveToOuterDisposeScope(), image.MoveToOuterDisposeScope());
     }
 
     /// <summary><c>LN(x)·(1 + scale) + shift</c> with (shift, scale) = chunks first, first+1 of the modulation.</summary>
     private static Tensor Modulate(Tensor x, Tensor[] modulation, int first) =>
-        Fp32LayerNorm.Apply(x, NormEps) * (1 + modulation[first + 1].unsqueeze(1)) + modulation[first].unsqueeze(1);
+        (Fp32LayerNorm.Apply(x, NormEps) * modulation[first + 1].unsqueeze(1).Plus(Kept(1))).Plus(modulation[first].unsqueeze(1));
 }

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -23,8 +24,8 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var x = input.to(ScalarType.Float32);
-        var variance = x.pow(2).mean([-1], keepdim: true);
-        var normed = (x * rsqrt(variance + eps)).to(weight.dtype);
+        var variance = x.pow(Kept(2)).mean([-1], keepdim: true);
+        var normed = (x * rsqrt(variance.Plus(Kept(eps)))).to(weight.dtype);
         return (normed * weight).MoveToOuterDisposeScope();
     }
 }

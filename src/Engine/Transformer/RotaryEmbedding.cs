@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -47,7 +48,7 @@ internal sealed class RotaryEmbedding(int[] axesDims, bool layered, Device? devi
     /// <summary>[S, d/2] angles; fp32 throughout, in the reference's operation order (pow, reciprocal, outer).</summary>
     private Tensor AxisAngles(int[] positions, int dim)
     {
-        var exponents = arange(0, dim, 2, dtype: ScalarType.Float32, device: device) / dim;
+        var exponents = arange(Kept(0), Kept(dim), Kept(2), dtype: ScalarType.Float32, device: device) / Kept(dim);
         var frequencies = pow(tensor(Theta, ScalarType.Float32, device), exponents).reciprocal();
         return outer(tensor(positions, ScalarType.Float32, device: device), frequencies);
     }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -26,7 +27,7 @@ internal sealed class RotaryTable(Tensor cos, Tensor sin) : IDisposable
         var imag = pairs.select(-1, 1);
         var cos = Cos.unsqueeze(1);
         var sin = Sin.unsqueeze(1);
-        var rotated = stack([real * cos - imag * sin, real * sin + imag * cos], -1).flatten(3);
+        var rotated = stack([real * cos - imag * sin, (real * sin).Plus(imag * cos)], -1).flatten(3);
         return rotated.to(x.dtype).MoveToOuterDisposeScope();
     }
 

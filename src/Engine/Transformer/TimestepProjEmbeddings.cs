@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -33,7 +34,7 @@ internal sealed class TimestepProjEmbeddings : nn.Module
         {
             if (additionalTCond is null)
                 throw new ArgumentException("This transformer uses additional_t_cond (use_additional_t_cond); pass it.", nameof(additionalTCond));
-            embedding = embedding + addition_t_embedding.forward(additionalTCond.to(ScalarType.Int64)).to(modelDtype);
+            embedding = embedding.Plus(addition_t_embedding.forward(additionalTCond.to(ScalarType.Int64)).to(modelDtype));
         }
         return (projection.MoveToOuterDisposeScope(), embedding.MoveToOuterDisposeScope());
     }

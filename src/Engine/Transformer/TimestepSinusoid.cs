@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Transformer;
 
@@ -22,8 +23,8 @@ internal static class TimestepSinusoid
             throw new ArgumentException($"timestep must be 1-D [batch], got shape [{string.Join(", ", timestep.shape)}].", nameof(timestep));
         using var scope = NewDisposeScope();
         const int half = Channels / 2;
-        var exponent = arange(0, half, dtype: ScalarType.Float32, device: timestep.device) * -Math.Log(MaxPeriod) / half;
-        var angles = timestep.unsqueeze(1).to(ScalarType.Float32) * exp(exponent).unsqueeze(0) * Scale;
+        var exponent = arange(Kept(0), Kept(half), Kept(1), dtype: ScalarType.Float32, device: timestep.device) * Kept(-Math.Log(MaxPeriod)) / Kept(half);
+        var angles = timestep.unsqueeze(1).to(ScalarType.Float32) * exp(exponent).unsqueeze(0) * Kept(Scale);
         return cat([cos(angles), sin(angles)], 1).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -30,6 +31,6 @@ internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
         var parts = qkv.chunk(3, dim: -1);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
         var spatial = attended.squeeze(1).permute(0, 2, 1).reshape(n, c, h, w);
-        return (proj.forward(spatial) + x).MoveToOuterDisposeScope();
+        return proj.forward(spatial).Plus(x).MoveToOuterDisposeScope();
     }
 }

@@ -2,6 +2,7 @@ using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -103,11 +104,11 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     {
         using var scope = NewDisposeScope();
         var (mean, std) = LatentStatistics(latents);
-        return (latents * std + mean).MoveToOuterDisposeScope();
+        return (latents * std).Plus(mean).MoveToOuterDisposeScope();
     }
 
     // One frame [N, z, h, w] to a clamped image [N, C, 8h, 8w]; also the per-tile decoder of DecodeTiled.
-    private Tensor DecodeFrame(Tensor latents) => decoder.forward(post_quant_conv.forward(latents)).clamp_(-1.0, 1.0);
+    private Tensor DecodeFrame(Tensor latents) => decoder.forward(post_quant_conv.forward(latents)).clamp_(Kept(-1.0), Kept(1.0));
 
     // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
     private IDisposable? NoGradUnlessTraining() => training ? null : no_grad();

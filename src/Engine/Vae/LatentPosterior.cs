@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -17,8 +18,8 @@ public sealed class LatentPosterior : IDisposable
         Parameters = parameters;
         long zDim = parameters.shape[1] / 2;
         Mean = parameters.narrow(1, 0, zDim);
-        LogVar = parameters.narrow(1, zDim, zDim).clamp(MinLogVar, MaxLogVar);
-        Std = (LogVar * 0.5).exp_();
+        LogVar = parameters.narrow(1, zDim, zDim).clamp(Kept(MinLogVar), Kept(MaxLogVar));
+        Std = (LogVar * Kept(0.5)).exp_();
     }
 
     public Tensor Parameters { get; }

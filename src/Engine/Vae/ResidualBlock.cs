@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -31,6 +32,6 @@ internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
         var shortcut = conv_shortcut is null ? x : conv_shortcut.forward(x);
         var h = conv1.forward(nn.functional.silu(norm1.forward(x)));
         h = conv2.forward(nn.functional.silu(norm2.forward(h)));
-        return (h + shortcut).MoveToOuterDisposeScope();
+        return h.Plus(shortcut).MoveToOuterDisposeScope();
     }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -26,6 +27,6 @@ internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         bool half = x.dtype is ScalarType.Float16 or ScalarType.BFloat16;
         var normalized = nn.functional.normalize(half ? x.to(ScalarType.Float32) : x, p: 2, dim: 1).to(x.dtype);
-        return (normalized * _scale * gamma.view(-1, 1, 1)).MoveToOuterDisposeScope();
+        return (normalized * Kept(_scale) * gamma.view(-1, 1, 1)).MoveToOuterDisposeScope();
     }
 }

@@ -1,4 +1,5 @@
 using static TorchSharp.torch;
+using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.Vae;
 
@@ -34,8 +35,8 @@ public sealed record VaeTiling(int TileLatent = 64, int OverlapLatent = 8)
             sum ??= zeros(decoded.shape[0], decoded.shape[1], height * scale, width * scale, device: latents.device).DetachFromDisposeScope();
             weights ??= zeros(1, 1, height * scale, width * scale, device: latents.device).DetachFromDisposeScope();
             var mask = Ramp(top, tileHeight, height, scale, latents.device).view(-1, 1) * Ramp(left, tileWidth, width, scale, latents.device).view(1, -1);
-            sum.narrow(2, top * scale, tileHeight * scale).narrow(3, left * scale, tileWidth * scale).add_(decoded * mask);
-            weights.narrow(2, top * scale, tileHeight * scale).narrow(3, left * scale, tileWidth * scale).add_(mask);
+            sum.narrow(2, top * scale, tileHeight * scale).narrow(3, left * scale, tileWidth * scale).add_(decoded * mask, Kept(1));
+            weights.narrow(2, top * scale, tileHeight * scale).narrow(3, left * scale, tileWidth * scale).add_(mask, Kept(1));
         }
         using (sum) using (weights)
             return (sum! / weights!).to(latents.dtype).MoveToOuterDisposeScope();
@@ -54,10 +55,10 @@ public sealed record VaeTiling(int TileLatent = 64, int OverlapLatent = 8)
     private Tensor Ramp(long start, long length, long size, int scale, Device device)
     {
         long pixels = length * scale, blend = Math.Max(1, OverlapLatent * scale);
-        var position = arange(pixels, dtype: ScalarType.Float32, device: device);
+        var position = arange(Kept(0), Kept(pixels), Kept(1), dtype: ScalarType.Float32, device: device);
         var ramp = ones(pixels, device: device);
-        if (start > 0) ramp = ramp.minimum((position + 0.5) / blend);
-        if (start + length < size) ramp = ramp.minimum((pixels - position - 0.5) / blend);
+        if (start > 0) ramp = ramp.minimum(position.Plus(Kept(0.5)) / Kept(blend));
+        if (start + length < size) ramp = ramp.minimum((Kept(pixels).Minus(position) - Kept(0.5)) / Kept(blend));
         return ramp;
     }
 }
