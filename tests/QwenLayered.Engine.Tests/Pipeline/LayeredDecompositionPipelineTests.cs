@@ -84,6 +84,19 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
+    public void Run_WithGuidanceAndPreviews_MakesEveryTensorInsideADisposeScope()
+    {
+        // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
+        var input = Input(new DecompositionSettings { Layers = 2, Steps = 2, Seed = 3, GuidanceScale = 4f, PreviewEverySteps = 1 });
+        var statistics = TorchSharp.DisposeScopeManager.Statistics;
+        long createdOutside = statistics.CreatedOutsideScopeCount;
+
+        Run(input, onEvent: _ => { });
+
+        Assert.Equal(createdOutside, statistics.CreatedOutsideScopeCount);
+    }
+
+    [Fact]
     public void Run_BatchedGuidance_MatchesTwoSeparateCalls()
     {
         var settings = new DecompositionSettings { Layers = 2, Steps = 2, Seed = 5, GuidanceScale = 4f };
