@@ -26,6 +26,7 @@ internal static class TrainingCheckpoint
     /// <summary>Writes step <paramref name="step"/>'s checkpoint under <paramref name="outputFolder"/>; returns its folder.</summary>
     public static string Write(string outputFolder, string baseFolder, TrainingStage stage, int step, ITrainingObjective objective, OptimizerHelper optimizer)
     {
+        using var scope = NewDisposeScope(); // the detached copies and the optimizer's saved state
         string folder = Path.Combine(outputFolder, $"{Prefix}{step:D6}");
         CopyModelFolder(baseFolder, folder);
         string component = Path.Combine(folder, objective.Component);

@@ -26,6 +26,21 @@ public class TrainerTests(TinyModel tiny)
     }
 
     [Theory]
+    [InlineData(TrainingStage.Vae)]
+    [InlineData(TrainingStage.Transformer)]
+    public void Run_EachStep_MakesEveryTensorInsideADisposeScope(TrainingStage stage)
+    {
+        // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
+        using var output = new TempFolder();
+        var createdOutside = new List<long>();
+
+        Trainer.Run(Options(stage, output.Path, steps: 4), Scenes,
+            _ => createdOutside.Add(DisposeScopeManager.Statistics.CreatedOutsideScopeCount), TestContext.Current.CancellationToken);
+
+        Assert.Single(createdOutside.Distinct());
+    }
+
+    [Theory]
     [InlineData(TrainingStage.Vae, false)]
     [InlineData(TrainingStage.Transformer, false)]
     [InlineData(TrainingStage.Transformer, true)]
