@@ -46,6 +46,21 @@ public class LayeredModelTests(TinyModel tiny)
     }
 
     [Fact]
+    public void Decompose_EmptyPromptOnceLoaded_MakesEveryTensorInsideADisposeScope()
+    {
+        // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+        Decompose(model, new DecompositionRequest(Image, "", OneStep)); // loads the captioner
+        var darker = Image with { Pixels = [.. Image.Pixels.Select(v => (byte)(v / 2))] };
+        long createdOutside = DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
+
+        var result = Decompose(model, new DecompositionRequest(darker, "", OneStep));
+
+        Assert.True(result.Captioned);
+        Assert.Equal(createdOutside, DisposeScopeManager.Statistics.CreatedOutsideScopeCount);
+    }
+
+    [Fact]
     public void Decompose_EmptyPromptWhenMemoryIsShort_UnloadsTheCaptionerAfterCaptioning()
     {
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.Text.TextEncoderResidency.Unload);
