@@ -1,12 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Engine.Models;
 
 /// <summary>
 /// How a model folder is meant to be run, from the optional <c>qwenlayered.json</c> beside <c>model_index.json</c>:
 /// the working resolutions it was trained at, whether it was trained with the empty prompt (an empty prompt then needs
-/// no caption), and sampling defaults. A folder without the file is the published model: 640 and 1024, captions.
+/// no caption), sampling defaults, and guidance by the input image. A folder without the file is the published model: 640 and 1024, captions.
 /// </summary>
 public sealed record ModelProfile
 {
@@ -27,6 +28,9 @@ public sealed record ModelProfile
 
     [JsonPropertyName("default_guidance_scale")] public float? DefaultGuidanceScale { get; init; }
 
+    /// <summary>Null: the sampler does not guide by the image.</summary>
+    [JsonPropertyName("image_guidance")] public ImageGuidance? ImageGuidance { get; init; }
+
     public int DefaultResolution => Resolutions[0];
 
     /// <summary>The profile of the model folder at <paramref name="root"/>; <see cref="Published"/> when it has none.</summary>
@@ -45,6 +49,8 @@ public sealed record ModelProfile
         }
         if (profile is null || profile.Resolutions.Length == 0 || profile.Resolutions.Any(r => r < 32))
             throw new ModelFolderException(path, "resolutions must list at least one working resolution of 32 pixels or more.");
+        if (profile.ImageGuidance?.Problem() is { } problem)
+            throw new ModelFolderException(path, problem);
         return profile;
     }
 }

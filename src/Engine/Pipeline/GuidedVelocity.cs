@@ -6,13 +6,16 @@ namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
 /// The transformer's velocity for the noisy frames of a batch of jobs, with true classifier-free guidance when negative
-/// prompts are given: both branches in one batched call (texts right-padded and masked) or in two calls.
+/// prompts are given: both branches in one batched call (texts right-padded and masked) or in two calls; then, where
+/// the model has <see cref="ImageGuidance"/> and the noise level calls for it, extrapolated away from the prediction
+/// without the image.
 /// </summary>
 internal sealed class GuidedVelocity : IDisposable
 {
     private readonly QwenImageTransformer2DModel _transformer;
     private readonly IReadOnlyList<TokenGrid> _grids;
     private readonly DecompositionSettings _settings;
+    private readonly ImageGuidance? _imageGuidance;
     private readonly Tensor _prompt;
     private readonly Tensor? _promptMask;
     private readonly Tensor? _negative;
@@ -23,11 +26,12 @@ internal sealed class GuidedVelocity : IDisposable
     /// <param name="prompts">One per job.</param>
     /// <param name="negatives">One per job, or null for no guidance.</param>
     public GuidedVelocity(QwenImageTransformer2DModel transformer, IReadOnlyList<TokenGrid> grids, IReadOnlyList<PromptEmbedding> prompts,
-        IReadOnlyList<PromptEmbedding>? negatives, DecompositionSettings settings, Device device)
+        IReadOnlyList<PromptEmbedding>? negatives, DecompositionSettings settings, Device device, ImageGuidance? imageGuidance = null)
     {
         _transformer = transformer;
         _grids = grids;
         _settings = settings;
+        _imageGuidance = imageGuidance;
         (_prompt, _promptMask) = TextBatch.Stack(prompts, transformer.Dtype, device);
         if (negatives is null || settings.GuidanceScale <= 1f) return;
         if (settings.BatchGuidance) (_batchedText, _batchedMask) = TextBatch.Stack([.. prompts, .. negatives], transformer.Dtype, device);
@@ -38,30 +42,46 @@ internal sealed class GuidedVelocity : IDisposable
 
     /// <summary>
     /// Guided velocity [N, noisy tokens, C] for <paramref name="latents"/> [N, noisy tokens, C] at model timestep
-    /// <paramref name="sigma"/> [1] (t/1000, already in the latents' dtype), shared by the batch.
+    /// <paramref name="sigma"/> [1] (t/1000, already in the latents' dtype), shared by the batch; <paramref name="noiseLevel"/>
+    /// is the step's σ on the host, which decides whether image guidance applies.
     /// </summary>
-    public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, int step, PipelineTrace? trace)
+    public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, float noiseLevel, int step, PipelineTrace? trace)
     {
         using var scope = NewDisposeScope();
-        long jobs = latents.shape[0], noisyTokens = latents.shape[1];
+        int noisyTokens = (int)latents.shape[1];
         var hidden = cat([latents, imageLatents], 1);
-        var timestep = sigma.expand(jobs);
+        var timestep = sigma.expand(latents.shape[0]);
         trace?.Invoke($"step{step}.transformer_hidden_states", hidden);
         trace?.Invoke($"step{step}.transformer_timestep", timestep);
 
-        Tensor conditional, unconditional;
-        if (!UsesGuidance)
+        var velocity = UsesGuidance ? PromptGuided(hidden, timestep, noisyTokens, step, trace) : Conditional(hidden, timestep, noisyTokens, step, trace);
+        if (_imageGuidance is { } imageGuidance && imageGuidance.AppliesAt(noiseLevel))
         {
-            conditional = Forward(hidden, timestep, _prompt, _promptMask);
-            trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
-            var plain = conditional[.., ..(int)noisyTokens];
-            trace?.Invoke($"step{step}.noise_pred_guided", plain);
-            return plain.MoveToOuterDisposeScope();
+            var withoutImage = cat([latents, zeros_like(imageLatents)], 1);
+            trace?.Invoke($"step{step}.image_guidance_hidden_states", withoutImage);
+            var unconditional = Forward(withoutImage, timestep, _prompt, _promptMask)[.., ..noisyTokens];
+            trace?.Invoke($"step{step}.image_guidance_output", unconditional);
+            velocity = imageGuidance.Combine(velocity, unconditional);
         }
+        trace?.Invoke($"step{step}.noise_pred_guided", velocity);
+        return velocity.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Conditional(Tensor hidden, Tensor timestep, int noisyTokens, int step, PipelineTrace? trace)
+    {
+        var conditional = Forward(hidden, timestep, _prompt, _promptMask);
+        trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
+        return conditional[.., ..noisyTokens];
+    }
+
+    private Tensor PromptGuided(Tensor hidden, Tensor timestep, int noisyTokens, int step, PipelineTrace? trace)
+    {
+        int jobs = (int)hidden.shape[0];
+        Tensor conditional, unconditional;
         if (_batchedText is not null)
         {
             var both = Forward(cat([hidden, hidden], 0), cat([timestep, timestep], 0), _batchedText, _batchedMask);
-            (conditional, unconditional) = (both[..(int)jobs], both[(int)jobs..]);
+            (conditional, unconditional) = (both[..jobs], both[jobs..]);
         }
         else
         {
@@ -70,10 +90,8 @@ internal sealed class GuidedVelocity : IDisposable
         }
         trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
         trace?.Invoke($"step{step}.transformer_output_uncond_full", unconditional);
-        var guided = TrueClassifierFreeGuidance.Combine(
-            conditional[.., ..(int)noisyTokens], unconditional[.., ..(int)noisyTokens], _settings.GuidanceScale, _settings.NormalizeGuidance);
-        trace?.Invoke($"step{step}.noise_pred_guided", guided);
-        return guided.MoveToOuterDisposeScope();
+        return TrueClassifierFreeGuidance.Combine(
+            conditional[.., ..noisyTokens], unconditional[.., ..noisyTokens], _settings.GuidanceScale, _settings.NormalizeGuidance);
     }
 
     private Tensor Forward(Tensor hidden, Tensor timestep, Tensor text, Tensor? mask) => _transformer.forward(new QwenImageTransformerInput

@@ -15,21 +15,24 @@ namespace QwenLayered.Engine.Pipeline;
 /// dropped and each layer decoded to RGBA. Reports progress each step, previews when due, and each layer as soon as
 /// it is decoded; stops between steps when cancelled.
 /// </summary>
+/// <param name="imageGuidance">Null samples with the plain velocity (the published model).</param>
 public sealed class LayeredDecompositionPipeline(
-    QwenImageTransformer2DModel transformer, AutoencoderKLQwenImage vae, SchedulerConfig scheduler, Device device) : IDisposable
+    QwenImageTransformer2DModel transformer, AutoencoderKLQwenImage vae, SchedulerConfig scheduler, Device device,
+    ImageGuidance? imageGuidance = null) : IDisposable
 {
     public QwenImageTransformer2DModel Transformer { get; } = transformer;
     public AutoencoderKLQwenImage Vae { get; } = vae;
     public Device Device { get; } = device;
+    public ImageGuidance? ImageGuidance { get; } = imageGuidance;
 
     /// <summary>Loads the transformer, VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
-    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device)
+    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null)
     {
         var scheduler = model.Component("scheduler").ReadConfig<SchedulerConfig>();
         var vae = AutoencoderKLQwenImage.FromPretrained(model, dtype, device);
         try
         {
-            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device), vae, scheduler, device);
+            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device), vae, scheduler, device, imageGuidance);
         }
         catch
         {
@@ -75,7 +78,7 @@ public sealed class LayeredDecompositionPipeline(
         var sigmas = tensor(schedule.Timesteps, device: Device).to(latents.dtype) / Kept(1000f);
         var grid = new TokenGrid(1, size.LatentHeight / 2, size.LatentWidth / 2);
         using var velocity = new GuidedVelocity(Transformer, [.. Enumerable.Repeat(grid, frames + 1)],
-            batch.Prompts, batch.NegativePrompts, settings, Device);
+            batch.Prompts, batch.NegativePrompts, settings, Device, ImageGuidance);
         var previews = settings.PreviewEverySteps > 0
             ? new PreviewRenderer(Vae, vaeDtype, size, frames, settings.PreviewMaxEdge)
             : null;
@@ -89,7 +92,7 @@ public sealed class LayeredDecompositionPipeline(
             cancellation.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
             trace?.Invoke($"step{i}.scheduler_timestep", tensor(new[] { schedule.Timesteps[i] }));
-            var guided = velocity.Predict(latents, imageLatents, sigmas[i].reshape(1), i, trace);
+            var guided = velocity.Predict(latents, imageLatents, sigmas[i].reshape(1), schedule.Sigmas[i], i, trace);
             Report(pending, onEvent, waitForAll: false);
             if (previews is not null && ((i + 1) % settings.PreviewEverySteps == 0 || i + 1 == settings.Steps))
                 for (int job = 0; job < batch.Count; job++)

@@ -39,7 +39,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     {
         var model = ModelFolder.Open(folder);
         var profile = ModelProfile.Read(folder);
-        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device);
+        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance);
         try
         {
             var captioner = Qwen25VLConfig.HasVisionTower(model.Component("text_encoder").ConfigPath)

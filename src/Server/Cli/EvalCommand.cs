@@ -77,7 +77,10 @@ internal static class EvalCommand
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var layered = LayeredModel.Load(modelFolder, dtype, device);
             var model = new ModelDecomposer(layered, sampling);
-            string setup = $"{sceneSetup}; {model.Name} ({dtype} on {device}): {sampling.Steps} steps, guidance {Number(sampling.GuidanceScale)}, " +
+            string imageGuidance = layered.Pipeline.ImageGuidance is { } image
+                ? $"image guidance {Number(image.Scale)} from σ {Number(image.MinSigma)}"
+                : "no image guidance";
+            string setup = $"{sceneSetup}; {model.Name} ({dtype} on {device}): {sampling.Steps} steps, guidance {Number(sampling.GuidanceScale)}, {imageGuidance}, " +
                            $"resolution {(sampling.Resolution is { } r ? Number(r) : "= scene size")}, noise seed {sampling.Seed}, " +
                            $"prompt \"{sampling.Prompt}\"; layers = each scene's true count.";
             var report = Evaluator.Evaluate(scenes, [new SingleLayerBaseline(), new KMeansColourBaseline(), model], setup,

@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Engine.Tests.Models;
 
@@ -26,6 +27,33 @@ public class ModelProfileTests
         var profile = ModelProfile.Read(folder.Path);
 
         Assert.Equal(("demo", 128, true, 20, 1f), (profile.Description, profile.DefaultResolution, profile.TrainedWithEmptyPrompt, profile.DefaultSteps, profile.DefaultGuidanceScale));
+    }
+
+    [Fact]
+    public void Read_ProfileWithImageGuidance_GivesItsScaleAndNoiseLevel()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File(ModelProfile.FileName), """{ "resolutions": [64], "image_guidance": { "scale": 2, "min_sigma": 0.5 } }""");
+
+        var imageGuidance = ModelProfile.Read(folder.Path).ImageGuidance;
+
+        Assert.Equal(new ImageGuidance { Scale = 2, MinSigma = 0.5f }, imageGuidance);
+    }
+
+    [Theory]
+    [InlineData("""{ "scale": 1, "min_sigma": 0.5 }""", "image_guidance.scale must be above 1")]
+    [InlineData("""{ "min_sigma": 0.5 }""", "image_guidance.scale must be above 1")]
+    [InlineData("""{ "scale": 2, "min_sigma": 1.5 }""", "image_guidance.min_sigma must be a noise level from 0 to 1")]
+    [InlineData("""{ "scale": 2, "min_sigma": -0.1 }""", "image_guidance.min_sigma must be a noise level from 0 to 1")]
+    public void Read_BadImageGuidance_NamesTheFieldAndWhatItNeeds(string entry, string expected)
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File(ModelProfile.FileName), $$"""{ "resolutions": [64], "image_guidance": {{entry}} }""");
+
+        var error = Assert.Throws<ModelFolderException>(() => ModelProfile.Read(folder.Path));
+
+        Assert.Contains(ModelProfile.FileName, error.Message);
+        Assert.Contains(expected, error.Message);
     }
 
     [Theory]

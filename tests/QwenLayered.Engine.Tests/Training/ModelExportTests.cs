@@ -13,7 +13,7 @@ public class ModelExportTests(TinyModel tiny)
     {
         using var checkpoint = new TempFolder();
         using var exported = new TempFolder();
-        CopyFolder(tiny.Folder, checkpoint.Path);
+        checkpoint.CopyFrom(tiny.Folder);
         File.WriteAllText(Path.Combine(checkpoint.Path, "trainer_state.json"), "{}");
         File.WriteAllText(Path.Combine(checkpoint.Path, "optimizer.bin"), "state");
 
@@ -36,15 +36,5 @@ public class ModelExportTests(TinyModel tiny)
         using var exported = new TempFolder();
 
         Assert.Throws<ArgumentException>(() => ModelExport.Write(tiny.Folder, exported.Path, torch.ScalarType.Int8));
-    }
-
-    private static void CopyFolder(string source, string target)
-    {
-        foreach (string file in Directory.GetFiles(source, "*", SearchOption.AllDirectories))
-        {
-            string destination = Path.Combine(target, Path.GetRelativePath(source, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-            File.Copy(file, destination);
-        }
     }
 }
