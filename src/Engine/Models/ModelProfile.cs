@@ -7,7 +7,8 @@ namespace QwenLayered.Engine.Models;
 /// <summary>
 /// How a model folder is meant to be run, from the optional <c>qwenlayered.json</c> beside <c>model_index.json</c>:
 /// the working resolutions it was trained at, whether it was trained with the empty prompt (an empty prompt then needs
-/// no caption), sampling defaults, and guidance by the input image. A folder without the file is the published model: 640 and 1024, captions.
+/// no caption), sampling defaults, and guidance by the input image. A folder without the file is the published model:
+/// 640 and 1024, captions.
 /// </summary>
 public sealed record ModelProfile
 {
