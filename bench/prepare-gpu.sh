@@ -9,7 +9,7 @@
 # Usage: bash bench/prepare-gpu.sh [tokenizer folder] [diffusers copy holding src/diffusers] [gpu-probe folder]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TOKENIZER=${1:-../shared/fixtures/tokenizer_qwen25/tokenizer}
+TOKENIZER=${1:-models/qwenlayered-demo/tokenizer}
 DIFFUSERS=${2:-.reference/diffusers}
 PROBE=${3:-../shared/gpu-probe}
 OUT_DIR=.gpu

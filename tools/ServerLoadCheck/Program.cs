@@ -5,7 +5,6 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Parity;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Tools.ServerLoadCheck;
 
@@ -23,8 +22,7 @@ string modelFolder = Directory.CreateTempSubdirectory("qwenlayered-loadcheck-mod
 string resultsFolder = Directory.CreateTempSubdirectory("qwenlayered-loadcheck-results-").FullName;
 try
 {
-    using (var tokenizer = FixtureSet.Open(FixtureLocator.Default(Directory.GetCurrentDirectory()), "tokenizer").First())
-        RandomModelFolder.Write(modelFolder, RandomModelConfigs.Tiny(Path.Combine(tokenizer.Folder, "tokenizer")), seed: 1);
+    RandomModelFolder.Write(modelFolder, RandomModelConfigs.Tiny(Path.Combine(DemoModel.Resolve(null), "tokenizer")), seed: 1);
     int grpcPort = FreePort(), httpPort = FreePort();
     var settings = new Dictionary<string, string?>
     {

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Runtime;
+
 namespace QwenLayered.Engine.Models;
 
 /// <summary>
@@ -8,25 +10,12 @@ public static class DemoModel
 {
     public const string RelativeFolder = "models/qwenlayered-demo";
 
-    /// <summary>
-    /// The demo model's folder: searched from the executable's folder and the working directory upwards, so both a
-    /// build inside the repository and a copy beside a published executable find it. Null when there is none.
-    /// </summary>
-    public static string? Find() =>
-        new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() }
-            .SelectMany(Ancestors)
-            .Select(folder => Path.Combine(folder, RelativeFolder))
-            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "model_index.json")));
+    /// <summary>The demo model's folder (see <see cref="ShippedFolder"/>); null when there is none.</summary>
+    public static string? Find() => ShippedFolder.Find(RelativeFolder, "model_index.json");
 
     /// <summary>The model folder to use: the one given, else the demo model; a clear error when neither exists.</summary>
     public static string Resolve(string? given) =>
         !string.IsNullOrWhiteSpace(given) ? given
         : Find() ?? throw new ModelFolderException(RelativeFolder,
             "no model folder was given and the demo model is not there. Pass --model <folder> (a diffusers-layout Qwen-Image-Layered folder).");
-
-    private static IEnumerable<string> Ancestors(string folder)
-    {
-        for (var directory = new DirectoryInfo(folder); directory is not null; directory = directory.Parent)
-            yield return directory.FullName;
-    }
 }

@@ -1,23 +1,23 @@
+using QwenLayered.Engine.Runtime;
+
 namespace QwenLayered.Engine.Parity;
 
-/// <summary>Where the fixtures are when nobody says: <c>QL_FIXTURES_DIR</c>, else <c>../shared/fixtures</c> beside the repository.</summary>
+/// <summary>Where the fixtures are when nobody says: <c>QL_FIXTURES_DIR</c>, else the repository's reference set in <c>tests/fixtures</c>.</summary>
 public static class FixtureLocator
 {
     public const string EnvironmentVariable = "QL_FIXTURES_DIR";
 
+    public const string RepositoryFolder = "tests/fixtures";
+
+    /// <summary>The fixture set to use when none is given, from the current value of <c>QL_FIXTURES_DIR</c>.</summary>
+    public static string Default() => Default(Environment.GetEnvironmentVariable(EnvironmentVariable));
+
     /// <summary>
-    /// <c>QL_FIXTURES_DIR</c> if set; otherwise walks up from <paramref name="start"/> to the folder holding
-    /// <c>QwenLayered.sln</c> and returns its <c>../shared/fixtures</c>; otherwise <c>../shared/fixtures</c> from <paramref name="start"/>.
+    /// <paramref name="environmentValue"/> (the value of <c>QL_FIXTURES_DIR</c>) if set; otherwise the repository's set,
+    /// found as <see cref="ShippedFolder"/> finds it; otherwise <c>tests/fixtures</c> below the working directory, whose
+    /// missing index then names the folder it looked in.
     /// </summary>
-    public static string Default(string start)
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment)) return Path.GetFullPath(fromEnvironment);
-        for (var folder = new DirectoryInfo(start); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "QwenLayered.sln")))
-                return Path.GetFullPath(Path.Combine(folder.FullName, "..", "shared", "fixtures"));
-        }
-        return Path.GetFullPath(Path.Combine(start, "..", "shared", "fixtures"));
-    }
+    public static string Default(string? environmentValue) =>
+        !string.IsNullOrWhiteSpace(environmentValue) ? Path.GetFullPath(environmentValue)
+        : ShippedFolder.Find(RepositoryFolder, "index.json") ?? Path.GetFullPath(RepositoryFolder);
 }

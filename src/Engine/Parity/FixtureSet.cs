@@ -26,15 +26,6 @@ public static class FixtureSet
         return cases;
     }
 
-    /// <summary>The Qwen2.5 tokenizer files (<c>tokenizer/</c>) of the set's first <c>tokenizer</c> case.</summary>
-    public static string TokenizerFolder(string folder)
-    {
-        var (name, _) = List(folder).FirstOrDefault(c => c.Component == "tokenizer");
-        return name is not null
-            ? Path.Combine(folder, name, "tokenizer")
-            : throw new FileNotFoundException($"{Path.Combine(folder, "index.json")} lists no tokenizer case.");
-    }
-
     /// <summary>(case, component) pairs from <c>index.json</c> without opening the cases: for test data enumeration.</summary>
     public static IReadOnlyList<(string Case, string Component)> List(string folder)
     {

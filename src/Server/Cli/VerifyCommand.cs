@@ -15,13 +15,13 @@ internal static class VerifyCommand
 {
     public static Command Create()
     {
-        var fixtures = new Option<string?>("--fixtures") { Description = $"Fixture set folder (default ${FixtureLocator.EnvironmentVariable}, else ../shared/fixtures beside the repository)." };
+        var fixtures = new Option<string?>("--fixtures") { Description = $"Fixture set folder (default ${FixtureLocator.EnvironmentVariable}, else the reference set in the repository's {FixtureLocator.RepositoryFolder})." };
         var component = new Option<string>("--component") { Description = "Component to verify, or all.", DefaultValueFactory = _ => "all" };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "cpu" };
         var dtype = new Option<string>("--dtype") { Description = "fp32 (default; failures fail), bf16 or fp16 (report only).", DefaultValueFactory = _ => "fp32" };
         var command = new Command("verify", "Check components against golden fixtures.") { fixtures, component, device, dtype };
         command.SetAction(result => Run(
-            result.GetValue(fixtures) ?? FixtureLocator.Default(Directory.GetCurrentDirectory()),
+            result.GetValue(fixtures) ?? FixtureLocator.Default(),
             result.GetValue(component)!,
             ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
             DTypeName.Parse(result.GetValue(dtype)!),

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using QwenLayered.Engine.Benchmarks;
-using QwenLayered.Engine.Parity;
-using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Tests;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Benchmarks;
@@ -24,7 +23,7 @@ public class BenchmarkRunnerTests
     {
         var options = new BenchmarkOptions
         {
-            TokenizerFolder = FixtureSet.TokenizerFolder(FixtureCases.Folder), Device = torch.CPU, Resolution = 64, Layers = 2, Steps = 3,
+            TokenizerFolder = Repository.Tokenizer, Device = torch.CPU, Resolution = 64, Layers = 2, Steps = 3,
             Batch = 2, PreviewEverySteps = 2, OtherGuidanceSteps = 1, WarmUp = false,
         };
 

@@ -7,7 +7,7 @@ internal static class FixtureCases
 {
     public const string NoFixtures = "(no fixture set)";
 
-    public static string Folder => FixtureLocator.Default(AppContext.BaseDirectory);
+    public static string Folder => FixtureLocator.Default();
 
     /// <summary>Every case whose component has a verifier; one placeholder row (skipped) when no fixture set exists.</summary>
     public static TheoryData<string, string> OfImplementedComponents()

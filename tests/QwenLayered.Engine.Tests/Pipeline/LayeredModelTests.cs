@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Tests;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
@@ -75,7 +76,7 @@ public class LayeredModelTests(TinyModel tiny)
     public void Decompose_EmptyPromptWithoutVisionTower_AsksForADescription()
     {
         using var folder = new TempFolder();
-        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
         using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
 
         var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", new DecompositionSettings())));
@@ -89,7 +90,7 @@ public class LayeredModelTests(TinyModel tiny)
     public void Decompose_ModelTrainedWithTheEmptyPrompt_UsesItAsItIsAtTheProfilesResolution()
     {
         using var folder = new TempFolder();
-        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
         File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), """{ "resolutions": [64, 128], "trained_with_empty_prompt": true }""");
         using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
 

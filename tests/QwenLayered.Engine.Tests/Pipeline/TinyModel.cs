@@ -1,8 +1,7 @@
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Tests.Parity;
 using QwenLayered.Engine.Text;
+using QwenLayered.Tests;
 using TorchSharp;
 
 [assembly: AssemblyFixture(typeof(QwenLayered.Engine.Tests.Pipeline.TinyModel))]
@@ -21,16 +20,12 @@ public sealed class TinyModel : IDisposable
 
     public TinyModel()
     {
-        TokenizerFolder = FixtureSet.TokenizerFolder(FixtureCases.Folder);
-        RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(TokenizerFolder), seed: 7);
+        RandomModelFolder.Write(Folder, RandomModelConfigs.Tiny(Repository.Tokenizer), seed: 7);
         _pipeline = new(() => LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
         _prompts = new(() => PromptEncoder.FromPretrained(ModelFolder.Open(Folder), torch.ScalarType.Float32, torch.CPU));
     }
 
     public string Folder => _folder.Path;
-
-    /// <summary>The Qwen2.5 tokenizer of the fixture set.</summary>
-    public string TokenizerFolder { get; }
 
     public LayeredDecompositionPipeline Pipeline => _pipeline.Value;
 

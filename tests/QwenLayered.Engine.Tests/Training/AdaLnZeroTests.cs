@@ -1,13 +1,13 @@
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Tests.Pipeline;
 using QwenLayered.Engine.Tests.Transformer;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Tests;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Training;
 
-public class AdaLnZeroTests(TinyModel tiny)
+public class AdaLnZeroTests
 {
     [Fact]
     public void Apply_RandomTransformer_FirstPredictionIsZero()
@@ -40,7 +40,7 @@ public class AdaLnZeroTests(TinyModel tiny)
     {
         using var plain = new TempFolder();
         using var training = new TempFolder();
-        var configs = RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null };
+        var configs = RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null };
 
         RandomModelFolder.Write(plain.Path, configs, seed: 5);
         RandomModelFolder.Write(training.Path, configs, seed: 5, forTraining: true);

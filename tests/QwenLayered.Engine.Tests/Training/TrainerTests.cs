@@ -4,6 +4,7 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Tests.Pipeline;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Training.Data;
+using QwenLayered.Tests;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Training;
@@ -49,7 +50,7 @@ public class TrainerTests(TinyModel tiny)
         using var output = new TempFolder();
         using var start = new TempFolder();
         if (fromTrainingStart)
-            RandomModelFolder.Write(start.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 7, forTraining: true);
+            RandomModelFolder.Write(start.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 7, forTraining: true);
 
         var losses = Train(Options(stage, output.Path, steps: 12) with { InitFolder = fromTrainingStart ? start.Path : tiny.Folder });
 

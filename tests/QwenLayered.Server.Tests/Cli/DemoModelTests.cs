@@ -4,6 +4,7 @@ using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Vae;
+using QwenLayered.Tests;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -16,17 +17,10 @@ public class DemoModelTests : IDisposable
 
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-demo-").FullName;
 
-    private static string RepositoryFile(string relative)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "QwenLayered.sln"))) return Path.Combine(folder.FullName, relative);
-        throw new DirectoryNotFoundException("The tests run outside the repository.");
-    }
-
     [Fact]
     public async Task Decompose_SampleWithoutModelFlag_UsesTheDemoModelAndRecompositesTheInput()
     {
-        string sample = RepositoryFile("samples/shapes.png");
+        string sample = Repository.PathOf("samples/shapes.png");
 
         var run = await BuiltExecutables.RunAsync("qwenlayered", $"decompose \"{sample}\" --out \"{_work}\" --device cpu");
 
@@ -39,7 +33,7 @@ public class DemoModelTests : IDisposable
         var (width, height) = (layers[0].Width, layers[0].Height);
         Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
         // The model answers at its working size; the input is compared at that size, resized as the pipeline resizes it.
-        int vaeScale = ModelFolder.Open(RepositoryFile("models/qwenlayered-demo")).Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression;
+        int vaeScale = ModelFolder.Open(Repository.PathOf("models/qwenlayered-demo")).Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression;
         var input = ImagePreprocessing.ToWorkingSize(Decode(sample), WorkingSize.ForArea(width, height, (long)width * height, vaeScale));
         var recomposite = LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height);
         Assert.InRange(LayerMetrics.RgbPsnr(recomposite, input.Pixels), MinRecompositePsnr, double.PositiveInfinity);

@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Tests;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -18,9 +19,9 @@ public sealed class FixtureModelFolder : IDisposable
 
     private static void Write(string folder)
     {
-        string fixtures = FixtureLocator.Default(AppContext.BaseDirectory);
+        string fixtures = FixtureLocator.Default();
         using var pipeline = FixtureSet.Open(fixtures, "pipeline").First();
-        RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(FixtureSet.TokenizerFolder(fixtures)), seed: 3);
+        RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(Repository.Tokenizer), seed: 3);
         using var weights = SafetensorsFile.Open(pipeline.WeightsPath);
         foreach (string component in new[] { "transformer", "vae" })
         {

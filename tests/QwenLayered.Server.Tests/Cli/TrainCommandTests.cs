@@ -1,7 +1,7 @@
 using System.CommandLine;
-using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.Training.Data;
 using QwenLayered.Server.Cli;
+using QwenLayered.Tests;
 
 namespace QwenLayered.Server.Tests.Cli;
 
@@ -15,7 +15,6 @@ public class TrainCommandTests : IDisposable
     private static int Verb(string verb, params string[] arguments) =>
         new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments]).Invoke();
 
-    private static string TokenizerFolder() => FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
 
     [Fact]
     public void ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
@@ -24,7 +23,7 @@ public class TrainCommandTests : IDisposable
             exported = Path.Combine(_work, "exported");
 
         int scenesExit = Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
-        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
+        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu");
         int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu");
@@ -53,7 +52,7 @@ public class TrainCommandTests : IDisposable
     [Fact]
     public void Train_NegativeDecaySteps_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -65,7 +64,7 @@ public class TrainCommandTests : IDisposable
     [InlineData("--min-sigma", "-0.1")]
     public void Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
     {
-        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", option, value, "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -73,7 +72,7 @@ public class TrainCommandTests : IDisposable
     [Fact]
     public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }

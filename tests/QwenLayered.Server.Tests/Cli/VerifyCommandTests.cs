@@ -8,7 +8,7 @@ public class VerifyCommandTests
 {
     private static string Fixtures()
     {
-        string folder = FixtureLocator.Default(AppContext.BaseDirectory);
+        string folder = FixtureLocator.Default();
         if (!File.Exists(Path.Combine(folder, "index.json"))) Assert.Skip($"No fixture set at {folder}.");
         return folder;
     }

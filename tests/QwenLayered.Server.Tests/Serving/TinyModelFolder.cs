@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Parity;
+using QwenLayered.Tests;
 
 [assembly: AssemblyFixture(typeof(QwenLayered.Server.Tests.Serving.TinyModelFolder))]
 
@@ -8,11 +8,7 @@ namespace QwenLayered.Server.Tests.Serving;
 /// <summary>A complete random-weight model folder in the published layout, written once per test run.</summary>
 public sealed class TinyModelFolder : IDisposable
 {
-    public TinyModelFolder()
-    {
-        string tokenizer = FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
-        RandomModelFolder.Write(Path, RandomModelConfigs.Tiny(tokenizer), seed: 11);
-    }
+    public TinyModelFolder() => RandomModelFolder.Write(Path, RandomModelConfigs.Tiny(Repository.Tokenizer), seed: 11);
 
     public string Path { get; } = Directory.CreateTempSubdirectory("qwenlayered-tiny-model-").FullName;
 
