@@ -1,21 +1,22 @@
 using QwenLayered.Engine.Text;
+using QwenLayered.Tests;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Text;
 
 /// <summary>
-/// A seeded tiny text model over the fixtures' real Qwen2.5 tokenizer (its vocabulary size, tiny width), so the whole
-/// text → embedding path runs in milliseconds.
+/// A seeded tiny text model over the demo model's real Qwen2.5 tokenizer (its vocabulary size, tiny width), so the
+/// whole text → embedding path runs in milliseconds.
 /// </summary>
 public class PromptEncoderTests
 {
-    public static TheoryData<string> Cases() => TextFixtures.CasesOf("tokenizer");
+    // Reading the vocabulary takes a while: once for the class.
+    private static readonly Lazy<QwenTokenizer> Tokenizer = new(() => QwenTokenizer.FromFolder(Repository.Tokenizer));
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Encode_RepeatedPrompt_ReturnsTheCachedTensorsWithoutAnotherPass(string caseName)
+    [Fact]
+    public void Encode_RepeatedPrompt_ReturnsTheCachedTensorsWithoutAnotherPass()
     {
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.KeepOnDevice, out _);
+        using var encoder = CreateEncoder(TextEncoderResidency.KeepOnDevice, out _);
 
         var first = encoder.Encode("a red ball on grass");
         var again = encoder.Encode("a red ball on grass");
@@ -25,12 +26,11 @@ public class PromptEncoderTests
         Assert.Equal(1, encoder.EncoderPasses);
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Encode_Prompt_IsTheLastHiddenStateAfterTheTemplatePrefix(string caseName)
+    [Fact]
+    public void Encode_Prompt_IsTheLastHiddenStateAfterTheTemplatePrefix()
     {
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.KeepOnDevice, out var model);
-        var tokenizer = TextFixtures.Tokenizer(caseName);
+        using var encoder = CreateEncoder(TextEncoderResidency.KeepOnDevice, out var model);
+        var tokenizer = Tokenizer.Value;
         using var scope = NewDisposeScope();
         var ids = tensor(tokenizer.Encode(PromptTemplate.Format("two cats")).Select(id => (long)id).ToArray()).unsqueeze(0);
 
@@ -41,11 +41,10 @@ public class PromptEncoderTests
         Assert.True(embedding.Embeds.eq(expected).all().item<bool>());
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Encode_NegativePrompt_GivesSixEmbeddingRows(string caseName)
+    [Fact]
+    public void Encode_NegativePrompt_GivesSixEmbeddingRows()
     {
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.KeepOnDevice, out _);
+        using var encoder = CreateEncoder(TextEncoderResidency.KeepOnDevice, out _);
 
         var embedding = encoder.Encode(PromptTemplate.DefaultNegativePrompt);
 
@@ -53,23 +52,21 @@ public class PromptEncoderTests
         Assert.Null(embedding.Mask);
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void Encode_MaxSequenceLengthShorterThanThePrompt_CutsTheEmbeddings(string caseName)
+    [Fact]
+    public void Encode_MaxSequenceLengthShorterThanThePrompt_CutsTheEmbeddings()
     {
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.KeepOnDevice, out _);
+        using var encoder = CreateEncoder(TextEncoderResidency.KeepOnDevice, out _);
 
         var embedding = encoder.Encode("a long prompt about many different things", maxSequenceLength: 3);
 
         Assert.Equal(3, embedding.Length);
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void ReleaseEncoder_Unload_ReloadsOnlyForANewPrompt(string caseName)
+    [Fact]
+    public void ReleaseEncoder_Unload_ReloadsOnlyForANewPrompt()
     {
         int loads = 0;
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.Unload, out _, () => loads++);
+        using var encoder = CreateEncoder(TextEncoderResidency.Unload, out _, () => loads++);
         encoder.Encode("first");
 
         encoder.ReleaseEncoder();
@@ -81,12 +78,11 @@ public class PromptEncoderTests
         Assert.Equal(2, encoder.EncoderPasses);
     }
 
-    [Theory]
-    [MemberData(nameof(Cases))]
-    public void ReleaseEncoder_MoveToCpu_KeepsTheLoadedEncoder(string caseName)
+    [Fact]
+    public void ReleaseEncoder_MoveToCpu_KeepsTheLoadedEncoder()
     {
         int loads = 0;
-        using var encoder = CreateEncoder(caseName, TextEncoderResidency.MoveToCpu, out _, () => loads++);
+        using var encoder = CreateEncoder(TextEncoderResidency.MoveToCpu, out _, () => loads++);
         var before = encoder.Encode("first");
 
         encoder.ReleaseEncoder();
@@ -96,9 +92,9 @@ public class PromptEncoderTests
         Assert.Equal(before.Embeds.shape[2], after.Embeds.shape[2]);
     }
 
-    private static PromptEncoder CreateEncoder(string caseName, TextEncoderResidency residency, out Lazy<Qwen25VLTextModel> model, Action? onLoad = null)
+    private static PromptEncoder CreateEncoder(TextEncoderResidency residency, out Lazy<Qwen25VLTextModel> model, Action? onLoad = null)
     {
-        var tokenizer = TextFixtures.Tokenizer(caseName);
+        var tokenizer = Tokenizer.Value;
         var tiny = new Qwen25VLTextConfig
         {
             VocabSize = tokenizer.AddedTokens.Values.Max() + 1, HiddenSize = 16, IntermediateSize = 32, NumHiddenLayers = 2,
