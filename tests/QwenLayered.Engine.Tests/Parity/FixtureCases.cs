@@ -5,19 +5,12 @@ namespace QwenLayered.Engine.Tests.Parity;
 /// <summary>Theory data from the fixture set's index.json, so any fixture set of the format drives the tests.</summary>
 internal static class FixtureCases
 {
-    public const string NoFixtures = "(no fixture set)";
-
     public static string Folder => FixtureLocator.Default();
 
-    /// <summary>Every case whose component has a verifier; one placeholder row (skipped) when no fixture set exists.</summary>
+    /// <summary>Every case whose component has a verifier.</summary>
     public static TheoryData<string, string> OfImplementedComponents()
     {
         var data = new TheoryData<string, string>();
-        if (!File.Exists(Path.Combine(Folder, "index.json")))
-        {
-            data.Add(NoFixtures, "");
-            return data;
-        }
         foreach (var (name, component) in FixtureSet.List(Folder).Where(c => VerifierRegistry.Find(c.Component) is not null))
             data.Add(name, component);
         return data;

@@ -10,19 +10,13 @@ internal static class TextFixtures
 {
     private static readonly ConcurrentDictionary<string, QwenTokenizer> Tokenizers = new();
 
-    /// <summary>The cases of <paramref name="component"/>; one placeholder row (skipped) when no fixture set exists.</summary>
-    public static TheoryData<string> CasesOf(string component)
-    {
-        if (!File.Exists(Path.Combine(FixtureCases.Folder, "index.json"))) return new TheoryData<string>(FixtureCases.NoFixtures);
-        return new TheoryData<string>(FixtureSet.List(FixtureCases.Folder).Where(c => c.Component == component).Select(c => c.Case));
-    }
+    /// <summary>The cases of <paramref name="component"/>.</summary>
+    public static TheoryData<string> CasesOf(string component) =>
+        new(FixtureSet.List(FixtureCases.Folder).Where(c => c.Component == component).Select(c => c.Case));
 
-    /// <summary>The opened case, or a skipped test for the placeholder row.</summary>
-    public static FixtureCase Open(string component, string caseName)
-    {
-        if (caseName == FixtureCases.NoFixtures) Assert.Skip($"No fixture set at {FixtureCases.Folder}; set {FixtureLocator.EnvironmentVariable}.");
-        return FixtureSet.Open(FixtureCases.Folder, component).Single(c => c.Name == caseName);
-    }
+    /// <summary>The opened case.</summary>
+    public static FixtureCase Open(string component, string caseName) =>
+        FixtureSet.Open(FixtureCases.Folder, component).Single(c => c.Name == caseName);
 
     /// <summary>The tokenizer of a <c>tokenizer</c> case, loaded once per test run (reading the vocabulary takes a while).</summary>
     public static QwenTokenizer Tokenizer(string caseName)

@@ -6,19 +6,12 @@ namespace QwenLayered.Server.Tests.Cli;
 
 public class VerifyCommandTests
 {
-    private static string Fixtures()
-    {
-        string folder = FixtureLocator.Default();
-        if (!File.Exists(Path.Combine(folder, "index.json"))) Assert.Skip($"No fixture set at {folder}.");
-        return folder;
-    }
-
     [Fact]
     public void Run_VaeCases_PassesAndPrintsTheTotal()
     {
         var output = new StringWriter();
 
-        int exitCode = VerifyCommand.Run(Fixtures(), "vae", torch.CPU, torch.ScalarType.Float32, output);
+        int exitCode = VerifyCommand.Run(FixtureLocator.Default(), "vae", torch.CPU, torch.ScalarType.Float32, output);
 
         Assert.Equal(0, exitCode);
         Assert.Matches(@"verify: [1-9]\d* passed, 0 failed\s*$", output.ToString());
@@ -29,7 +22,7 @@ public class VerifyCommandTests
     {
         var output = new StringWriter();
 
-        int exitCode = VerifyCommand.Run(Fixtures(), "no_such_component", torch.CPU, torch.ScalarType.Float32, output);
+        int exitCode = VerifyCommand.Run(FixtureLocator.Default(), "no_such_component", torch.CPU, torch.ScalarType.Float32, output);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("no case of component 'no_such_component'", output.ToString());
