@@ -30,6 +30,8 @@ try
         ["Server:HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture),
         ["Engine:Model"] = modelFolder, ["Engine:Device"] = "cpu", ["Engine:Dtype"] = "fp32", ["Engine:WorkingArea"] = "4096",
         ["Jobs:QueueCapacity"] = load.QueueCapacity.ToString(CultureInfo.InvariantCulture),
+        // What this check varies is the artists' own limit (inFlightPerArtist), not the server's share per artist.
+        ["Jobs:MaxQueuedPerArtist"] = load.QueueCapacity.ToString(CultureInfo.InvariantCulture),
         ["Jobs:ResultsFolder"] = resultsFolder,
         ["Logging:LogLevel:Default"] = "Error",
     };

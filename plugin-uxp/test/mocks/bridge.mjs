@@ -44,5 +44,5 @@ export function fakeTimers() {
 
 export const welcome = {
   type: "welcome", protocol: 1, bridgeVersion: "0.1.0",
-  server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueLength: 0 },
+  server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0 },
 };

@@ -14,6 +14,8 @@ public sealed record ServerSummary(
     int MaxSteps,
     long MaxPixels,
     long MaxImageBytes,
+    int QueueCapacity,
+    int MaxQueuedPerArtist,
     int QueueLength);
 
 /// <summary>

@@ -172,7 +172,8 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
 
     private static ServerSummary Summarize(ServerInfo info) => new(
         info.ServerVersion, info.ContractVersion, info.Model?.Loaded ?? false, info.Model?.Name ?? "",
-        info.Limits?.MaxLayers ?? 0, info.Limits?.MaxSteps ?? 0, info.Limits?.MaxPixels ?? 0, info.Limits?.MaxImageBytes ?? 0, info.QueueLength);
+        info.Limits?.MaxLayers ?? 0, info.Limits?.MaxSteps ?? 0, info.Limits?.MaxPixels ?? 0, info.Limits?.MaxImageBytes ?? 0,
+        info.Limits?.QueueCapacity ?? 0, info.Limits?.MaxQueuedPerArtist ?? 0, info.QueueLength);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Panel connection ended: {Reason}")]
     private static partial void LogConnectionLost(ILogger logger, string reason);

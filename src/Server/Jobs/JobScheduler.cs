@@ -16,7 +16,7 @@ public sealed class JobScheduler(
 {
     private readonly string _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
     private readonly Lock _gate = new();
-    private readonly FairJobQueue<Job> _queue = new(options.Value.QueueCapacity);
+    private readonly FairJobQueue<Job> _queue = new(options.Value.QueueCapacity, options.Value.MaxQueuedPerArtist);
     private readonly Dictionary<string, Job> _live = [];
     private readonly Dictionary<(string Owner, string ClientRequestId), Job> _liveByRequest = [];
     private string? _refusal;
@@ -26,7 +26,8 @@ public sealed class JobScheduler(
 
     /// <summary>
     /// Queues a job and returns its id; a retry with the same client request id from the same artist returns the
-    /// existing job's id instead. RESOURCE_EXHAUSTED when the queue is full, UNAVAILABLE when shutting down.
+    /// existing job's id instead. RESOURCE_EXHAUSTED when the queue or the artist's share of it is full, UNAVAILABLE
+    /// when shutting down.
     /// </summary>
     public string Submit(Caller caller, string clientRequestId, JobSpec spec)
     {
@@ -40,13 +41,12 @@ public sealed class JobScheduler(
             if (_refusal is not null) throw new RpcException(new Status(StatusCode.Unavailable, _refusal));
 
             var job = new Job(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId, spec);
-            if (!_queue.TryEnqueue(caller.Artist, job, out int position))
+            var admission = _queue.Enqueue(caller.Artist, job, out int position);
+            if (admission != Admission.Queued)
             {
                 job.Dispose();
                 metrics.Jobs.WithLabels("refused").Inc();
-                JobLog.Refused(logger, caller.Artist, position);
-                throw new RpcException(new Status(StatusCode.ResourceExhausted,
-                    $"The queue is full: {position} jobs are ahead of yours (this server queues at most {_queue.Capacity}). Try again when some have finished."));
+                throw Refusal(caller.Artist, admission);
             }
             _live[job.Id] = job;
             if (!string.IsNullOrEmpty(clientRequestId)) _liveByRequest[(caller.Artist, clientRequestId)] = job;
@@ -106,9 +106,10 @@ public sealed class JobScheduler(
         return job;
     }
 
-    /// <summary>Stores a finished job's result and lets go of it in memory.</summary>
+    /// <summary>Stores a finished job's result, lets go of it in memory and tells the fair queue it no longer runs.</summary>
     public void Finished(Job job, string outcome)
     {
+        _queue.Finished(job);
         metrics.Jobs.WithLabels(outcome).Inc();
         try
         {
@@ -157,6 +158,23 @@ public sealed class JobScheduler(
             job.Log.Append(new JobEvent { QueuePositionChanged = new QueuePositionChanged { QueuePosition = position } });
         }
         metrics.QueueLength.Set(order.Count);
+    }
+
+    private RpcException Refusal(string artist, Admission admission)
+    {
+        string message;
+        if (admission == Admission.ShareFull)
+        {
+            JobLog.RefusedShareFull(logger, artist, _queue.PerArtist);
+            message = $"Your share of the queue is full: {_queue.PerArtist} of your jobs are waiting, the most one artist may have " +
+                $"waiting on this server (of {_queue.Capacity} in all). Submit more when one of yours has started.";
+        }
+        else
+        {
+            JobLog.Refused(logger, artist, _queue.Capacity);
+            message = $"The queue is full: {_queue.Capacity} jobs are waiting, the most this server queues. Try again when some have started.";
+        }
+        return new RpcException(new Status(StatusCode.ResourceExhausted, message));
     }
 
     private static void CheckMayManage(Caller caller, string owner, string id)

@@ -9,6 +9,9 @@ public static partial class JobLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Job of {Artist} refused: the queue is full with {Waiting} jobs")]
     public static partial void Refused(ILogger logger, string artist, int waiting);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job of {Artist} refused: {Waiting} of theirs are waiting, their whole share of the queue")]
+    public static partial void RefusedShareFull(ILogger logger, string artist, int waiting);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} started on {Device}: {Layers} layers, {Steps} steps, {Width}x{Height}, seed {Seed}")]
     public static partial void Started(ILogger logger, string jobId, string artist, string device, int layers, int steps, int width, int height, ulong seed);
 

@@ -10,7 +10,7 @@ namespace QwenLayered.Server.Services;
 /// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the job scheduler and the resident model.</summary>
 public sealed class DecomposerService(
     ModelHost host, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
-    IOptions<LimitsOptions> limits) : Decomposer.DecomposerBase
+    IOptions<LimitsOptions> limits, IOptions<JobsOptions> jobs) : Decomposer.DecomposerBase
 {
     public override async Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
@@ -53,6 +53,8 @@ public sealed class DecomposerService(
                 MaxPixels = max.MaxPixels,
                 MaxSteps = max.MaxSteps,
                 MaxImageBytes = max.MaxImageBytes,
+                QueueCapacity = jobs.Value.QueueCapacity,
+                MaxQueuedPerArtist = jobs.Value.MaxQueuedPerArtist,
             },
             QueueLength = scheduler.QueueLength,
         });

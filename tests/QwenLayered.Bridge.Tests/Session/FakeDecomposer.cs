@@ -71,7 +71,7 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
         {
             ServerVersion = "9.9.9", ContractVersion = "qwenlayered.v1",
             Model = new ModelInfo { Loaded = true, Name = "tiny" },
-            Limits = new Limits { MaxLayers = 8, MaxSteps = 50, MaxPixels = 1 << 20, MaxImageBytes = 1 << 20 },
+            Limits = new Limits { MaxLayers = 8, MaxSteps = 50, MaxPixels = 1 << 20, MaxImageBytes = 1 << 20, QueueCapacity = 32, MaxQueuedPerArtist = 16 },
         });
     }
 

@@ -35,6 +35,7 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
         var welcome = Assert.IsType<WelcomeMessage>((await panel.ReceiveAsync()).Message);
         Assert.Equal(PanelProtocol.Version, welcome.Protocol);
         Assert.Equal(("9.9.9", true, "tiny", 8), (welcome.Server.ServerVersion, welcome.Server.ModelLoaded, welcome.Server.ModelName, welcome.Server.MaxLayers));
+        Assert.Equal((32, 16), (welcome.Server.QueueCapacity, welcome.Server.MaxQueuedPerArtist));
     }
 
     [Theory]

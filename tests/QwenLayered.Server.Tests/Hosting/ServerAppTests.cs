@@ -36,6 +36,7 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Equal(8, info.Limits.MaxLayers);
         Assert.True(info.Limits.MaxSteps > 0);
         Assert.Equal(0, info.QueueLength);
+        Assert.Equal((32, 16), (info.Limits.QueueCapacity, info.Limits.MaxQueuedPerArtist));
     }
 
     [Fact]
@@ -92,6 +93,18 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         var error = Assert.Throws<ServerConfigurationException>(() => ServerApp.Build([], new Dictionary<string, string?> { ["Server:Host"] = "0.0.0.0" }));
 
         Assert.Contains("no API tokens are configured", error.Message);
+    }
+
+    [Theory]
+    [InlineData("32", "0", "Jobs:MaxQueuedPerArtist is 0; it must be from 1 to Jobs:QueueCapacity (32).")]
+    [InlineData("32", "33", "Jobs:MaxQueuedPerArtist is 33; it must be from 1 to Jobs:QueueCapacity (32).")]
+    [InlineData("0", "1", "Jobs:QueueCapacity is 0; it must be at least 1.")]
+    public void Build_QueueBoundOutOfRange_IsRefusedSayingWhatItMayBe(string capacity, string perArtist, string message)
+    {
+        var error = Assert.Throws<ServerConfigurationException>(() => ServerApp.Build([],
+            new Dictionary<string, string?> { ["Jobs:QueueCapacity"] = capacity, ["Jobs:MaxQueuedPerArtist"] = perArtist }));
+
+        Assert.StartsWith(message, error.Message);
     }
 
     [Fact]

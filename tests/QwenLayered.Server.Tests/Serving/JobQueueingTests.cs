@@ -7,7 +7,7 @@ namespace QwenLayered.Server.Tests.Serving;
 public class JobQueueingTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
 {
     [Fact]
-    public async Task Decompose_TwoArtistsWithUnevenLoads_AreServedRoundRobin()
+    public async Task Decompose_TwoArtistsWithUnevenLoads_TakeTurnsStartingWithTheOneNotJustServed()
     {
         using var blocker = await StartBlockerAsync(Artists.Ann);
         var ann = new List<JobStream>();
@@ -20,10 +20,10 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
         foreach (var job in all) await job.ToEndAsync();
 
         string[] startOrder = [.. all.OrderBy(j => Started(j).Time.ToDateTime()).Select(Name)];
-        Assert.Equal(["ann0", "bob0", "ann1", "bob1", "ann2", "ann3"], startOrder);
-        Assert.Equal([0, 1, 2, 3, 1, 3], all.Select(j => j.Events[0].Accepted.QueuePosition));
-        // Bob's first job went ahead of Ann's second: she heard her new position.
-        Assert.Contains(ann[1].OfKind(Kind.QueuePositionChanged), e => e.QueuePositionChanged.QueuePosition == 2);
+        // Ann's blocker was the last to start, so Bob's first job goes next: she heard her first job's new position.
+        Assert.Equal(["bob0", "ann0", "bob1", "ann1", "ann2", "ann3"], startOrder);
+        Assert.Equal([0, 1, 2, 3, 0, 2], all.Select(j => j.Events[0].Accepted.QueuePosition));
+        Assert.Contains(ann[0].OfKind(Kind.QueuePositionChanged), e => e.QueuePositionChanged.QueuePosition == 1);
         Assert.All(all, j => Assert.Equal(0, LastPositionBeforeStart(j)));
         Assert.All(all, j => Assert.Equal(Kind.Completed, j.Events[^1].KindCase));
         foreach (var job in all) job.Dispose();
@@ -32,19 +32,38 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
     }
 
     [Fact]
-    public async Task Decompose_QueueFull_IsRefusedWithResourceExhaustedSayingHowManyAreAhead()
+    public async Task Decompose_QueueFull_IsRefusedWithResourceExhaustedSayingHowManyAreWaiting()
     {
         using var blocker = await StartBlockerAsync(Artists.Bob);
         var queued = new List<JobStream>();
-        for (int i = 0; i < ModelServer.QueueCapacity; i++) queued.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
+        for (int i = 0; i < ModelServer.MaxQueuedPerArtist; i++) queued.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
+        for (int i = ModelServer.MaxQueuedPerArtist; i < ModelServer.QueueCapacity; i++) queued.Add(await SubmitAcceptedAsync(Artists.Ann, Request()));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Ann, Request()).ToEndAsync());
+        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Admin, Request()).ToEndAsync());
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Contains($"{ModelServer.QueueCapacity} jobs are ahead of yours", error.Status.Detail);
-        foreach (var job in queued.Prepend(blocker)) await CancelAsync(Artists.Admin, job.JobId);
-        foreach (var job in queued) Assert.Equal(Kind.Cancelled, (await job.ToEndAsync())[^1].KindCase);
-        foreach (var job in queued) job.Dispose();
+        Assert.Contains($"The queue is full: {ModelServer.QueueCapacity} jobs are waiting", error.Status.Detail);
+        await CancelAllAsync(queued, blocker);
+    }
+
+    [Fact]
+    public async Task Decompose_ArtistsShareFull_IsRefusedForThemAndAnotherArtistsFirstJobStartsNext()
+    {
+        using var blocker = await StartBlockerAsync(Artists.Bob);
+        var queued = new List<JobStream>();
+        for (int i = 0; i < ModelServer.MaxQueuedPerArtist; i++) queued.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Bob, Request()).ToEndAsync());
+        // Ann's job keeps the only worker busy once it starts, so Bob's waiting jobs stay unstarted.
+        var ann = await SubmitAcceptedAsync(Artists.Ann, Request(steps: 1000));
+        await CancelAsync(Artists.Bob, blocker.JobId);
+        await ann.UntilAsync(Kind.Started);
+        await CancelAllAsync([.. queued, ann], blocker);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.StartsWith($"Your share of the queue is full: {ModelServer.MaxQueuedPerArtist} of your jobs are waiting", error.Status.Detail);
+        Assert.Equal(0, ann.Events[0].Accepted.QueuePosition);
+        Assert.All(queued, job => Assert.Empty(job.OfKind(Kind.Started)));
     }
 
     [Fact]
@@ -58,10 +77,19 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
         await CancelAsync(Artists.Admin, blocker.JobId);
 
         Assert.Equal(1, info.QueueLength);
+        Assert.Equal((ModelServer.QueueCapacity, ModelServer.MaxQueuedPerArtist), (info.Limits.QueueCapacity, info.Limits.MaxQueuedPerArtist));
         Assert.True(info.Model.Loaded);
         Assert.StartsWith("qwenlayered-tiny-model-", info.Model.Name);
         Assert.Equal(("fp32", "cpu"), (info.Model.Dtype, info.Model.Device));
         Assert.True(info.Model.MemoryInUseBytes > 0);
+    }
+
+    // Cancels the jobs before the blocker, so none still waiting starts; then follows each to its end.
+    private async Task CancelAllAsync(List<JobStream> queued, JobStream blocker)
+    {
+        foreach (var job in queued.Append(blocker)) await CancelAsync(Artists.Admin, job.JobId);
+        foreach (var job in queued) Assert.Equal(Kind.Cancelled, (await job.ToEndAsync())[^1].KindCase);
+        foreach (var job in queued) job.Dispose();
     }
 
     private static JobEvent Started(JobStream job) => job.OfKind(Kind.Started).Single();

@@ -9,11 +9,11 @@ namespace QwenLayered.Server.Tests.Serving;
 
 /// <summary>
 /// The real server (Kestrel on loopback, the real engine) serving the tiny model at a 64x64 working size, with API
-/// tokens for two artists and an admin, instance name gpu1, a small queue, and a results folder that outlives <see cref="RestartAsync"/>.
+/// tokens for two artists and an admin, instance name gpu1, a small queue (and share of it per artist), and a results folder that outlives <see cref="RestartAsync"/>.
 /// </summary>
 public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
 {
-    public const int QueueCapacity = 6;
+    public const int QueueCapacity = 6, MaxQueuedPerArtist = 4;
 
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
@@ -50,6 +50,7 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
             ["Engine:WorkingArea"] = (64 * 64).ToString(),
             ["Limits:MaxSteps"] = "1000",
             ["Jobs:QueueCapacity"] = QueueCapacity.ToString(),
+            ["Jobs:MaxQueuedPerArtist"] = MaxQueuedPerArtist.ToString(),
             ["Jobs:ResultsFolder"] = _results.Path,
             ["Jobs:ShutdownDrainTimeout"] = "00:00:05",
         };
