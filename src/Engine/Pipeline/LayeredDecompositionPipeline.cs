@@ -13,7 +13,8 @@ namespace QwenLayered.Engine.Pipeline;
 /// Qwen-Image-Layered's decomposition: the image is encoded by the RGBA-VAE as a condition frame; L+1 noise frames
 /// (a composite, then the layers) are denoised by the transformer with flow-matching Euler steps; the composite is
 /// dropped and each layer decoded to RGBA. Reports progress each step, previews when due, and each layer as soon as
-/// it is decoded; stops between steps when cancelled.
+/// it is decoded; stops between steps when cancelled, and with <see cref="NonFiniteValuesException"/> when the
+/// encoded image, the sampled latents or a decoded layer holds NaN or infinite values.
 /// </summary>
 /// <param name="imageGuidance">Null samples with the plain velocity (the published model).</param>
 public sealed class LayeredDecompositionPipeline(
@@ -70,6 +71,7 @@ public sealed class LayeredDecompositionPipeline(
         // Phase ends wait for the device (never inside the step loop), so the timings are honest on a GPU too.
         DeviceSync.Wait(Device);
         var encodeTime = phase.Elapsed;
+        RequireFinite(imageLatents, "The VAE encoded the image to");
 
         var latents = InitialLatents(batch, frames, imageLatents, trace);
         var schedule = Schedule(settings.Steps, (int)imageLatents.shape[1], trace);
@@ -108,6 +110,7 @@ public sealed class LayeredDecompositionPipeline(
         Report(pending, onEvent, waitForAll: true);
         DeviceSync.Wait(Device);
         var samplingTime = phase.Elapsed;
+        RequireFinite(latents, "Sampling produced");
 
         phase.Restart();
         var layers = Enumerable.Range(0, batch.Count).Select(job => Decode(latents[job..(job + 1)], frames, size, vaeDtype,
@@ -196,6 +199,7 @@ public sealed class LayeredDecompositionPipeline(
         {
             cancellation.ThrowIfCancellationRequested();
             var decoded = Vae.Decode(perLayer[index..(index + 1)]).squeeze(2);
+            RequireFinite(decoded, $"The VAE decoded layer {index + 1} to");
             decodedLayers.Add(decoded);
             var layer = new DecodedLayer(index, size.Width, size.Height, LayerImages.ToRgba8(decoded)[0],
                 sixteenBit ? LayerImages.ToRgba16(decoded)[0] : null);
@@ -209,6 +213,15 @@ public sealed class LayeredDecompositionPipeline(
             trace("output_images", (all.to(ScalarType.Float32) * Kept(0.5f)).Plus(Kept(0.5f)).clamp(Kept(0f), Kept(1f)).permute(0, 2, 3, 1));
         }
         return layers;
+    }
+
+    // Checked only where the host waits for the device anyway (phase ends, each layer's read-back), never between
+    // steps: a NaN or infinity in the latents stays one through every later step, so the sampled latents show any step's.
+    private void RequireFinite(Tensor values, string what)
+    {
+        if (!FiniteValues.All([values]))
+            throw new NonFiniteValuesException($"{what} NaN or infinite values ({values.dtype} on {Device}), which would make black or " +
+                $"garbage layers, so the decomposition stopped. The model's weights may hold such values, or overflow in {values.dtype}.");
     }
 
     public void Dispose()

@@ -13,6 +13,9 @@ internal interface ITrainingObjective : IDisposable
     /// <summary>The loss of step <paramref name="step"/>, its randomness drawn from <paramref name="random"/> and <paramref name="generator"/>.</summary>
     Tensor Loss(Random random, Generator generator);
 
-    /// <summary>The component's <c>config.json</c> content to write with its weights.</summary>
-    object ConfigToSave();
+    /// <summary>
+    /// The component's <c>config.json</c> content to write with its weights; null when the weights compute NaN or
+    /// infinite numbers for it.
+    /// </summary>
+    object? ConfigToSave();
 }

@@ -23,15 +23,19 @@ internal static class TrainingCheckpoint
 
     public static string OptimizerPath(string checkpoint) => Path.Combine(checkpoint, OptimizerFile);
 
-    /// <summary>Writes step <paramref name="step"/>'s checkpoint under <paramref name="outputFolder"/>; returns its folder.</summary>
-    public static string Write(string outputFolder, string baseFolder, TrainingStage stage, int step, ITrainingObjective objective, OptimizerHelper optimizer)
+    /// <summary>
+    /// Writes step <paramref name="step"/>'s checkpoint under <paramref name="outputFolder"/>, the component's
+    /// <c>config.json</c> holding <paramref name="config"/>; returns its folder.
+    /// </summary>
+    public static string Write(string outputFolder, string baseFolder, TrainingStage stage, int step, ITrainingObjective objective, object config,
+        OptimizerHelper optimizer)
     {
         using var scope = NewDisposeScope(); // the detached copies and the optimizer's saved state
         string folder = Path.Combine(outputFolder, $"{Prefix}{step:D6}");
         CopyModelFolder(baseFolder, folder);
         string component = Path.Combine(folder, objective.Component);
         foreach (string weights in Directory.GetFiles(component, "*.safetensors*")) File.Delete(weights);
-        File.WriteAllText(Path.Combine(component, "config.json"), JsonSerializer.Serialize(objective.ConfigToSave(), objective.ConfigToSave().GetType(), Indented));
+        File.WriteAllText(Path.Combine(component, "config.json"), JsonSerializer.Serialize(config, config.GetType(), Indented));
         var tensors = objective.Model.state_dict().ToDictionary(p => p.Key, p => p.Value.detach());
         SafetensorsWriter.Write(Path.Combine(component, WeightsFile), tensors);
         optimizer.save_state_dict(OptimizerPath(folder));

@@ -48,18 +48,22 @@ internal sealed class VaeReconstruction : ITrainingObjective
         return error.abs().mean().Plus(error.pow(Kept(2)).mean()).Plus(Kept(KlWeight) * kl).MoveToOuterDisposeScope();
     }
 
-    public object ConfigToSave()
+    public object? ConfigToSave()
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var images = _images[..(int)Math.Min(CalibrationImages, _images.shape[0])];
         using var posterior = _vae.Encode(images);
         var channelsLast = posterior.Mean.transpose(0, 1).reshape(_vae.Config.ZDim, -1);
+        double[] mean = Values(channelsLast.mean([1])), std = Values(channelsLast.std(1).clamp_min(Kept(1e-4)));
+        if (!mean.Concat(std).All(double.IsFinite)) return null;
         var config = JsonSerializer.SerializeToNode(_vae.Config)!.AsObject();
-        config["latents_mean"] = JsonSerializer.SerializeToNode(channelsLast.mean([1]).cpu().data<float>().Select(v => (double)v).ToArray());
-        config["latents_std"] = JsonSerializer.SerializeToNode(channelsLast.std(1).clamp_min(Kept(1e-4)).cpu().data<float>().Select(v => (double)v).ToArray());
+        config["latents_mean"] = JsonSerializer.SerializeToNode(mean);
+        config["latents_std"] = JsonSerializer.SerializeToNode(std);
         return config;
     }
+
+    private static double[] Values(Tensor perChannel) => [.. perChannel.cpu().data<float>().Select(v => (double)v)];
 
     public void Dispose()
     {

@@ -73,7 +73,8 @@ internal static class BenchCommand
                 }
                 return 0;
             }
-            catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException or InvalidDataException or IOException)
+            catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException or NonFiniteValuesException
+                                              or InvalidDataException or IOException)
             {
                 return Fail(error.Message);
             }

@@ -91,6 +91,11 @@ internal static class DecomposeCommand
         {
             return Fail(error.Message);
         }
+        catch (NonFiniteValuesException error)
+        {
+            return Fail($"{error.Message} Try --dtype fp32 if this was bf16 or fp16; in fp32, check this machine's numerics with " +
+                        "qwenlayered verify, then the model's weights.");
+        }
         catch (OperationCanceledException)
         {
             return Fail("Cancelled.");

@@ -93,7 +93,7 @@ internal static class EvalCommand
             Console.WriteLine($"Reports written to {outputFolder}");
             return 0;
         }
-        catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException
+        catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException or NonFiniteValuesException
                                           or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             return Fail(error.Message);

@@ -21,24 +21,24 @@ internal static class ExportCommand
         {
             var source = result.GetValue(model)!;
             if (!File.Exists(Path.Combine(source.FullName, "model_index.json")))
-                return Fail($"{source.FullName} is not a model folder (it has no model_index.json).");
+                return Fail(result, $"{source.FullName} is not a model folder (it has no model_index.json).");
             try
             {
                 ModelExport.Write(source.FullName, result.GetValue(output)!.FullName, DTypeName.Parse(result.GetValue(dtype)!));
             }
             catch (Exception error) when (error is ArgumentException or IOException or WeightFileException)
             {
-                return Fail(error.Message);
+                return Fail(result, error.Message);
             }
-            Console.WriteLine($"Exported {source.FullName} to {result.GetValue(output)!.FullName} ({result.GetValue(dtype)} weights)");
+            result.InvocationConfiguration.Output.WriteLine($"Exported {source.FullName} to {result.GetValue(output)!.FullName} ({result.GetValue(dtype)} weights)");
             return 0;
         });
         return command;
     }
 
-    private static int Fail(string message)
+    private static int Fail(ParseResult result, string message)
     {
-        Console.Error.WriteLine($"export: {message}");
+        result.InvocationConfiguration.Error.WriteLine($"export: {message}");
         return 1;
     }
 }

@@ -28,7 +28,7 @@ internal static class ScenesCommand
             int first = result.GetValue(seed), side = result.GetValue(size), total = result.GetValue(count);
             for (int i = 0; i < total; i++)
                 SceneFolder.Write(Path.Combine(folder, $"scene-{first + i:D6}"), SceneGenerator.Generate(first + i, side, side));
-            Console.WriteLine($"Wrote {total} scenes ({side}x{side}, seeds {first}..{first + total - 1}) to {folder}");
+            result.InvocationConfiguration.Output.WriteLine($"Wrote {total} scenes ({side}x{side}, seeds {first}..{first + total - 1}) to {folder}");
             return 0;
         });
         return command;

@@ -53,6 +53,7 @@ internal static class TrainCommand
         });
         command.SetAction((result, cancellation) =>
         {
+            var (console, errors) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
             try
             {
                 string outputFolder = result.GetValue(output)!.FullName;
@@ -71,14 +72,20 @@ internal static class TrainCommand
                 var scenes = result.GetValue(data) is { } folder
                     ? SceneFolder.ReadAll(folder.FullName)
                     : SceneGenerator.Generate(runSeed, result.GetValue(samples), result.GetValue(size), result.GetValue(size));
-                Console.WriteLine($"Training the {options.Stage} stage on {scenes.Count} scenes ({options.Device}), from {options.InitFolder}");
-                string last = Trainer.Run(options, scenes, Report, cancellation);
-                Console.WriteLine($"Latest checkpoint: {last}");
+                console.WriteLine($"Training the {options.Stage} stage on {scenes.Count} scenes ({options.Device}), from {options.InitFolder}");
+                string last = Trainer.Run(options, scenes, p => Report(console, p), cancellation);
+                console.WriteLine($"Latest checkpoint: {last}");
                 return Task.FromResult(0);
             }
             catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
             {
-                Console.Error.WriteLine(e.Message);
+                errors.WriteLine($"train: {e.Message}");
+                return Task.FromResult(1);
+            }
+            catch (NonFiniteValuesException e)
+            {
+                errors.WriteLine($"train: {e.Message} Try a lower --lr than {result.GetValue(learningRate):0.0e+00}; --resume continues from the " +
+                                 "last good checkpoint. If lower rates diverge too, check this machine's numerics with qwenlayered verify.");
                 return Task.FromResult(1);
             }
         });
@@ -98,11 +105,11 @@ internal static class TrainCommand
     }
 
     // One line per step, so logs of long runs stay readable.
-    private static void Report(TrainingProgress p)
+    private static void Report(TextWriter console, TrainingProgress p)
     {
         int filled = p.Step * BarWidth / p.TotalSteps;
-        Console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  lr {p.LearningRate:0.0e+00}  " +
-                          $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left" +
-                          (p.Checkpoint is null ? "" : $"  checkpoint {p.Checkpoint}"));
+        console.WriteLine($"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  loss {p.Loss:F5}  lr {p.LearningRate:0.0e+00}  " +
+                         $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left" +
+                         (p.Checkpoint is null ? "" : $"  checkpoint {p.Checkpoint}"));
     }
 }

@@ -4,6 +4,7 @@ using Grpc.Core;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Operations;
 
@@ -46,22 +47,33 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         }
         catch (Exception error)
         {
-            // One job's failure (bad input the checks missed, out of memory) ends that job only; the worker goes on.
+            // One job's failure (bad input the checks missed, out of memory, a model computing NaN) ends that job only;
+            // the worker goes on.
             JobLog.Failed(logger, job.Id, job.Owner, error);
-            bool outOfMemory = error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase);
-            job.Log.Append(new JobEvent
-            {
-                Failed = new Failed
-                {
-                    StatusCode = (int)(outOfMemory ? StatusCode.ResourceExhausted : StatusCode.Internal),
-                    Message = outOfMemory
-                        ? "The server ran out of device memory for this job. Try fewer layers or resolution 640."
-                        : $"The decomposition failed on the server ({error.Message}). Its log has the details (job {job.Id}).",
-                },
-            });
+            job.Log.Append(new JobEvent { Failed = Failure(error, job.Id) });
             return "failed";
         }
     }
+
+    // What the artist reads: what to change where they can, else what the operator needs to look for.
+    private static Failed Failure(Exception error, string jobId) => error switch
+    {
+        _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => new Failed
+        {
+            StatusCode = (int)StatusCode.ResourceExhausted,
+            Message = "The server ran out of device memory for this job. Try fewer layers or resolution 640.",
+        },
+        NonFiniteValuesException => new Failed
+        {
+            StatusCode = (int)StatusCode.Internal,
+            Message = $"{error.Message} Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job {jobId}).",
+        },
+        _ => new Failed
+        {
+            StatusCode = (int)StatusCode.Internal,
+            Message = $"The decomposition failed on the server ({error.Message}). Its log has the details (job {jobId}).",
+        },
+    };
 
     private static Contracts.V1.PhaseTiming Timing(string phase, TimeSpan duration) => new() { Phase = phase, Duration = Duration.FromTimeSpan(duration) };
 

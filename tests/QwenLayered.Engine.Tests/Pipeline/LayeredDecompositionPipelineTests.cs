@@ -1,6 +1,9 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Text;
+using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
 
@@ -171,6 +174,24 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
 
         var error = Assert.Throws<ArgumentException>(() => Run(input));
         Assert.Contains("[1, 48, 64]", error.Message);
+    }
+
+    [Theory]
+    [InlineData("vae", "quant_conv.weight", "The VAE encoded the image to")]
+    [InlineData("transformer", "proj_out.weight", "Sampling produced")]
+    [InlineData("vae", "post_quant_conv.weight", "The VAE decoded layer 1 to")]
+    public void Run_WeightHoldingNaN_FailsSayingWhereWithoutReportingALayer(string component, string weight, string where)
+    {
+        using var damaged = LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(model.Folder), torch.ScalarType.Float32, torch.CPU);
+        var module = component == "vae" ? (torch.nn.Module)damaged.Vae : damaged.Transformer;
+        using (torch.no_grad()) module.get_parameter(weight)!.fill_(Scalars.Kept(float.NaN));
+        var events = new List<DecompositionEvent>();
+
+        var error = Assert.Throws<NonFiniteValuesException>(() => damaged.Run(Input(new DecompositionSettings { Layers = 2, Steps = 2 }), events.Add,
+            TestContext.Current.CancellationToken));
+
+        Assert.StartsWith($"{where} NaN or infinite values (Float32 on cpu)", error.Message);
+        Assert.Empty(events.OfType<DecodedLayer>());
     }
 
     private DecompositionResult Run(DecompositionInput input, Action<DecompositionEvent>? onEvent = null,

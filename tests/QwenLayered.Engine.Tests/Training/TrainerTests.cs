@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Tests.Pipeline;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Training.Data;
@@ -69,6 +70,40 @@ public class TrainerTests(TinyModel tiny)
         var secondHalf = Train(Options(TrainingStage.Vae, interrupted.Path, steps: 4) with { Resume = true });
 
         Assert.Equal(uninterrupted, [.. firstHalf, .. secondHalf]);
+    }
+
+    [Fact]
+    public void Run_LossTurnsNonFinite_StopsAtThatStepKeepingEarlierCheckpoints()
+    {
+        using var output = new TempFolder();
+        Train(Options(TrainingStage.Vae, output.Path, steps: 2) with { CheckpointEvery = 1 });
+        var reported = new List<TrainingProgress>();
+
+        // At this rate step 3 (its loss and gradients still finite) makes weights of about 1e30, which overflow in
+        // step 4's forward.
+        var error = Assert.Throws<NonFiniteValuesException>(() => Trainer.Run(
+            Options(TrainingStage.Vae, output.Path, steps: 6) with { LearningRate = 1e30, CheckpointEvery = 5, Resume = true },
+            Scenes, reported.Add, TestContext.Current.CancellationToken));
+
+        Assert.Equal([3], reported.Select(p => p.Step));
+        Assert.StartsWith("The vae stage diverged at step 4 (learning rate 1.0e+30): its loss became NaN or infinite.", error.Message);
+        Assert.EndsWith($"The last good checkpoint is {Path.Combine(output.Path, "checkpoint-000002")}.", error.Message);
+        Assert.Equal(["checkpoint-000001", "checkpoint-000002"], Directory.GetDirectories(output.Path).Select(Path.GetFileName).Order());
+    }
+
+    [Theory]
+    [InlineData(TrainingStage.Vae)]
+    [InlineData(TrainingStage.Transformer)]
+    public void Run_UpdateThatOverflowsNextStep_WritesNoCheckpoint(TrainingStage stage)
+    {
+        using var output = new TempFolder();
+
+        var error = Assert.Throws<NonFiniteValuesException>(() => Train(Options(stage, output.Path, steps: 1) with { LearningRate = 1e30 }));
+
+        Assert.StartsWith($"The {stage.ToString().ToLowerInvariant()} stage diverged at step 1 (learning rate 1.0e+30): its updated weights " +
+                          "compute NaN or infinite values.", error.Message);
+        Assert.EndsWith("No checkpoint had been written yet.", error.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(output.Path));
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using QwenLayered.LayerFiles;
 namespace QwenLayered.Server.Tests.Cli;
 
 /// <summary>Runs <c>qwenlayered decompose</c> as a user would, on a model built from the fixture pipeline weights.</summary>
-public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<FixtureModelFolder>, IDisposable
+public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder damaged) : IClassFixture<FixtureModelFolder>, IClassFixture<NaNModelFolder>, IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-decompose-").FullName;
 
@@ -73,6 +73,20 @@ public class DecomposeCommandTests(FixtureModelFolder model) : IClassFixture<Fix
         var root = manifest.RootElement;
         Assert.True(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
         Assert.True(root.GetProperty("timings_seconds").TryGetProperty("captioning", out _));
+    }
+
+    [Fact]
+    public async Task Decompose_ModelComputingNaN_FailsInOneLineWithoutWritingLayers()
+    {
+        string output = Path.Combine(_work, "out");
+
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{damaged.Path}\" --out \"{output}\" --layers 2 --steps 2 --prompt \"a poster\" --device cpu");
+
+        Assert.True(run.ExitCode == 1, run.Error + run.Output);
+        Assert.StartsWith("decompose: Sampling produced NaN or infinite values (Float32 on cpu)", run.Error);
+        Assert.Contains("Try --dtype fp32", run.Error);
+        Assert.Single(run.Error.TrimEnd().Split('\n'));
+        Assert.False(Directory.Exists(output));
     }
 
     [Fact]

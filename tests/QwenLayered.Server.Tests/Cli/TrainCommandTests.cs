@@ -10,10 +10,25 @@ public class TrainCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-train-").FullName;
 
-    private static int Run(params string[] arguments) => Verb("train", arguments);
+    /// <summary>A verb's exit code and everything it printed, so a failed assertion shows why the command failed.</summary>
+    private sealed record Outcome(int ExitCode, string Output)
+    {
+        public override string ToString() => $"exit code {ExitCode}, output:\n{Output}";
+    }
 
-    private static int Verb(string verb, params string[] arguments) =>
-        new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments]).Invoke();
+    private static Outcome Run(params string[] arguments) => Verb("train", arguments);
+
+    private static Outcome Verb(string verb, params string[] arguments)
+    {
+        var output = new StringWriter();
+        int exitCode = new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments])
+            .Invoke(new InvocationConfiguration { Output = output, Error = output });
+        return new Outcome(exitCode, output.ToString());
+    }
+
+    private static void AssertExit(int expected, Outcome outcome) => Assert.True(outcome.ExitCode == expected, $"Expected exit code {expected}; {outcome}");
+
+    private static void AssertFailed(Outcome outcome) => Assert.True(outcome.ExitCode != 0, $"Expected a failure; {outcome}");
 
 
     [Fact]
@@ -22,14 +37,13 @@ public class TrainCommandTests : IDisposable
         string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
             exported = Path.Combine(_work, "exported");
 
-        int scenesExit = Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
-        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
-            "--steps", "2", "--batch", "2", "--device", "cpu");
-        int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
-            "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu");
-        int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
+        AssertExit(0, Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1"));
+        AssertExit(0, Run("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
+            "--steps", "2", "--batch", "2", "--device", "cpu"));
+        AssertExit(0, Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
+            "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu"));
+        AssertExit(0, Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported));
 
-        Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
         Assert.Equal(3, SceneFolder.ReadAll(data).Count);
         Assert.False(File.Exists(Path.Combine(exported, "trainer_state.json")));
         using var model = QwenLayered.Engine.Pipeline.LayeredModel.Load(exported, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
@@ -37,22 +51,42 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Train_LearningRateThatDiverges_StopsInOneMessageNamingStageStepAndRemedyWithoutACheckpoint()
+    {
+        var outcome = Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "2", "--size", "32",
+            "--steps", "3", "--batch", "2", "--lr", "1e30", "--checkpoint-every", "1", "--device", "cpu");
+
+        AssertExit(1, outcome);
+        string message = outcome.Output.TrimEnd().Split('\n')[^1];
+        Assert.True(message.StartsWith("train: The vae stage diverged at step 1 (learning rate 1.0e+30)", StringComparison.Ordinal), outcome.ToString());
+        Assert.True(message.Contains("No checkpoint had been written yet.") && message.Contains("Try a lower --lr than 1.0e+30"), outcome.ToString());
+        Assert.DoesNotContain("   at ", outcome.Output);
+        Assert.Equal(["init"], Directory.GetDirectories(_work).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public void Export_FolderWithoutModelIndex_FailsAndSaysSo()
     {
-        Assert.Equal(1, Verb("export", "--model", _work, "--out", Path.Combine(_work, "out")));
+        var outcome = Verb("export", "--model", _work, "--out", Path.Combine(_work, "out"));
+
+        AssertExit(1, outcome);
+        Assert.Contains("has no model_index.json", outcome.Output);
         Assert.False(Directory.Exists(Path.Combine(_work, "out")));
     }
 
     [Fact]
     public void Train_NeitherInitNorTokenizer_FailsWithoutTraining()
     {
-        Assert.Equal(1, Run("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu"));
+        var outcome = Run("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu");
+
+        AssertExit(1, outcome);
+        Assert.Contains("Give --init", outcome.Output);
     }
 
     [Fact]
     public void Train_NegativeDecaySteps_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertFailed(Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -64,7 +98,7 @@ public class TrainCommandTests : IDisposable
     [InlineData("--min-sigma", "-0.1")]
     public void Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
     {
-        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertFailed(Run("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", option, value, "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -72,7 +106,7 @@ public class TrainCommandTests : IDisposable
     [Fact]
     public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertFailed(Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }

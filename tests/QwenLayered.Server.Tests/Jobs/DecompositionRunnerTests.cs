@@ -1,0 +1,32 @@
+using Grpc.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Jobs;
+using QwenLayered.Server.Operations;
+using TorchSharp;
+
+namespace QwenLayered.Server.Tests.Jobs;
+
+public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<NaNModelFolder>
+{
+    [Fact]
+    public void Run_ModelComputingNaN_FailsTheJobSayingSoWithoutALayer()
+    {
+        using var model = new ResidentModel(LayeredModel.Load(damaged.Path, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
+        var image = new RgbaImage(64, 64, Enumerable.Repeat((byte)128, 64 * 64 * 4).ToArray());
+        using var job = new Job("job-1", "artist", "", new JobSpec(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
+            "a grey square", NegativePrompt: null, new DecompositionSettings { Layers = 2, Steps = 2 }));
+
+        string outcome = new DecompositionRunner(new ServerMetrics(), NullLogger<DecompositionRunner>.Instance).Run(job, model);
+
+        var events = job.Log.Snapshot();
+        Assert.Equal("failed", outcome);
+        Assert.Equal((int)StatusCode.Internal, events[^1].Failed.StatusCode);
+        Assert.StartsWith("Sampling produced NaN or infinite values (Float32 on cpu)", events[^1].Failed.Message);
+        Assert.EndsWith("Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job job-1).", events[^1].Failed.Message);
+        Assert.DoesNotContain(events, e => e.KindCase == JobEvent.KindOneofCase.Layer);
+    }
+}
