@@ -13,7 +13,7 @@ internal sealed class RunningExecutable : IAsyncDisposable
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly List<(Regex Pattern, TaskCompletionSource<Match> Found)> _waiters = [];
-    private bool _ended;
+    private int _openStreams = 2;
 
     private RunningExecutable(string name, Process process)
     {
@@ -25,7 +25,7 @@ internal sealed class RunningExecutable : IAsyncDisposable
     {
         var running = new RunningExecutable(name, BuiltExecutables.Start(name, arguments));
         running._process.OutputDataReceived += (_, line) => running.Received(line.Data);
-        running._process.ErrorDataReceived += (_, line) => running.Received(line.Data, isError: true);
+        running._process.ErrorDataReceived += (_, line) => running.Received(line.Data);
         running._process.BeginOutputReadLine();
         running._process.BeginErrorReadLine();
         return running;
@@ -45,7 +45,7 @@ internal sealed class RunningExecutable : IAsyncDisposable
         {
             foreach (string line in _lines)
                 if (pattern.Match(line) is { Success: true } match) return match;
-            if (_ended) throw Ended(pattern);
+            if (_openStreams == 0) throw Ended(pattern);
             _waiters.Add((pattern, found));
         }
         try
@@ -58,15 +58,14 @@ internal sealed class RunningExecutable : IAsyncDisposable
         }
     }
 
-    private void Received(string? line, bool isError = false)
+    private void Received(string? line)
     {
         lock (_lines)
         {
-            // Standard output ends when the process exits: nothing it waits for can come any more.
+            // Both streams end when the process exits: nothing a waiter waits for can come any more.
             if (line is null)
             {
-                if (isError) return;
-                _ended = true;
+                if (--_openStreams > 0) return;
                 foreach (var (pattern, found) in _waiters) found.TrySetException(Ended(pattern));
                 _waiters.Clear();
                 return;
