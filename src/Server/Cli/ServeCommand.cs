@@ -10,8 +10,8 @@ internal static class ServeCommand
     public static Command Create()
     {
         var host = new Option<string?>("--host") { Description = "Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface, which needs Auth:Tokens)." };
-        var grpcPort = new Option<int?>("--grpc-port") { Description = "Port of the gRPC (HTTP/2) endpoint (default 50051)." };
-        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel, /healthz and /metrics (default 50052)." };
+        var grpcPort = new Option<int?>("--grpc-port") { Description = "Port of the gRPC (HTTP/2) endpoint (default 50051; 0 takes a free one, logged at startup)." };
+        var httpPort = new Option<int?>("--http-port") { Description = "Port of the HTTP/1.1 endpoint for the panel, /healthz and /metrics (default 50052; 0 takes a free one, logged at startup)." };
         var model = new Option<string?>("--model") { Description = $"Diffusers model folder to load at startup (default: the small demo model in {DemoModel.RelativeFolder}; --model \"\" serves none)." };
         var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on the CPU)." };
         var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N; several, comma-separated, get a worker each (default auto)." };

@@ -10,7 +10,7 @@ using QwenLayered.Server.Services;
 namespace QwenLayered.Server.Hosting;
 
 /// <summary>Builds the web application that <c>qwenlayered serve</c> runs: gRPC on one port, HTTP/1.1 on another.</summary>
-public static class ServerApp
+public static partial class ServerApp
 {
     /// <param name="args">Command-line configuration, for example <c>--Limits:MaxLayers=8</c>.</param>
     /// <param name="overrides">Settings that win over every other source (the serve command's own flags).</param>
@@ -45,12 +45,22 @@ public static class ServerApp
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = jobs.ShutdownDrainTimeout + TimeSpan.FromSeconds(10));
 
         var address = ListenAddress(server.Host, auth.Tokens.Count > 0);
+        var ports = new ServerPorts();
         // Kestrel's own configuration (Kestrel:Certificates:Default, Kestrel:EndpointDefaults) supplies TLS: see docs/deploy.md.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.Listen(address, server.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
-            kestrel.Listen(address, server.HttpPort, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(address, server.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                ports.GrpcEndpoint = listen;
+            });
+            kestrel.Listen(address, server.HttpPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                ports.HttpEndpoint = listen;
+            });
         });
+        builder.Services.AddSingleton(ports);
 
         builder.Services.AddGrpc(grpc =>
         {
@@ -72,9 +82,10 @@ public static class ServerApp
         builder.Services.AddPanelBridge(panel =>
         {
             builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
-            // The in-process panel bridge is a gRPC client of this very server, over loopback.
+            // The in-process panel bridge is a gRPC client of this very server, over loopback. These options are read
+            // at the first panel connection, so the gRPC port is bound by then.
             var grpcHost = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address;
-            panel.Server = new UriBuilder("http", grpcHost.ToString(), server.GrpcPort).Uri;
+            panel.Server = new UriBuilder("http", grpcHost.ToString(), ports.Grpc).Uri;
         });
 
         var app = builder.Build();
@@ -89,11 +100,22 @@ public static class ServerApp
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/healthz");
-        app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{server.HttpPort}");
+        app.MapMetrics("/metrics", metrics.Registry).AddEndpointFilter(OnHttpPortOnly(ports));
         app.UseWebSockets();
-        app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
+        app.MapPanelBridge("/panel").AddEndpointFilter(OnHttpPortOnly(ports));
+        // Says which port is which: with port 0 configured, this is where a user (or a test) learns them.
+        app.Lifetime.ApplicationStarted.Register(() => LogListening(app.Logger, Address(app, ports.Grpc), Address(app, ports.Http)));
         return app;
     }
+
+    // The port is known only once bound (a configured 0), so the connection's local port decides, not the Host header.
+    private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> OnHttpPortOnly(ServerPorts ports) =>
+        (context, next) => context.HttpContext.Connection.LocalPort == ports.Http ? next(context) : ValueTask.FromResult<object?>(Results.NotFound());
+
+    private static string Address(WebApplication app, int port) => app.Urls.First(url => new Uri(url).Port == port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening: gRPC on {GrpcAddress}, the panel WebSocket, /healthz and /metrics on {HttpAddress}")]
+    private static partial void LogListening(ILogger logger, string grpcAddress, string httpAddress);
 
     // Without tokens every caller is the same local artist, so such a server must not be reachable from elsewhere.
     private static IPAddress ListenAddress(string host, bool hasTokens)

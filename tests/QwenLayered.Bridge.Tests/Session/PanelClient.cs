@@ -68,7 +68,8 @@ public sealed class PanelClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        // Minutes: a close handshake is quick even on a loaded machine, and this only stops a hung one.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         if (_socket.State == WebSocketState.Open)
             await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token);
         _socket.Dispose();

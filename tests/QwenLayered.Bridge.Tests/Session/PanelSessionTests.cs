@@ -73,9 +73,8 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
     [Fact]
     public async Task Hello_ServerUnreachable_GetsServerUnreachable()
     {
-        var (app, uri) = hosts.UnreachableProxy();
+        var (app, uri) = await hosts.StartUnreachableProxyAsync();
         await using var _ = app;
-        await app.StartAsync(TestContext.Current.CancellationToken);
         await using var panel = await PanelClient.ConnectAsync(uri);
 
         await panel.SendAsync(new HelloMessage(PanelProtocol.Version, FakeDecomposer.Token));

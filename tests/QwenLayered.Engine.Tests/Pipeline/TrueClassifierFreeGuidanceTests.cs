@@ -19,8 +19,9 @@ public class TrueClassifierFreeGuidanceTests
     [Fact]
     public void Combine_WithNormalize_KeepsEachTokensConditionalNormAndDirection()
     {
-        using var conditional = randn(new long[] { 2, 5, 64 });
-        using var unconditional = randn(new long[] { 2, 5, 64 });
+        using var generator = new Generator(5);
+        using var conditional = randn([2, 5, 64], generator: generator);
+        using var unconditional = randn([2, 5, 64], generator: generator);
 
         using var guided = TrueClassifierFreeGuidance.Combine(conditional, unconditional, 4f, normalize: true);
         using var plain = TrueClassifierFreeGuidance.Combine(conditional, unconditional, 4f, normalize: false);

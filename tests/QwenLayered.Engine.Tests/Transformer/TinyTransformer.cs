@@ -17,10 +17,10 @@ internal static class TinyTransformer
 
     public static QwenImageTransformer2DModel Create(ScalarType dtype = ScalarType.Float32)
     {
-        manual_seed(1234);
+        using var generator = new Generator(1234);
         var model = new QwenImageTransformer2DModel(Config, CPU, dtype);
-        foreach (var parameter in model.parameters())
-            using (no_grad()) parameter.normal_(0, 0.3);
+        using var noGrad = no_grad();
+        foreach (var parameter in model.parameters()) parameter.normal_(0, 0.3, generator);
         return model;
     }
 

@@ -12,8 +12,11 @@ public class AutoencoderKLQwenImageTests
         return AutoencoderKLQwenImage.FromPretrained(folder, torch.ScalarType.Float32, torch.CPU);
     }
 
-    private static torch.Tensor RandomLatents(AutoencoderKLQwenImage vae, long height, long width) =>
-        torch.randn([1, vae.Config.ZDim, 1, height, width], generator: torch.manual_seed(7));
+    private static torch.Tensor RandomLatents(AutoencoderKLQwenImage vae, long height, long width)
+    {
+        using var generator = new torch.Generator(7);
+        return torch.randn([1, vae.Config.ZDim, 1, height, width], generator: generator);
+    }
 
     [Fact]
     public void DecodeTiled_LatentWithinOneTile_EqualsUntiled()

@@ -14,7 +14,8 @@ public class VaeTilingTests
     [InlineData(6, 0, 12, 18)]
     public void Decode_LocalDecoder_StitchesTilesExactlyIntoTheUntiledImage(int tile, int overlap, long height, long width)
     {
-        using var latents = torch.randn([2, 3, height, width], generator: torch.manual_seed(3));
+        using var generator = new torch.Generator(3);
+        using var latents = torch.randn([2, 3, height, width], generator: generator);
         using var untiled = LocalDecoder(latents);
 
         using var tiled = new VaeTiling(tile, overlap).Decode(latents, LocalDecoder, scale: 8);

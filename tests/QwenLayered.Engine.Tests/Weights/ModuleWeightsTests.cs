@@ -8,8 +8,11 @@ public class ModuleWeightsTests
     private static torch.nn.Module<torch.Tensor, torch.Tensor> TwoLayers() =>
         torch.nn.Sequential(("0", torch.nn.Linear(3, 4)), ("1", torch.nn.Linear(4, 2)));
 
-    private static Dictionary<string, torch.Tensor> WeightsFor(torch.nn.Module module) =>
-        module.state_dict().ToDictionary(pair => pair.Key, pair => torch.randn_like(pair.Value));
+    private static Dictionary<string, torch.Tensor> WeightsFor(torch.nn.Module module)
+    {
+        using var generator = new torch.Generator(4);
+        return module.state_dict().ToDictionary(pair => pair.Key, pair => torch.randn(pair.Value.shape, generator: generator));
+    }
 
     [Fact]
     public void LoadWeights_MatchingCheckpoint_CopiesEveryTensorInTheTargetDType()

@@ -12,7 +12,8 @@ public class SafetensorsFileTests
     public void Read_AfterWrite_ReturnsTheSameValuesShapeAndDType(torch.ScalarType dtype)
     {
         using var folder = new TempFolder();
-        using var original = torch.randn(3, 5, 7, generator: torch.manual_seed(1)).to(dtype);
+        using var generator = new torch.Generator(1);
+        using var original = torch.randn(3, 5, 7, generator: generator).to(dtype);
         using var scalar = torch.tensor(2.5f).to(dtype);
         string path = folder.File("round.safetensors");
         SafetensorsWriter.Write(path, new Dictionary<string, torch.Tensor> { ["a.weight"] = original, ["b"] = scalar },
@@ -34,7 +35,8 @@ public class SafetensorsFileTests
     public void Read_AsAnotherDType_ConvertsOnTheWay()
     {
         using var folder = new TempFolder();
-        using var original = torch.randn(4, 4, generator: torch.manual_seed(2)).to(torch.ScalarType.BFloat16);
+        using var generator = new torch.Generator(2);
+        using var original = torch.randn(4, 4, generator: generator).to(torch.ScalarType.BFloat16);
         string path = folder.File("bf16.safetensors");
         SafetensorsWriter.Write(path, new Dictionary<string, torch.Tensor> { ["w"] = original });
 

@@ -1,4 +1,5 @@
-using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -13,95 +14,78 @@ public class ServeCommandTests(TinyModelFolder model)
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
     [Fact]
-    public async Task Serve_WithPortFlags_AnswersHealthAndServerInfoOnThosePorts()
+    public async Task Serve_WithPortFlagsZero_ListensOnTheFreePortsItReports()
     {
-        int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
+        // Configuration names a port already taken, so the server starts only if the flags win over it.
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int takenPort = ((IPEndPoint)taken.LocalEndpoint).Port;
         using var results = new TempResultsFolder();
-        using var server = StartExecutable($"serve --model \"\" --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Limits:MaxSteps=42 --Jobs:ResultsFolder={results.Path}");
-        try
-        {
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            var health = await BuiltExecutables.WaitForHealthAsync(new Health.HealthClient(channel), server);
-            var info = await new Decomposer.DecomposerClient(channel)
-                .GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
-            using var http = new HttpClient();
-            var healthz = await http.GetAsync($"http://127.0.0.1:{httpPort}/healthz", Cancellation);
+        await using var server = await ServeProcess.StartAsync($"--model \"\" --device cpu --Limits:MaxSteps=42 --Jobs:ResultsFolder={results.Path} " +
+            $"--Server:GrpcPort={takenPort} --Server:HttpPort={takenPort}");
 
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
-            Assert.False(info.Model.Loaded);
-            Assert.Equal("cpu", info.Model.Device);
-            Assert.Equal(42, info.Limits.MaxSteps);
-            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, healthz.StatusCode);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var health = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest(), cancellationToken: Cancellation);
+        var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+        using var http = new HttpClient();
+        var healthz = await http.GetAsync($"http://127.0.0.1:{server.HttpPort}/healthz", Cancellation);
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, health.Status);
+        Assert.False(info.Model.Loaded);
+        Assert.Equal("cpu", info.Model.Device);
+        Assert.Equal(42, info.Limits.MaxSteps);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, healthz.StatusCode);
     }
 
     [Fact]
     public async Task Serve_WithModel_LoadsItAndAnswersServingWithItsName()
     {
-        int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
         using var results = new TempResultsFolder();
-        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --dtype fp32 " +
+        await using var server = await ServeProcess.StartAsync($"--device cpu --dtype fp32 " +
             $"--model {model.Path} --Engine:WorkingArea=4096 --Engine:TextEncoder=Unload --Jobs:ResultsFolder={results.Path}");
-        try
-        {
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
-            var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
 
-            Assert.True(info.Model.Loaded);
-            Assert.Equal(Path.GetFileName(model.Path), info.Model.Name);
-            Assert.Equal("fp32", info.Model.Dtype);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        await server.WaitUntilServingAsync();
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+
+        Assert.True(info.Model.Loaded);
+        Assert.Equal(Path.GetFileName(model.Path), info.Model.Name);
+        Assert.Equal("fp32", info.Model.Dtype);
     }
 
     [Fact]
     public async Task Serve_WithoutModelFlag_ServesTheDemoModel()
     {
-        int grpcPort = FreePort.Next(), httpPort = FreePort.Next();
         using var results = new TempResultsFolder();
-        using var server = StartExecutable($"serve --grpc-port {grpcPort} --http-port {httpPort} --device cpu --Jobs:ResultsFolder={results.Path}");
-        try
-        {
-            using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-            await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
-            var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+        await using var server = await ServeProcess.StartAsync($"--device cpu --Jobs:ResultsFolder={results.Path}");
 
-            // The demo model was trained with the empty prompt at its profile's resolution: neither needs to be asked for.
-            using var job = new JobStream(new Decomposer.DecomposerClient(channel).Decompose(
-                new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(256, 256)), Layers = 2, Steps = 2 },
-                cancellationToken: Cancellation));
-            var started = await job.UntilAsync(JobEvent.KindOneofCase.Started);
-            var completed = await job.UntilAsync(JobEvent.KindOneofCase.Completed);
-            var refused = await Assert.ThrowsAsync<RpcException>(() => new Decomposer.DecomposerClient(channel).Decompose(
-                new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(64, 64)), Steps = -1 },
-                cancellationToken: Cancellation).ResponseStream.MoveNext(Cancellation));
+        await server.WaitUntilServingAsync();
+        using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
+        var info = await new Decomposer.DecomposerClient(channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
 
-            Assert.True(info.Model.Loaded);
-            Assert.Equal("qwenlayered-demo", info.Model.Name);
-            var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
-            int side = profile.DefaultResolution;
-            Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
-            Assert.Equal(2, completed.Completed.LayerCount);
-            Assert.Contains($"or 0 for the default ({profile.DefaultSteps})", refused.Status.Detail);
-        }
-        finally
-        {
-            server.Kill(entireProcessTree: true);
-        }
+        // The demo model was trained with the empty prompt at its profile's resolution: neither needs to be asked for.
+        using var job = new JobStream(new Decomposer.DecomposerClient(channel).Decompose(
+            new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(256, 256)), Layers = 2, Steps = 2 },
+            cancellationToken: Cancellation));
+        var started = await job.UntilAsync(JobEvent.KindOneofCase.Started);
+        var completed = await job.UntilAsync(JobEvent.KindOneofCase.Completed);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => new Decomposer.DecomposerClient(channel).Decompose(
+            new DecomposeRequest { Image = Google.Protobuf.ByteString.CopyFrom(TestImages.Png(64, 64)), Steps = -1 },
+            cancellationToken: Cancellation).ResponseStream.MoveNext(Cancellation));
+
+        Assert.True(info.Model.Loaded);
+        Assert.Equal("qwenlayered-demo", info.Model.Name);
+        var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
+        int side = profile.DefaultResolution;
+        Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
+        Assert.Equal(2, completed.Completed.LayerCount);
+        Assert.Contains($"or 0 for the default ({profile.DefaultSteps})", refused.Status.Detail);
     }
 
     [Fact]
     public async Task Serve_OnEveryInterfaceWithoutTokens_RefusesToStartAndSaysWhy()
     {
-        var run = await BuiltExecutables.RunAsync("qwenlayered", $"serve --host 0.0.0.0 --grpc-port {FreePort.Next()} --http-port {FreePort.Next()} --device cpu");
+        var run = await BuiltExecutables.RunAsync("qwenlayered", "serve --host 0.0.0.0 --grpc-port 0 --http-port 0 --device cpu");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Refusing to listen on 0.0.0.0: no API tokens are configured", run.Error);
@@ -117,6 +101,4 @@ public class ServeCommandTests(TinyModelFolder model)
         Assert.Contains("device      cpu", output);
         Assert.Matches(@"torch\s+TorchSharp \d", output);
     }
-
-    private static Process StartExecutable(string arguments) => BuiltExecutables.Start("qwenlayered", arguments);
 }

@@ -1,88 +1,47 @@
-using System.Diagnostics;
-using System.Text;
-using Grpc.Health.V1;
-using Grpc.Net.Client;
+using System.Text.RegularExpressions;
 using QwenLayered.Server.Tests.Serving;
 
 namespace QwenLayered.Server.Tests.EndToEnd;
 
 /// <summary>
 /// What an artist runs, as processes on loopback: <c>qwenlayered serve</c> on the tiny model at a 64x64 working size,
-/// with an API token, and <c>qwenlayered-bridge</c> relaying to its gRPC port with that token.
+/// with an API token, and <c>qwenlayered-bridge</c> relaying to its gRPC port with that token. Both take free ports.
 /// </summary>
 public sealed class PanelStack(TinyModelFolder model) : IAsyncLifetime
 {
     public const string Token = "panel-e2e-token";
 
-    private readonly TempResultsFolder _results = new();
-    private readonly List<Process> _processes = [];
-    private readonly StringBuilder _output = new();
+    // ASP.NET Core's own startup line, which the bridge prints once it listens on its one port.
+    private static readonly Regex BridgeListening = new(@"Now listening on: http://127\.0\.0\.1:(?<port>\d+)");
 
-    public int GrpcPort { get; } = FreePort.Next();
-    public int HttpPort { get; } = FreePort.Next();
-    public int ProxyPort { get; } = FreePort.Next();
+    private readonly TempResultsFolder _results = new();
+    private ServeProcess? _server;
+    private RunningExecutable? _bridge;
+
+    /// <summary>The server's own HTTP/1.1 port, with its panel endpoint.</summary>
+    public int HttpPort => _server!.HttpPort;
+
+    /// <summary>The bridge's port.</summary>
+    public int ProxyPort { get; private set; }
 
     /// <summary>What both processes printed so far, for a failing test's message.</summary>
-    public string Output
-    {
-        get { lock (_output) return _output.ToString(); }
-    }
+    public string Output => $"{_server?.Output}\n{_bridge?.Output}";
 
     public async ValueTask InitializeAsync()
     {
-        var server = Start("qwenlayered", $"serve --model {model.Path} --grpc-port {GrpcPort} --http-port {HttpPort} --device cpu --dtype fp32 " +
+        _server = await ServeProcess.StartAsync($"--model {model.Path} --device cpu --dtype fp32 " +
             $"--Engine:WorkingArea={64 * 64} --Limits:MaxSteps=1000 --Jobs:ResultsFolder={_results.Path} " +
             $"--Auth:Tokens:0:Token={Token} --Auth:Tokens:0:Artist=panel");
-        using (var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}"))
-            await BuiltExecutables.WaitUntilServingAsync(new Health.HealthClient(channel), server);
+        await _server.WaitUntilServingAsync();
 
-        var proxy = Start("qwenlayered-bridge", $"--server http://127.0.0.1:{GrpcPort} --token {Token} --port {ProxyPort}");
-        await WaitForStatusPageAsync(proxy);
-    }
-
-    private Process Start(string name, string arguments)
-    {
-        var process = BuiltExecutables.Start(name, arguments);
-        _processes.Add(process);
-        // Read stdout as it comes: a full pipe would block the process's logging, and with it the process.
-        process.OutputDataReceived += (_, line) =>
-        {
-            lock (_output) _output.AppendLine($"{name}: {line.Data}");
-        };
-        process.BeginOutputReadLine();
-        return process;
-    }
-
-    private async Task WaitForStatusPageAsync(Process proxy)
-    {
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                (await http.GetAsync($"http://127.0.0.1:{ProxyPort}/", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
-                return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline && !proxy.HasExited)
-            {
-                await Task.Delay(100, TestContext.Current.CancellationToken);
-            }
-            catch (HttpRequestException) when (proxy.HasExited)
-            {
-                Assert.Fail($"qwenlayered-bridge exited with {proxy.ExitCode}: {await proxy.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken)}");
-            }
-        }
+        _bridge = RunningExecutable.Start("qwenlayered-bridge", $"--server {_server.GrpcAddress} --token {Token} --port 0");
+        ProxyPort = int.Parse((await _bridge.WaitForLineAsync(BridgeListening)).Groups["port"].Value);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var process in _processes)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            process.Dispose();
-        }
+        if (_bridge is not null) await _bridge.DisposeAsync();
+        if (_server is not null) await _server.DisposeAsync();
         _results.Dispose();
     }
 }

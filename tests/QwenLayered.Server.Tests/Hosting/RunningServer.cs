@@ -1,10 +1,11 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Tests.Hosting;
 
-/// <summary>The real server (Kestrel on loopback ports), as <c>qwenlayered serve</c> builds it, without a model.</summary>
+/// <summary>The real server (Kestrel on free loopback ports), as <c>qwenlayered serve</c> builds it, without a model.</summary>
 public sealed class RunningServer : IAsyncLifetime
 {
     /// <summary>More settings, for example API tokens; they win over the defaults below.</summary>
@@ -13,8 +14,8 @@ public sealed class RunningServer : IAsyncLifetime
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
-    public int GrpcPort { get; } = FreePort.Next();
-    public int HttpPort { get; } = FreePort.Next();
+    public int GrpcPort { get; private set; }
+    public int HttpPort { get; private set; }
     public GrpcChannel Channel { get; private set; } = null!;
     public HttpClient Http { get; } = new();
 
@@ -22,8 +23,8 @@ public sealed class RunningServer : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>
         {
-            ["Server:GrpcPort"] = GrpcPort.ToString(),
-            ["Server:HttpPort"] = HttpPort.ToString(),
+            ["Server:GrpcPort"] = "0",
+            ["Server:HttpPort"] = "0",
             ["Engine:Device"] = "cpu",
             ["Limits:MaxLayers"] = "8",
             ["Jobs:ResultsFolder"] = _results.Path,
@@ -31,6 +32,8 @@ public sealed class RunningServer : IAsyncLifetime
         foreach (var (key, value) in Settings) settings[key] = value;
         _app = ServerApp.Build([], settings);
         await _app.StartAsync(TestContext.Current.CancellationToken);
+        var ports = _app.Services.GetRequiredService<ServerPorts>();
+        (GrpcPort, HttpPort) = (ports.Grpc, ports.Http);
         Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
         Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
     }

@@ -24,12 +24,12 @@ public class MetricsTests(ModelServer server) : ServingTestBase(server), IClassF
     }
 
     [Fact]
-    public async Task Metrics_OnTheGrpcPort_IsNotServed()
+    public async Task Metrics_OnTheGrpcPort_IsNotFound()
     {
-        using var http = new HttpClient();
+        using var http = CleartextHttp2.Client();
 
         var response = await http.GetAsync($"http://127.0.0.1:{Server.GrpcPort}/metrics", Cancellation);
 
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 }

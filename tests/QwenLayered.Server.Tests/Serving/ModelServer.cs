@@ -1,15 +1,15 @@
-using Grpc.Core;
-using Grpc.Health.V1;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Tests.Serving;
 
 /// <summary>
-/// The real server (Kestrel on loopback, the real engine) serving the tiny model at a 64x64 working size, with API
-/// tokens for two artists and an admin, instance name gpu1, a small queue (and share of it per artist), and a results folder that outlives <see cref="RestartAsync"/>.
+/// The real server (Kestrel on free loopback ports, the real engine) serving the tiny model at a 64x64 working size, with
+/// API tokens for two artists and an admin, instance name gpu1, a small queue (and share of it per artist), and a
+/// results folder that outlives <see cref="RestartAsync"/>.
 /// </summary>
 public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
 {
@@ -18,19 +18,14 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
-    public int GrpcPort { get; } = FreePort.Next();
-    public int HttpPort { get; } = FreePort.Next();
+    public int GrpcPort { get; private set; }
     public GrpcChannel Channel { get; private set; } = null!;
     public Decomposer.DecomposerClient Client { get; private set; } = null!;
-    public HttpClient Http { get; } = new();
+    public HttpClient Http { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync()
-    {
-        await StartAsync();
-        Http.BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}");
-    }
+    public async ValueTask InitializeAsync() => await StartAsync();
 
-    /// <summary>Stops the server as a shutdown would and starts a fresh one on the same ports and results folder.</summary>
+    /// <summary>Stops the server as a shutdown would and starts a fresh one (on new ports) with the same results folder.</summary>
     public async Task RestartAsync()
     {
         await StopAsync();
@@ -41,8 +36,8 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
     {
         var settings = new Dictionary<string, string?>(Artists.TokenSettings)
         {
-            ["Server:GrpcPort"] = GrpcPort.ToString(),
-            ["Server:HttpPort"] = HttpPort.ToString(),
+            ["Server:GrpcPort"] = "0",
+            ["Server:HttpPort"] = "0",
             ["Server:InstanceName"] = "gpu1",
             ["Engine:Model"] = model.Path,
             ["Engine:Device"] = "cpu",
@@ -56,26 +51,19 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
         };
         _app = ServerApp.Build([], settings);
         await _app.StartAsync(TestContext.Current.CancellationToken);
-        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{GrpcPort}");
+        var ports = _app.Services.GetRequiredService<ServerPorts>();
+        GrpcPort = ports.Grpc;
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{ports.Grpc}");
         Client = new Decomposer.DecomposerClient(Channel);
-        await WaitUntilServingAsync();
-    }
-
-    private async Task WaitUntilServingAsync()
-    {
-        var health = new Health.HealthClient(Channel);
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while ((await health.CheckAsync(new HealthCheckRequest(), cancellationToken: TestContext.Current.CancellationToken)).Status
-               != HealthCheckResponse.Types.ServingStatus.Serving)
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The tiny model did not load within 60 s.");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.Http}") };
+        // The model loads in the background once the server listens; a failed load faults this with its error.
+        await _app.Services.GetRequiredService<ModelHost>().Ready.WaitAsync(Deadlines.Hung, TestContext.Current.CancellationToken);
     }
 
     private async Task StopAsync()
     {
         Channel?.Dispose();
+        Http?.Dispose();
         if (_app is null) return;
         // A graceful stop, as Ctrl+C gives: running jobs finish and are stored before the model is released.
         await _app.StopAsync(TestContext.Current.CancellationToken);
@@ -86,7 +74,6 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Http.Dispose();
         _results.Dispose();
     }
 }

@@ -1,0 +1,66 @@
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
+
+namespace QwenLayered.Server.Tests;
+
+/// <summary><c>qwenlayered serve</c> running as a process on free ports (port 0), which it says once it listens.</summary>
+internal sealed class ServeProcess : IAsyncDisposable
+{
+    // The server's startup line: "Listening: gRPC on http://127.0.0.1:40001, the panel WebSocket, ... on http://127.0.0.1:40002".
+    private static readonly Regex Listening = new(@"gRPC on \S+:(?<grpc>\d+), .+ on \S+:(?<http>\d+)$");
+
+    private readonly RunningExecutable _executable;
+
+    private ServeProcess(RunningExecutable executable, Match listening)
+    {
+        _executable = executable;
+        GrpcPort = int.Parse(listening.Groups["grpc"].Value);
+        HttpPort = int.Parse(listening.Groups["http"].Value);
+    }
+
+    public int GrpcPort { get; }
+
+    public int HttpPort { get; }
+
+    public string GrpcAddress => $"http://127.0.0.1:{GrpcPort}";
+
+    /// <summary>What it printed so far, for a failing test's message.</summary>
+    public string Output => _executable.Output;
+
+    /// <param name="arguments">Everything after <c>serve</c> but the ports.</param>
+    public static async Task<ServeProcess> StartAsync(string arguments)
+    {
+        var executable = RunningExecutable.Start("qwenlayered", $"serve --grpc-port 0 --http-port 0 {arguments}");
+        try
+        {
+            return new ServeProcess(executable, await executable.WaitForLineAsync(Listening));
+        }
+        catch
+        {
+            await executable.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Polls health until SERVING: the server listens first and loads its model in the background.</summary>
+    public async Task WaitUntilServingAsync()
+    {
+        using var channel = GrpcChannel.ForAddress(GrpcAddress);
+        var health = new Health.HealthClient(channel);
+        using var hung = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        hung.CancelAfter(Deadlines.Hung);
+        try
+        {
+            while ((await health.CheckAsync(new HealthCheckRequest(), cancellationToken: hung.Token)).Status != HealthCheckResponse.Types.ServingStatus.Serving)
+                await Task.Delay(100, hung.Token);
+        }
+        catch (Exception e) when (e is RpcException or OperationCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            Assert.Fail($"qwenlayered serve was not SERVING within {Deadlines.Hung}: {e.Message}\n{Output}");
+        }
+    }
+
+    public ValueTask DisposeAsync() => _executable.DisposeAsync();
+}
