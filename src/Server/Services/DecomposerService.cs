@@ -63,7 +63,7 @@ public sealed class DecomposerService(
     // The client's abort or deadline ends only this stream; the job goes on and can be attached to again.
     private static async Task Stream(JobRecord job, ulong afterSequence, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        await foreach (var jobEvent in job.Log.Follow(afterSequence, context.CancellationToken))
+        await foreach (var jobEvent in job.Events.Follow(afterSequence, context.CancellationToken))
             await responseStream.WriteAsync(jobEvent, context.CancellationToken);
     }
 }

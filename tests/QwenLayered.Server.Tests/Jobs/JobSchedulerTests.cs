@@ -79,7 +79,8 @@ public sealed class JobSchedulerTests : IDisposable
 
     private async Task<string> StartNextAsync() => (await _scheduler.NextAsync(Cancellation)).Id;
 
-    private IReadOnlyList<JobEvent> Events(string id) => _scheduler.Find(id)!.Log.Snapshot();
+    // A job in memory (queued or running) has its events in a JobEventLog.
+    private IReadOnlyList<JobEvent> Events(string id) => ((JobEventLog)_scheduler.Find(id)!.Events).Replay();
 
     private int LastPosition(string id) =>
         Events(id).Select(e => e.KindCase switch
