@@ -55,6 +55,8 @@ public sealed class DecomposerService(
                 MaxImageBytes = max.MaxImageBytes,
                 QueueCapacity = jobs.Value.QueueCapacity,
                 MaxQueuedPerArtist = jobs.Value.MaxQueuedPerArtist,
+                MaxPromptBytes = max.MaxPromptBytes,
+                MaxRequestBytes = max.MaxRequestBytes,
             },
             QueueLength = scheduler.QueueLength,
         });
