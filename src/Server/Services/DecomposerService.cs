@@ -8,6 +8,7 @@ using QwenLayered.Server.Jobs;
 namespace QwenLayered.Server.Services;
 
 /// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the job scheduler and the resident model.</summary>
+[BindServiceMethod(typeof(DecomposerBinding), nameof(DecomposerBinding.BindService))]
 public sealed class DecomposerService(
     ModelHost host, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
     IOptions<LimitsOptions> limits, IOptions<JobsOptions> jobs) : Decomposer.DecomposerBase
