@@ -1,11 +1,57 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text;
 
 namespace QwenLayered.Server.Tests;
 
-/// <summary>Image files no encoder at hand writes: headers with impossible sizes, and a CMYK JPEG.</summary>
+/// <summary>
+/// Image files no encoder at hand writes: headers with impossible sizes, a CMYK JPEG, and PNGs of a chosen file size
+/// or with decompression bombs in their text chunks.
+/// </summary>
 internal static class HandmadeImages
 {
+    private static readonly uint[] CrcTable = [.. Enumerable.Range(0, 256).Select(n =>
+    {
+        uint c = (uint)n;
+        for (int bit = 0; bit < 8; bit++) c = (c & 1) != 0 ? (c >> 1) ^ 0xEDB88320 : c >> 1;
+        return c;
+    })];
+
+    /// <summary>
+    /// A black PNG (8-bit gray, or RGBA when <paramref name="rgba"/>), its pixel rows deflated at
+    /// <paramref name="level"/>, with <paramref name="chunks"/> before them. Optimal makes an 8192x8192 one about
+    /// 65 kB; NoCompression stores the rows, making the file as large as its pixels.
+    /// </summary>
+    public static byte[] BlackPng(int width, int height, bool rgba = false, CompressionLevel level = CompressionLevel.Optimal, params byte[][] chunks)
+    {
+        var ihdr = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
+        BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
+        ihdr[8] = 8; // bit depth
+        ihdr[9] = (byte)(rgba ? 6 : 0);
+        var row = new byte[1 + width * (rgba ? 4 : 1)]; // filter type 0, then the pixels
+        using var pixels = new MemoryStream();
+        using (var deflate = new ZLibStream(pixels, level, leaveOpen: true))
+            for (int y = 0; y < height; y++) deflate.Write(row);
+        return [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, .. Chunk("IHDR", ihdr), .. chunks.SelectMany(c => c),
+            .. Chunk("IDAT", pixels.ToArray()), .. Chunk("IEND", [])];
+    }
+
+    /// <summary>A zTXt chunk whose text inflates to <paramref name="textBytes"/> bytes, from a thousandth of that.</summary>
+    public static byte[] CompressedTextChunk(int textBytes) => Chunk("zTXt", [.. "Comment"u8, 0, 0, .. Deflated(textBytes)]);
+
+    /// <summary>An iTXt chunk with compressed text that inflates to <paramref name="textBytes"/> bytes.</summary>
+    public static byte[] InternationalTextChunk(int textBytes) =>
+        Chunk("iTXt", [.. "Comment"u8, 0, 1, 0, 0, 0, .. Deflated(textBytes)]); // compressed, deflate, no language or translation
+
+    private static byte[] Deflated(int zeros)
+    {
+        using var compressed = new MemoryStream();
+        using (var deflate = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            deflate.Write(new byte[zeros]);
+        return compressed.ToArray();
+    }
+
     /// <summary>A PNG signature and a valid IHDR chunk claiming <paramref name="width"/> x <paramref name="height"/>, then IEND.</summary>
     public static byte[] PngHeaderOnly(uint width, uint height)
     {
@@ -54,11 +100,7 @@ internal static class HandmadeImages
     private static uint Crc32(byte[] bytes)
     {
         uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int bit = 0; bit < 8; bit++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320 : crc >> 1;
-        }
+        foreach (byte b in bytes) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
         return ~crc;
     }
 }

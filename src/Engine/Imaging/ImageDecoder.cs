@@ -13,22 +13,28 @@ namespace QwenLayered.Engine.Imaging;
 /// </summary>
 public static class ImageDecoder
 {
-    // Only the formats the contract accepts, so nothing else is ever parsed.
-    private static readonly Configuration Formats =
-        new(new PngConfigurationModule(), new JpegConfigurationModule(), new WebpConfigurationModule());
+    // Only the formats the contract accepts, so nothing else is ever parsed. Metadata is skipped: nothing here uses
+    // it, and a PNG's compressed text chunks (zTXt, iTXt) would otherwise be inflated, a few hundred kilobytes
+    // into hundreds of megabytes.
+    private static readonly Configuration Formats = MetadataFreeFormats();
 
-    public static RgbaImage Decode(ReadOnlySpan<byte> data, long maxPixels, long maxBytes)
+    /// <summary>Reads and checks the header only: the format, the size and the limits, without decoding pixels.</summary>
+    /// <exception cref="InvalidImageException">The bytes are empty, too many, not an accepted format, or the image too large.</exception>
+    public static unsafe ImageHeader ReadHeader(ReadOnlySpan<byte> data, long maxPixels, long maxBytes)
     {
         if (data.IsEmpty)
             throw new InvalidImageException("The image is empty: send the bytes of a PNG, JPEG or WebP file.");
         if (data.Length > maxBytes)
             throw new InvalidImageException($"The image file is {data.Length:N0} bytes; at most {maxBytes:N0} are accepted. Send a smaller or more compressed file.");
-        byte[] bytes = data.ToArray();
         IImageInfo? info;
         IImageFormat? format;
         try
         {
-            info = Image.Identify(Formats, bytes, out format);
+            fixed (byte* bytes = data)
+            {
+                using var stream = new UnmanagedMemoryStream(bytes, data.Length);
+                info = Image.Identify(Formats, stream, out format);
+            }
         }
         catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
         {
@@ -41,18 +47,31 @@ public static class ImageDecoder
         long pixels = (long)info.Width * info.Height;
         if (pixels > maxPixels)
             throw new InvalidImageException($"The image is {info.Width}x{info.Height} ({pixels:N0} pixels); at most {maxPixels:N0} pixels are accepted. Scale it down first.");
+        return new ImageHeader(format.Name, info.Width, info.Height, info.PixelType?.BitsPerPixel > 32 ? 16 : 8);
+    }
 
+    public static RgbaImage Decode(ReadOnlySpan<byte> data, long maxPixels, long maxBytes)
+    {
+        var header = ReadHeader(data, maxPixels, maxBytes);
         try
         {
-            using var image = Image.Load<Rgba32>(Formats, bytes);
+            using var image = Image.Load<Rgba32>(Formats, data);
             var rgba = new byte[checked(image.Width * image.Height * 4)];
             image.CopyPixelDataTo(rgba);
-            int bitsPerChannel = info.PixelType?.BitsPerPixel > 32 ? 16 : 8;
-            return new RgbaImage(image.Width, image.Height, rgba, bitsPerChannel);
+            return new RgbaImage(image.Width, image.Height, rgba, header.SourceBitsPerChannel);
         }
         catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
         {
-            throw new InvalidImageException($"The {format.Name} image is damaged or uses a feature that cannot be read ({e.Message}). Save it again and retry.", e);
+            throw new InvalidImageException($"The {header.Format} image is damaged or uses a feature that cannot be read ({e.Message}). Save it again and retry.", e);
         }
+    }
+
+    private static Configuration MetadataFreeFormats()
+    {
+        var formats = new Configuration(new PngConfigurationModule(), new JpegConfigurationModule(), new WebpConfigurationModule());
+        formats.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
+        formats.ImageFormatsManager.SetDecoder(JpegFormat.Instance, new JpegDecoder { IgnoreMetadata = true });
+        formats.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
+        return formats;
     }
 }

@@ -49,6 +49,9 @@ public static partial class ServerApp
         // Kestrel's own configuration (Kestrel:Certificates:Default, Kestrel:EndpointDefaults) supplies TLS: see docs/deploy.md.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Kestrel's default (30,000,000 bytes) would refuse requests gRPC accepts, with UNKNOWN; above this gRPC
+            // answers RESOURCE_EXHAUSTED first. The 5 bytes are gRPC's message prefix.
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes + 5L;
             kestrel.Listen(address, server.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -64,8 +67,8 @@ public static partial class ServerApp
 
         builder.Services.AddGrpc(grpc =>
         {
-            // An input image plus the request's other fields (a region mask is at most another image).
-            grpc.MaxReceiveMessageSize = checked((int)Math.Min(int.MaxValue, 2 * limits.MaxImageBytes + 64 * 1024));
+            // Above it a request is RESOURCE_EXHAUSTED before it is read.
+            grpc.MaxReceiveMessageSize = limits.MaxRequestBytes;
         }).AddServiceOptions<DecomposerService>(decomposer => decomposer.Interceptors.Add<BearerTokenInterceptor>());
         builder.Services.AddGrpcReflection();
         builder.Services.AddGrpcHealthChecks().AddCheck<ModelReadyHealthCheck>("model");

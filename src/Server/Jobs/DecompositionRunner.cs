@@ -25,8 +25,10 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         try
         {
             job.Cancellation.ThrowIfCancellationRequested();
+            // Decoded only now, so waiting jobs hold their files rather than their pixels.
+            var image = spec.Input.Decode();
             JobLog.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
-            var request = new DecompositionRequest(spec.Image, spec.Prompt, spec.Settings) { NegativePrompt = spec.NegativePrompt, Size = spec.Size };
+            var request = new DecompositionRequest(image, spec.Prompt, spec.Settings) { NegativePrompt = spec.NegativePrompt, Size = spec.Size };
             var events = new EngineEventTranslator(job, metrics);
             var result = model.Model.Decompose(request, events.Translate, job.Cancellation);
 
@@ -44,6 +46,13 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             job.Cancelled();
             JobLog.Cancelled(logger, job.Id, job.Owner, job.CancelReason ?? "");
             return "cancelled";
+        }
+        catch (InvalidImageException error)
+        {
+            // Its header passed at submit but its pixels do not decode (a truncated file, say): the artist's to fix.
+            JobLog.InputUndecodable(logger, job.Id, job.Owner, error.Message);
+            job.Log.Append(new JobEvent { Failed = new Failed { StatusCode = (int)StatusCode.InvalidArgument, Message = error.Message } });
+            return "failed";
         }
         catch (Exception error)
         {

@@ -10,20 +10,13 @@ namespace QwenLayered.Server.Jobs;
 /// A follower that has fallen behind skips previews already superseded by a newer preview of the same layer;
 /// every other event reaches every follower.
 /// </summary>
-public sealed class JobEventLog
+public sealed class JobEventLog : IJobEvents
 {
     private readonly Lock _gate = new();
     private readonly List<JobEvent> _events = [];
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public JobEventLog(string jobId) => JobId = jobId;
-
-    /// <summary>A finished log read back from storage.</summary>
-    public JobEventLog(string jobId, IEnumerable<JobEvent> events) : this(jobId)
-    {
-        _events.AddRange(events);
-        IsFinished = _events.Count > 0 && IsTerminal(_events[^1]);
-    }
 
     public string JobId { get; }
 
@@ -49,12 +42,16 @@ public sealed class JobEventLog
         return jobEvent;
     }
 
-    public IReadOnlyList<JobEvent> Snapshot()
+    /// <summary>
+    /// What a follower from the start receives now: every event but the previews superseded by a newer one of the same
+    /// layer. A finished job is stored as this.
+    /// </summary>
+    public IReadOnlyList<JobEvent> Replay()
     {
-        lock (_gate) return [.. _events];
+        lock (_gate) return [.. _events.Where((_, index) => !IsSupersededPreview(index))];
     }
 
-    /// <summary>The events after <paramref name="afterSequence"/>, then each new one as it comes, until the outcome.</summary>
+    /// <inheritdoc/>
     public async IAsyncEnumerable<JobEvent> Follow(ulong afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         int next = (int)Math.Min(afterSequence, int.MaxValue);

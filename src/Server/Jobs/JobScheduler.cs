@@ -113,7 +113,7 @@ public sealed class JobScheduler(
         metrics.Jobs.WithLabels(outcome).Inc();
         try
         {
-            results.Save(job.Id, job.Owner, job.ClientRequestId, job.Log.Snapshot());
+            results.Save(job.Id, job.Owner, job.ClientRequestId, job.Log.Replay());
         }
         catch (IOException error)
         {

@@ -1,13 +1,12 @@
-using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>A checked decompose request with every default filled in: what the worker runs.</summary>
-/// <param name="Image">The decoded input, already cropped to the requested region.</param>
+/// <param name="Input">The input image, still encoded; the worker decodes it when the job starts.</param>
 /// <param name="NegativePrompt">Null turns true guidance off.</param>
 public sealed record JobSpec(
-    RgbaImage Image,
+    JobInput Input,
     WorkingSize Size,
     string Prompt,
     string? NegativePrompt,

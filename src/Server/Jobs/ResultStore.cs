@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
@@ -45,22 +46,14 @@ public sealed partial class ResultStore
         PurgeExpired();
     }
 
-    /// <summary>The stored job, or null when it is unknown or expired.</summary>
+    /// <summary>
+    /// The stored job, or null when it is unknown or expired. Its events stay on disk until followed, and are then read
+    /// one at a time, so each Attach holds one event, not the whole result.
+    /// </summary>
     public JobRecord? Find(string id)
     {
-        if (!IsJobId(id) || ReadSummary(id) is not { } summary) return null;
-        try
-        {
-            using var stream = File.OpenRead(EventsPath(id));
-            var events = new List<JobEvent>();
-            while (stream.Position < stream.Length) events.Add(JobEvent.Parser.ParseDelimitedFrom(stream));
-            return new JobRecord(id, summary.Owner, new JobEventLog(id, events));
-        }
-        catch (Exception error) when (error is IOException or InvalidProtocolBufferException)
-        {
-            LogUnreadable(_logger, id, error);
-            return null;
-        }
+        if (!IsJobId(id) || ReadSummary(id) is not { } summary || !File.Exists(EventsPath(id))) return null;
+        return new JobRecord(id, summary.Owner, new StoredEvents(id, EventsPath(id), _logger));
     }
 
     /// <summary>The id of a stored job submitted by <paramref name="owner"/> with this client request id.</summary>
@@ -113,6 +106,54 @@ public sealed partial class ResultStore
     private string SummaryPath(string id) => Path.Combine(_folder, id + ".json");
     private string EventsPath(string id) => Path.Combine(_folder, id + ".events");
     private string TempPath(string id, string extension) => Path.Combine(_folder, id + extension + ".tmp");
+
+    private sealed class StoredEvents(string id, string path, ILogger logger) : IJobEvents
+    {
+        // A finished job gets no new events: the stored ones, read as the stream asks for them.
+        public IAsyncEnumerable<JobEvent> Follow(ulong afterSequence, CancellationToken cancellation) =>
+            Read(afterSequence, cancellation).ToAsyncEnumerable();
+
+        private IEnumerable<JobEvent> Read(ulong afterSequence, CancellationToken cancellation)
+        {
+            using var stream = Open();
+            while (Next(stream) is { } jobEvent)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (jobEvent.Sequence > afterSequence) yield return jobEvent;
+            }
+        }
+
+        private FileStream Open()
+        {
+            try
+            {
+                return File.OpenRead(path);
+            }
+            catch (IOException error)
+            {
+                throw Unreadable(error);
+            }
+        }
+
+        private JobEvent? Next(FileStream stream)
+        {
+            try
+            {
+                return stream.Position < stream.Length ? JobEvent.Parser.ParseDelimitedFrom(stream) : null;
+            }
+            catch (Exception error) when (error is IOException or InvalidProtocolBufferException)
+            {
+                throw Unreadable(error);
+            }
+        }
+
+        private RpcException Unreadable(Exception error)
+        {
+            LogUnreadable(logger, id, error);
+            return new RpcException(new Status(StatusCode.DataLoss,
+                $"The stored result of job '{id}' could not be read; submit the image again."));
+        }
+    }
 
     private sealed record ResultSummary(string Owner, string ClientRequestId, DateTime FinishedAt);
 

@@ -21,6 +21,9 @@ public static partial class JobLog
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} cancelled: {Reason}")]
     public static partial void Cancelled(ILogger logger, string jobId, string artist, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} failed: its input could not be decoded: {Reason}")]
+    public static partial void InputUndecodable(ILogger logger, string jobId, string artist, string reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Job {JobId} of {Artist} failed")]
     public static partial void Failed(ILogger logger, string jobId, string artist, Exception error);
 

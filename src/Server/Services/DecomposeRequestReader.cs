@@ -11,8 +11,9 @@ using QwenLayered.Server.Jobs;
 namespace QwenLayered.Server.Services;
 
 /// <summary>
-/// Turns a checked request into the job to run: the image decoded within the limits (and cropped to the region), the
-/// working size, and every unset field replaced by the server default. Refuses what cannot be used with INVALID_ARGUMENT.
+/// Turns a checked request into the job to run: the image (and region mask) checked from its header against the limits
+/// but left encoded until the job starts, the working size, and every unset field replaced by the server default.
+/// Refuses what cannot be used with INVALID_ARGUMENT.
 /// </summary>
 public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOptions<EngineOptions> engine, ModelHost host)
 {
@@ -23,10 +24,8 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         if (PromptSource.NeedsCaption(request.Prompt) && !host.CanCaption && !profile.TrainedWithEmptyPrompt)
             throw Invalid("prompt is empty and this server's model cannot caption images (its text encoder has no vision tower): " +
                 "describe the image in a few words (what it shows, including partly hidden things).");
-        var image = Decode(request.Image.Span, "image");
-        if (request.Region?.Rect is { } rect)
-            image = Crop(image, rect, request.Region.Mask);
-        var size = WorkingSizeOf(image, request.Resolution == 0 ? profile.DefaultResolution : request.Resolution, profile);
+        var input = ReadInput(request);
+        var size = WorkingSizeOf(input.Width, input.Height, request.Resolution == 0 ? profile.DefaultResolution : request.Resolution, profile);
         var settings = new DecompositionSettings
         {
             Layers = request.Layers == 0 ? max.DefaultLayers : request.Layers,
@@ -40,14 +39,30 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         // An unset negative prompt is the recommended " "; a set but empty one turns true guidance off.
         string? negative = !request.HasNegativePrompt ? PromptTemplate.DefaultNegativePrompt
             : request.NegativePrompt.Length > 0 ? request.NegativePrompt : null;
-        return new JobSpec(image, size, request.Prompt, negative, settings);
+        return new JobSpec(input, size, request.Prompt, negative, settings);
     }
 
-    private RgbaImage Decode(ReadOnlySpan<byte> bytes, string field)
+    private JobInput ReadInput(DecomposeRequest request)
+    {
+        var image = ReadHeader(request.Image.Span, "image");
+        if (request.Region?.Rect is not { } rect) return new JobInput(request.Image.Memory, image);
+        if ((long)rect.X + rect.Width > image.Width || (long)rect.Y + rect.Height > image.Height)
+            throw Invalid($"region.rect ({rect.X}, {rect.Y}, {rect.Width}x{rect.Height}) reaches outside the {image.Width}x{image.Height} image.");
+        var maskBytes = request.Region.Mask;
+        if (!maskBytes.IsEmpty)
+        {
+            var mask = ReadHeader(maskBytes.Span, "region.mask");
+            if (mask.Width != rect.Width || mask.Height != rect.Height)
+                throw Invalid($"region.mask is {mask.Width}x{mask.Height}; it must have the rect's size, {rect.Width}x{rect.Height}.");
+        }
+        return new JobInput(request.Image.Memory, image, new JobRegion(rect.X, rect.Y, rect.Width, rect.Height, maskBytes.Memory));
+    }
+
+    private ImageHeader ReadHeader(ReadOnlySpan<byte> bytes, string field)
     {
         try
         {
-            return ImageDecoder.Decode(bytes, limits.Value.MaxPixels, limits.Value.MaxImageBytes);
+            return ImageDecoder.ReadHeader(bytes, limits.Value.MaxPixels, limits.Value.MaxImageBytes);
         }
         catch (InvalidImageException error)
         {
@@ -55,27 +70,13 @@ public sealed class DecomposeRequestReader(IOptions<LimitsOptions> limits, IOpti
         }
     }
 
-    private RgbaImage Crop(RgbaImage image, Rect rect, Google.Protobuf.ByteString maskBytes)
-    {
-        if ((long)rect.X + rect.Width > image.Width || (long)rect.Y + rect.Height > image.Height)
-            throw Invalid($"region.rect ({rect.X}, {rect.Y}, {rect.Width}x{rect.Height}) reaches outside the {image.Width}x{image.Height} image.");
-        RgbaImage? mask = null;
-        if (!maskBytes.IsEmpty)
-        {
-            mask = Decode(maskBytes.Span, "region.mask");
-            if (mask.Width != rect.Width || mask.Height != rect.Height)
-                throw Invalid($"region.mask is {mask.Width}x{mask.Height}; it must have the rect's size, {rect.Width}x{rect.Height}.");
-        }
-        return RegionCrop.Apply(image, rect.X, rect.Y, rect.Width, rect.Height, mask);
-    }
-
-    private WorkingSize WorkingSizeOf(RgbaImage image, int resolution, ModelProfile profile)
+    private WorkingSize WorkingSizeOf(int width, int height, int resolution, ModelProfile profile)
     {
         try
         {
             long area = engine.Value.WorkingArea;
             int scale = host.VaeScaleFactor;
-            return area > 0 ? WorkingSize.ForArea(image.Width, image.Height, area, scale) : WorkingSize.For(image.Width, image.Height, resolution, scale, profile.Resolutions);
+            return area > 0 ? WorkingSize.ForArea(width, height, area, scale) : WorkingSize.For(width, height, resolution, scale, profile.Resolutions);
         }
         catch (ArgumentException error)
         {

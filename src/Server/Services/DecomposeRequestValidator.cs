@@ -1,3 +1,4 @@
+using System.Text;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
@@ -34,8 +35,19 @@ public sealed class DecomposeRequestValidator(IOptions<LimitsOptions> limits, Mo
             Fail("preview.every_steps and preview.max_edge must be 0 or more.");
         if (request.Region?.Rect is { } rect && (rect.X < 0 || rect.Y < 0 || rect.Width <= 0 || rect.Height <= 0))
             Fail($"region.rect ({rect.X}, {rect.Y}, {rect.Width}x{rect.Height}) needs x and y of at least 0 and a positive width and height.");
+        CheckPromptLength("prompt", request.Prompt, max.MaxPromptBytes);
+        CheckPromptLength("negative_prompt", request.NegativePrompt, max.MaxPromptBytes);
         if (request.ClientRequestId.Length > 128)
             Fail("client_request_id is longer than 128 characters.");
+    }
+
+    // Checked before the prompt reaches the text encoder, which reads all of it before keeping 512 tokens.
+    private static void CheckPromptLength(string field, string prompt, int maxBytes)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(prompt);
+        if (bytes > maxBytes)
+            Fail($"{field} is {bytes} bytes of UTF-8; this server accepts at most {maxBytes}. The model reads only its first 512 tokens " +
+                "(about 2,400 characters of English, 650 of Chinese or Japanese): shorten it.");
     }
 
     private static void Fail(string message) => throw new RpcException(new Status(StatusCode.InvalidArgument, message));

@@ -8,6 +8,7 @@ using QwenLayered.Server.Jobs;
 namespace QwenLayered.Server.Services;
 
 /// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the job scheduler and the resident model.</summary>
+[BindServiceMethod(typeof(DecomposerBinding), nameof(DecomposerBinding.BindService))]
 public sealed class DecomposerService(
     ModelHost host, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
     IOptions<LimitsOptions> limits, IOptions<JobsOptions> jobs) : Decomposer.DecomposerBase
@@ -55,6 +56,8 @@ public sealed class DecomposerService(
                 MaxImageBytes = max.MaxImageBytes,
                 QueueCapacity = jobs.Value.QueueCapacity,
                 MaxQueuedPerArtist = jobs.Value.MaxQueuedPerArtist,
+                MaxPromptBytes = max.MaxPromptBytes,
+                MaxRequestBytes = max.MaxRequestBytes,
             },
             QueueLength = scheduler.QueueLength,
         });
@@ -63,7 +66,7 @@ public sealed class DecomposerService(
     // The client's abort or deadline ends only this stream; the job goes on and can be attached to again.
     private static async Task Stream(JobRecord job, ulong afterSequence, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
-        await foreach (var jobEvent in job.Log.Follow(afterSequence, context.CancellationToken))
+        await foreach (var jobEvent in job.Events.Follow(afterSequence, context.CancellationToken))
             await responseStream.WriteAsync(jobEvent, context.CancellationToken);
     }
 }

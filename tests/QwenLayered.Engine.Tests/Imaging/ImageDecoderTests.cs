@@ -27,6 +27,16 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void ReadHeader_SixteenBitPng_ReportsItsFormatSizeAndDepth()
+    {
+        var png = Png(new Rgba64(1, 2, 3, 4), 5, 3, PngColorType.RgbWithAlpha, PngBitDepth.Bit16);
+
+        var header = ImageDecoder.ReadHeader(png, Unlimited, Unlimited);
+
+        Assert.Equal(new ImageHeader("PNG", 5, 3, 16), header);
+    }
+
+    [Fact]
     public void Decode_RgbaPng_KeepsPixelsAndAlpha()
     {
         var png = Png(new Rgba32(10, 20, 30, 40), 3, 2, PngColorType.RgbWithAlpha, PngBitDepth.Bit8);

@@ -37,6 +37,9 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.True(info.Limits.MaxSteps > 0);
         Assert.Equal(0, info.QueueLength);
         Assert.Equal((32, 16), (info.Limits.QueueCapacity, info.Limits.MaxQueuedPerArtist));
+        Assert.Equal(8192, info.Limits.MaxPromptBytes);
+        // An image and a mask of 64 MiB each, two prompts and 64 KiB for the rest.
+        Assert.Equal(2 * info.Limits.MaxImageBytes + 2 * 8192 + 64 * 1024, info.Limits.MaxRequestBytes);
     }
 
     [Fact]
@@ -70,6 +73,20 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Contains("No model is loaded", error.Status.Detail);
+    }
+
+    [Fact]
+    public async Task Decompose_MessageLargerThanTheAdvertisedRequestLimit_IsResourceExhausted()
+    {
+        await using var small = new RunningServer { Settings = new Dictionary<string, string?> { ["Limits:MaxImageBytes"] = "1000" } };
+        await small.InitializeAsync();
+        var client = new Decomposer.DecomposerClient(small.Channel);
+        var limits = (await client.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation)).Limits;
+        var request = new DecomposeRequest { Image = ByteString.CopyFrom(new byte[limits.MaxRequestBytes]) };
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
     }
 
     [Fact]

@@ -47,6 +47,20 @@ public class JobEventLogTests
     }
 
     [Fact]
+    public void Replay_PreviewsOfALayerFollowedByANewerOne_AreLeftOut()
+    {
+        var log = new JobEventLog("job");
+        log.Append(Preview(1, 0));
+        log.Append(Preview(1, 1));
+        log.Append(Preview(2, 0));
+        log.Append(new JobEvent { Layer = new Layer { Index = 0 } });
+
+        var replayed = log.Replay();
+
+        Assert.Equal([2ul, 3ul, 4ul], replayed.Select(e => e.Sequence));
+    }
+
+    [Fact]
     public void Append_AfterTheOutcome_Throws()
     {
         var log = new JobEventLog("job");

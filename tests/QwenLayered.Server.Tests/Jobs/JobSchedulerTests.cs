@@ -17,7 +17,7 @@ public sealed class JobSchedulerTests : IDisposable
 {
     private static readonly Caller Ann = new("ann", IsAdmin: false), Bob = new("bob", IsAdmin: false), Cy = new("cy", IsAdmin: false);
     private static readonly JobSpec Spec = new(
-        new RgbaImage(1, 1, new byte[4]), new WorkingSize(32, 32, 4, 4), "test", null, new DecompositionSettings());
+        new JobInput(new byte[1], new ImageHeader("PNG", 1, 1, 8)), new WorkingSize(32, 32, 4, 4), "test", null, new DecompositionSettings());
     private static readonly int Share = new JobsOptions().MaxQueuedPerArtist;
 
     private readonly TempResultsFolder _results = new();
@@ -79,7 +79,8 @@ public sealed class JobSchedulerTests : IDisposable
 
     private async Task<string> StartNextAsync() => (await _scheduler.NextAsync(Cancellation)).Id;
 
-    private IReadOnlyList<JobEvent> Events(string id) => _scheduler.Find(id)!.Log.Snapshot();
+    // A job in memory (queued or running) has its events in a JobEventLog.
+    private IReadOnlyList<JobEvent> Events(string id) => ((JobEventLog)_scheduler.Find(id)!.Events).Replay();
 
     private int LastPosition(string id) =>
         Events(id).Select(e => e.KindCase switch

@@ -10,6 +10,8 @@ namespace QwenLayered.Server.Tests.Services;
 
 public class DecomposeRequestReaderTests
 {
+    private const long MiB = 1024 * 1024;
+
     // No model loaded, so every request here carries a prompt.
     private static readonly DecomposeRequestReader Reader = new(Options.Create(new LimitsOptions()), Options.Create(new EngineOptions()),
         new ModelHost(Options.Create(new EngineOptions { Device = "cpu" }), NullLogger<ModelHost>.Instance));
@@ -19,8 +21,10 @@ public class DecomposeRequestReaderTests
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(HandmadeImages.CmykJpeg()) });
 
-        Assert.Equal((8, 8), (spec.Image.Width, spec.Image.Height));
-        Assert.All(spec.Image.Pixels.Where((_, i) => i % 4 == 3), alpha => Assert.Equal(255, alpha));
+        var image = spec.Input.Decode();
+
+        Assert.Equal((8, 8), (image.Width, image.Height));
+        Assert.All(image.Pixels.Where((_, i) => i % 4 == 3), alpha => Assert.Equal(255, alpha));
     }
 
     [Fact]
@@ -28,8 +32,48 @@ public class DecomposeRequestReaderTests
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16, PngColorType.RgbWithAlpha, PngBitDepth.Bit16)) });
 
-        Assert.Equal(16, spec.Image.SourceBitsPerChannel);
-        Assert.Equal(16 * 16 * 4, spec.Image.Pixels.Length);
+        var image = spec.Input.Decode();
+
+        Assert.Equal(16, image.SourceBitsPerChannel);
+        Assert.Equal(16 * 16 * 4, image.Pixels.Length);
+    }
+
+    [Fact]
+    public void Read_HugeImage_ChecksItsHeaderAndLeavesItEncoded()
+    {
+        // 8192x8192 is 256 MiB of RGBA pixels in a 65 kB file.
+        var request = new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(HandmadeImages.BlackPng(8192, 8192)) };
+
+        var (spec, allocated) = Allocating(() => Reader.Read(request));
+
+        Assert.Equal((8192, 8192), (spec.Input.Width, spec.Input.Height));
+        Assert.True(allocated < 16 * MiB, $"Reading the request allocated {allocated / MiB} MiB.");
+    }
+
+    [Fact]
+    public void Read_ImageWithATextChunkInflatingTo64MiB_LeavesItUninflated()
+    {
+        var image = HandmadeImages.BlackPng(64, 64, chunks: HandmadeImages.CompressedTextChunk(64 * (int)MiB));
+        var request = new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(image) };
+
+        var (_, allocated) = Allocating(() => Reader.Read(request));
+
+        Assert.True(allocated < 16 * MiB, $"Reading the request allocated {allocated / MiB} MiB.");
+    }
+
+    [Fact]
+    public void Read_RegionMaskWithATextChunkInflatingTo64MiB_LeavesItUninflated()
+    {
+        var mask = HandmadeImages.BlackPng(64, 64, chunks: HandmadeImages.InternationalTextChunk(64 * (int)MiB));
+        var request = new DecomposeRequest
+        {
+            Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)),
+            Region = new Region { Rect = new Rect { Width = 64, Height = 64 }, Mask = ByteString.CopyFrom(mask) },
+        };
+
+        var (_, allocated) = Allocating(() => Reader.Read(request));
+
+        Assert.True(allocated < 16 * MiB, $"Reading the request allocated {allocated / MiB} MiB.");
     }
 
     [Fact]
@@ -57,5 +101,13 @@ public class DecomposeRequestReaderTests
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)), NegativePrompt = "" });
 
         Assert.Null(spec.NegativePrompt);
+    }
+
+    // What the call allocated on this thread; reading and decoding images here run on the caller's thread.
+    private static (T Result, long Allocated) Allocating<T>(Func<T> call)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var result = call();
+        return (result, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }

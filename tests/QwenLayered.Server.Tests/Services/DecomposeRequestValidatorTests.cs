@@ -33,6 +33,8 @@ public class DecomposeRequestValidatorTests
         request.Resolution = 1024;
         request.Preview = new PreviewOptions { EverySteps = 1, MaxEdge = 64 };
         request.Region = new Region { Rect = new Rect { X = 0, Y = 0, Width = 1, Height = 1 } };
+        request.Prompt = new string('字', 2730) + "ab"; // 3 bytes of UTF-8 a character: 8,192 bytes
+        request.NegativePrompt = new string('a', 8192);
 
         _validator.Validate(request);
     }
@@ -51,6 +53,8 @@ public class DecomposeRequestValidatorTests
         { "preview.every_steps", r => r.Preview = new PreviewOptions { EverySteps = -1 } },
         { "positive width and height", r => r.Region = new Region { Rect = new Rect { Width = 0, Height = 5 } } },
         { "longer than 128", r => r.ClientRequestId = new string('x', 129) },
+        { "prompt is 8193 bytes of UTF-8; this server accepts at most 8192", r => r.Prompt = new string('a', 8193) },
+        { "negative_prompt is 8196 bytes of UTF-8", r => r.NegativePrompt = new string('字', 2732) },
     };
 
     [Theory]
