@@ -16,13 +16,13 @@ public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<Na
     public void Run_ModelComputingNaN_FailsTheJobSayingSoWithoutALayer()
     {
         using var model = new ResidentModel(LayeredModel.Load(damaged.Path, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
-        var image = new RgbaImage(64, 64, Enumerable.Repeat((byte)128, 64 * 64 * 4).ToArray());
+        var image = new JobInput(TestImages.Png(64, 64), new ImageHeader("PNG", 64, 64, 8));
         using var job = new Job("job-1", "artist", "", new JobSpec(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
             "a grey square", NegativePrompt: null, new DecompositionSettings { Layers = 2, Steps = 2 }));
 
         string outcome = new DecompositionRunner(new ServerMetrics(), NullLogger<DecompositionRunner>.Instance).Run(job, model);
 
-        var events = job.Log.Snapshot();
+        var events = job.Log.Replay();
         Assert.Equal("failed", outcome);
         Assert.Equal((int)StatusCode.Internal, events[^1].Failed.StatusCode);
         Assert.StartsWith("Sampling produced NaN or infinite values (Float32 on cpu)", events[^1].Failed.Message);
