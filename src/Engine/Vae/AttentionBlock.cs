@@ -1,5 +1,4 @@
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
 
@@ -12,14 +11,14 @@ namespace QwenLayered.Engine.Vae;
 internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 {
     private readonly RmsNorm norm;
-    private readonly Conv2d to_qkv;
-    private readonly Conv2d proj;
+    private readonly Conv2dLayer to_qkv;
+    private readonly Conv2dLayer proj;
 
     public AttentionBlock(long dim, Device? device, ScalarType dtype) : base(nameof(AttentionBlock))
     {
         norm = new RmsNorm(dim, images: true, device, dtype);
-        to_qkv = nn.Conv2d(dim, dim * 3, 1, device: device, dtype: dtype);
-        proj = nn.Conv2d(dim, dim, 1, device: device, dtype: dtype);
+        to_qkv = new Conv2dLayer(dim, dim * 3, 1, device, dtype);
+        proj = new Conv2dLayer(dim, dim, 1, device, dtype);
         RegisterComponents();
     }
 

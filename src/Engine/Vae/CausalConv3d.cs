@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -30,6 +31,6 @@ internal sealed class CausalConv3d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var lastSlice = weight.select(2, weight.shape[2] - 1);
-        return nn.functional.conv2d(x, lastSlice, bias, padding: [_spatialPadding, _spatialPadding]);
+        return Convolutions.Conv2d(x, lastSlice, bias, padding: _spatialPadding);
     }
 }

@@ -17,8 +17,8 @@ internal sealed class Resample : nn.Module<Tensor, Tensor>
     {
         bool down = mode is ResampleMode.Downsample2d or ResampleMode.Downsample3d;
         resample = down
-            ? nn.Sequential(("0", nn.ZeroPad2d((0, 1, 0, 1))), ("1", nn.Conv2d(dim, dim, 3, stride: 2, device: device, dtype: dtype)))
-            : nn.Sequential(("0", new Upsample2x()), ("1", nn.Conv2d(dim, dim / 2, 3, padding: 1, device: device, dtype: dtype)));
+            ? nn.Sequential(("0", nn.ZeroPad2d((0, 1, 0, 1))), ("1", new Conv2dLayer(dim, dim, 3, device, dtype, stride: 2)))
+            : nn.Sequential(("0", new Upsample2x()), ("1", new Conv2dLayer(dim, dim / 2, 3, device, dtype, padding: 1)));
         time_conv = mode switch
         {
             ResampleMode.Downsample3d => new CausalConv3d(dim, dim, (3, 1, 1), device, dtype),
