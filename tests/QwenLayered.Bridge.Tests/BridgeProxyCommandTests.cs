@@ -5,7 +5,7 @@ namespace QwenLayered.Bridge.Tests;
 /// <summary>Runs the built <c>qwenlayered-bridge</c> as an artist would start it.</summary>
 public class BridgeProxyCommandTests
 {
-    private static async Task<(int ExitCode, string Error)> RunAsync(string arguments)
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "qwenlayered-bridge"), arguments)
         {
@@ -14,9 +14,9 @@ public class BridgeProxyCommandTests
         };
         using var process = Process.Start(start)!;
         var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
         await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await error);
+        return (process.ExitCode, await output, await error);
     }
 
     [Theory]
@@ -26,7 +26,7 @@ public class BridgeProxyCommandTests
     {
         var run = await RunAsync($"--server {address}");
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--server must be an http:// or https:// address, such as https://gpu-box:50051", run.Error);
     }
 
@@ -35,7 +35,7 @@ public class BridgeProxyCommandTests
     {
         var run = await RunAsync("--token abc");
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--server", run.Error);
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.Training.Data;
 using QwenLayered.Server.Cli;
@@ -10,25 +11,26 @@ public class TrainCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-train-").FullName;
 
-    private static int Run(params string[] arguments) => Verb("train", arguments);
+    private static Task<int> RunAsync(params string[] arguments) => VerbAsync("train", arguments);
 
-    private static int Verb(string verb, params string[] arguments) =>
-        new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments]).Invoke();
+    private static Task<int> VerbAsync(string verb, params string[] arguments) =>
+        CommandLineEdge.InvokeAsync(new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() },
+            [verb, .. arguments], UserErrors.Describe);
 
     private static string TokenizerFolder() => FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
 
     [Fact]
-    public void ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
+    public async Task ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
     {
         string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
             exported = Path.Combine(_work, "exported");
 
-        int scenesExit = Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
-        int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
+        int scenesExit = await VerbAsync("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
+        int vaeExit = await RunAsync("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu");
-        int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
+        int transformerExit = await RunAsync("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu");
-        int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
+        int exportExit = await VerbAsync("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
 
         Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
         Assert.Equal(3, SceneFolder.ReadAll(data).Count);
@@ -38,22 +40,22 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_FolderWithoutModelIndex_FailsAndSaysSo()
+    public async Task Export_FolderWithoutModelIndex_FailsAndSaysSo()
     {
-        Assert.Equal(1, Verb("export", "--model", _work, "--out", Path.Combine(_work, "out")));
+        Assert.Equal(2, await VerbAsync("export", "--model", _work, "--out", Path.Combine(_work, "out")));
         Assert.False(Directory.Exists(Path.Combine(_work, "out")));
     }
 
     [Fact]
-    public void Train_NeitherInitNorTokenizer_FailsWithoutTraining()
+    public async Task Train_NeitherInitNorTokenizer_FailsWithoutTraining()
     {
-        Assert.Equal(1, Run("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu"));
+        Assert.Equal(2, await RunAsync("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu"));
     }
 
     [Fact]
-    public void Train_NegativeDecaySteps_FailsWithoutTraining()
+    public async Task Train_NegativeDecaySteps_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.Equal(2, await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
             "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -63,17 +65,17 @@ public class TrainCommandTests : IDisposable
     [InlineData("--sigma-shift", "-2")]
     [InlineData("--min-sigma", "1")]
     [InlineData("--min-sigma", "-0.1")]
-    public void Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
+    public async Task Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
     {
-        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.Equal(2, await RunAsync("--stage", "transformer", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
             "--steps", "1", option, value, "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
     [Fact]
-    public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
+    public async Task Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.Equal(2, await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
