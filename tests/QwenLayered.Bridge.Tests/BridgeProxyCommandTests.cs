@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
 namespace QwenLayered.Bridge.Tests;
 
@@ -37,5 +39,22 @@ public class BridgeProxyCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--server", run.Error);
+    }
+
+    [Fact]
+    public async Task Port_InUse_IsOneLineNamingTheAddressAndTheFlag()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var run = await RunAsync($"--server http://127.0.0.1:1 --port {port}");
+
+        var lines = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(run.ExitCode == 2 && lines.Length == 1, $"exit code {run.ExitCode}, stderr:\n{run.Error}\nstdout:\n{run.Output}");
+        Assert.StartsWith("qwenlayered-bridge: ", lines[0]);
+        Assert.Contains($"127.0.0.1:{port}", lines[0]);
+        Assert.Contains("--port", lines[0]);
+        Assert.DoesNotContain("   at ", run.Output + run.Error);
     }
 }

@@ -1,7 +1,11 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using QwenLayered.Bridge;
+using QwenLayered.CommandLine;
+using QwenLayered.Engine.Models;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
@@ -28,13 +32,16 @@ public static class ServerApp
         if (defaults is not null)
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.LeaveFailedStartToTheCommandLine();
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
             throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
+        if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
@@ -82,6 +89,7 @@ public static class ServerApp
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
         app.Services.GetRequiredService<ResultStore>();
+        LoadTlsCertificate(app.Services);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();
@@ -92,6 +100,34 @@ public static class ServerApp
         app.UseWebSockets();
         app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
         return app;
+    }
+
+    // The model loads for minutes once the server listens; a folder that is no model at all is refused before that.
+    private static void CheckModelFolder(string folder)
+    {
+        try
+        {
+            ModelFolder.Open(folder);
+        }
+        catch (ModelFolderException error)
+        {
+            throw new ServerConfigurationException($"{error.Message} Give --model (Engine:Model) a diffusers-layout model folder, or --model \"\" to serve none.");
+        }
+    }
+
+    // Kestrel reads its configuration, the TLS certificate among it, when it starts; reading it now makes a wrong path,
+    // file or password a configuration error that says so.
+    private static void LoadTlsCertificate(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.ConfigurationLoader?.Load();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ServerConfigurationException(
+                $"The TLS certificate of Kestrel:Certificates:Default cannot be loaded: {error.Message} Check its Path, KeyPath and Password (docs/deploy.md).");
+        }
     }
 
     // Without tokens every caller is the same local artist, so such a server must not be reachable from elsewhere.
