@@ -26,7 +26,7 @@ public static class BridgeProxyApp
         var app = builder.Build();
         app.UseWebSockets();
         app.MapPanelBridge("/panel");
-        app.MapGet("/", StatusPage.RenderAsync);
+        app.MapPanelStatusPage("/", "qwenlayered-bridge");
         return app;
     }
 }

@@ -99,6 +99,7 @@ public static class ServerApp
         app.MapMetrics("/metrics", metrics.Registry).RequireHost($"*:{server.HttpPort}");
         app.UseWebSockets();
         app.MapPanelBridge("/panel").RequireHost($"*:{server.HttpPort}");
+        app.MapPanelStatusPage("/", "qwenlayered serve").RequireHost($"*:{server.HttpPort}");
         return app;
     }
 
