@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using QwenLayered.Bridge;
+using QwenLayered.CommandLine;
 
 namespace QwenLayered.BridgeProxy;
 
@@ -13,6 +14,7 @@ public static class BridgeProxyApp
     public static WebApplication Build(Uri server, string? token, int port)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.LeaveFailedStartToTheCommandLine();
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, port, listen => listen.Protocols = HttpProtocols.Http1));
         builder.Services.AddPanelBridge(panel =>
@@ -24,7 +26,7 @@ public static class BridgeProxyApp
         var app = builder.Build();
         app.UseWebSockets();
         app.MapPanelBridge("/panel");
-        app.MapGet("/", StatusPage.RenderAsync);
+        app.MapPanelStatusPage("/", "qwenlayered-bridge");
         return app;
     }
 }

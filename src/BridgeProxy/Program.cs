@@ -1,5 +1,6 @@
 using System.CommandLine;
 using QwenLayered.BridgeProxy;
+using QwenLayered.CommandLine;
 
 var server = new Option<Uri>("--server")
 {
@@ -26,4 +27,4 @@ root.SetAction(async (result, cancellation) =>
     await using var app = BridgeProxyApp.Build(result.GetRequiredValue(server), result.GetValue(token), result.GetValue(port));
     await app.RunAsync(cancellation);
 });
-return await root.Parse(args).InvokeAsync();
+return await CommandLineEdge.InvokeAsync(root, args, error => HostStartup.PortInUse(error, "--port"));

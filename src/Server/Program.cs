@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Cli;
 
@@ -17,4 +18,4 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     ImportPsdCommand.Create(),
     ExportCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+return await CommandLineEdge.InvokeAsync(root, args, UserErrors.Describe);

@@ -16,6 +16,7 @@ public static partial class ComputeDevice
     }
 
     /// <summary>The device name for a request, given how many CUDA devices are usable.</summary>
+    /// <exception cref="ComputeDeviceException">The name is unknown, or names a device this machine does not have.</exception>
     public static string Resolve(string requested, int cudaDevices)
     {
         string wanted = requested.Trim().ToLowerInvariant();
@@ -23,15 +24,14 @@ public static partial class ComputeDevice
         if (wanted == "cpu") return "cpu";
         if (wanted == "cuda") wanted = "cuda:0";
         if (!wanted.StartsWith("cuda:", StringComparison.Ordinal) || !int.TryParse(wanted[5..], out int index) || index < 0)
-            throw new ArgumentException($"Unknown device '{requested}'. Use auto, cpu, cuda or cuda:N.", nameof(requested));
+            throw new ComputeDeviceException($"Unknown device '{requested}'. Use auto, cpu, cuda or cuda:N.");
         if (cudaDevices == 0)
-            throw new ArgumentException(
+            throw new ComputeDeviceException(
                 $"Device '{requested}' was requested but no CUDA device is usable. Build with -p:TorchBackend=cuda " +
-                "on a machine with an NVIDIA driver, or choose --device cpu.", nameof(requested));
+                "on a machine with an NVIDIA driver, or choose --device cpu.");
         if (index >= cudaDevices)
-            throw new ArgumentException(
-                $"Device '{requested}' does not exist: this machine has {cudaDevices} CUDA device(s), cuda:0 to cuda:{cudaDevices - 1}.",
-                nameof(requested));
+            throw new ComputeDeviceException(
+                $"Device '{requested}' does not exist: this machine has {cudaDevices} CUDA device(s), cuda:0 to cuda:{cudaDevices - 1}.");
         return wanted;
     }
 

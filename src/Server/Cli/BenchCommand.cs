@@ -1,10 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Benchmarks;
-using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Text;
-using QwenLayered.Engine.Weights;
 
 namespace QwenLayered.Server.Cli;
 
@@ -43,7 +42,7 @@ internal static class BenchCommand
             try
             {
                 if ((result.GetValue(model) is null) == !result.GetValue(random))
-                    return Fail("give either --model <folder> or --random-weights (with --config and --tokenizer).");
+                    throw new UserErrorException("give either --model <folder> or --random-weights (with --config and --tokenizer).");
                 var selected = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance);
                 string dtypeName = result.GetValue(dtype)!;
                 var options = new BenchmarkOptions
@@ -73,18 +72,11 @@ internal static class BenchCommand
                 }
                 return 0;
             }
-            catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException or NonFiniteValuesException
-                                              or InvalidDataException or IOException)
+            catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException)
             {
-                return Fail(error.Message);
+                throw new UserErrorException(error.Message, error);
             }
         });
         return command;
-    }
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"bench: {message}");
-        return 1;
     }
 }

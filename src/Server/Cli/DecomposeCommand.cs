@@ -1,11 +1,11 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Weights;
 
 namespace QwenLayered.Server.Cli;
 
@@ -34,9 +34,9 @@ internal static class DecomposeCommand
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
-        layers.Validators.Add(r => { if (r.GetValueOrDefault<int>() is < 1 or > MaxLayers) r.AddError($"--layers must be 1 to {MaxLayers}."); });
-        steps.Validators.Add(r => { if (r.GetValueOrDefault<int?>() < 1) r.AddError("--steps must be at least 1."); });
-        bits.Validators.Add(r => { if (r.GetValueOrDefault<int>() is not (8 or 16)) r.AddError("--bits must be 8 or 16."); });
+        layers.Require(n => n is >= 1 and <= MaxLayers, $"--layers must be 1 to {MaxLayers}.");
+        steps.Require(n => n is not < 1, "--steps must be at least 1.");
+        bits.Require(n => n is 8 or 16, "--bits must be 8 or 16.");
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
         {
@@ -58,9 +58,10 @@ internal static class DecomposeCommand
     private static int Run(FileInfo file, DirectoryInfo? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
         Choices choices, string deviceName, string dtypeName, CancellationToken cancellation)
     {
+        if (Directory.Exists(file.FullName)) throw new UserErrorException($"{file.FullName} is a folder; give an image file (PNG, JPEG or WebP).");
+        if (!file.Exists) throw new UserErrorException($"{file.FullName} does not exist.");
         try
         {
-            if (!file.Exists) return Fail($"{file.FullName} does not exist.");
             var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
             string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
@@ -86,28 +87,17 @@ internal static class DecomposeCommand
             Console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
             return 0;
         }
-        catch (Exception error) when (error is InvalidImageException or ArgumentException or ModelFolderException or WeightFileException
-                                          or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return Fail(error.Message);
+            throw new UserErrorException(error.Message, error);
         }
         catch (NonFiniteValuesException error)
         {
-            return Fail($"{error.Message} Try --dtype fp32 if this was bf16 or fp16; in fp32, check this machine's numerics with " +
-                        "qwenlayered verify, then the model's weights.");
-        }
-        catch (OperationCanceledException)
-        {
-            return Fail("Cancelled.");
+            throw new UserErrorException($"{error.Message} Try --dtype fp32 if this was bf16 or fp16; in fp32, check this machine's numerics with " +
+                                         "qwenlayered verify, then the model's weights.", error);
         }
     }
 
     // What the user chose; unset sampling settings fall back to the model's profile, then to the published defaults.
     private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit);
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"decompose: {message}");
-        return 1;
-    }
 }

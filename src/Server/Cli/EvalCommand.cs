@@ -1,12 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Evaluation;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Training.Data;
-using QwenLayered.Engine.Weights;
 
 namespace QwenLayered.Server.Cli;
 
@@ -32,11 +32,11 @@ internal static class EvalCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the Markdown and JSON reports.", DefaultValueFactory = _ => new DirectoryInfo("eval-report") };
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is < 16) r.AddError("--size must be at least 16."); });
+        size.Require(n => n is not < 16, "--size must be at least 16.");
         foreach (var positive in new[] { scenes, steps })
-            positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int?>() % 16 is > 0) r.AddError("--size must be a multiple of 16."); });
-        resolution.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is { } value && (value < 16 || value % 16 != 0)) r.AddError("--resolution must be a positive multiple of 16."); });
+            positive.Require(n => n >= 1, $"{positive.Name} must be at least 1.");
+        size.Require(n => n % 16 is not > 0, "--size must be a multiple of 16.");
+        resolution.Require(n => n is not { } value || (value >= 16 && value % 16 == 0), "--resolution must be a positive multiple of 16.");
 
         var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
         {
@@ -50,14 +50,14 @@ internal static class EvalCommand
                 var (sceneSet, sceneSetup) = result.GetValue(data) is { } folder
                     ? (SceneFolder.ReadAll(folder.FullName), $"scenes from {folder.FullName}")
                     : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size) ?? ModelProfile.Read(modelFolder).DefaultResolution);
-                if (sceneSet.Count == 0) return Task.FromResult(Fail("there are no scenes to evaluate."));
+                if (sceneSet.Count == 0) throw new UserErrorException("there are no scenes to evaluate.");
                 var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!);
                 return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
                     result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, cancellation));
             }
-            catch (Exception error) when (error is ArgumentException or ModelFolderException or InvalidDataException or IOException or UnauthorizedAccessException)
+            catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
-                return Task.FromResult(Fail(error.Message));
+                throw new UserErrorException(error.Message, error);
             }
         });
         return command;
@@ -93,22 +93,11 @@ internal static class EvalCommand
             Console.WriteLine($"Reports written to {outputFolder}");
             return 0;
         }
-        catch (Exception error) when (error is ArgumentException or ModelFolderException or WeightFileException or NonFiniteValuesException
-                                          or InvalidDataException or IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            return Fail(error.Message);
-        }
-        catch (OperationCanceledException)
-        {
-            return Fail("Cancelled.");
+            throw new UserErrorException(error.Message, error);
         }
     }
 
     private static string Number(double value, string format = "G") => value.ToString(format, CultureInfo.InvariantCulture);
-
-    private static int Fail(string message)
-    {
-        Console.Error.WriteLine($"eval: {message}");
-        return 1;
-    }
 }

@@ -1,7 +1,7 @@
 using System.CommandLine;
-using QwenLayered.Engine.Training;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Weights;
+using QwenLayered.Engine.Training;
 
 namespace QwenLayered.Server.Cli;
 
@@ -21,24 +21,18 @@ internal static class ExportCommand
         {
             var source = result.GetValue(model)!;
             if (!File.Exists(Path.Combine(source.FullName, "model_index.json")))
-                return Fail(result, $"{source.FullName} is not a model folder (it has no model_index.json).");
+                throw new UserErrorException($"{source.FullName} is not a model folder (it has no model_index.json).");
             try
             {
                 ModelExport.Write(source.FullName, result.GetValue(output)!.FullName, DTypeName.Parse(result.GetValue(dtype)!));
             }
-            catch (Exception error) when (error is ArgumentException or IOException or WeightFileException)
+            catch (Exception error) when (error is ArgumentException or IOException)
             {
-                return Fail(result, error.Message);
+                throw new UserErrorException(error.Message, error);
             }
             result.InvocationConfiguration.Output.WriteLine($"Exported {source.FullName} to {result.GetValue(output)!.FullName} ({result.GetValue(dtype)} weights)");
             return 0;
         });
         return command;
-    }
-
-    private static int Fail(ParseResult result, string message)
-    {
-        result.InvocationConfiguration.Error.WriteLine($"export: {message}");
-        return 1;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.CommandLine;
 using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Server.Cli;
@@ -18,7 +19,7 @@ internal static class ImportPsdCommand
             Description = "Fit every scene into an NxN square, a multiple of 16 (train needs one size for all scenes): the longer side " +
                           "is scaled to N and the rest padded, transparent on every layer but the bottom one, which repeats its edge pixels.",
         };
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int?>() is { } n && (n < 16 || n % 16 != 0)) r.AddError("--size must be a positive multiple of 16."); });
+        size.Require(n => n is not { } side || (side >= 16 && side % 16 == 0), "--size must be a positive multiple of 16.");
 
         var command = new Command("import-psd",
             $"Import layered PSD files as training scenes: visible layers bottom to top (hidden ones dropped; files with more than " +

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Training.Data;
 
 namespace QwenLayered.Server.Cli;
@@ -15,8 +16,8 @@ internal static class ScenesCommand
         var count = new Option<int>("--count") { Description = "Scenes to write.", DefaultValueFactory = _ => 16 };
         var size = new Option<int>("--size") { Description = "Side of the scenes in pixels, a multiple of 16.", DefaultValueFactory = _ => 128 };
         var seed = new Option<int>("--seed") { Description = "Seed of the first scene; scene i has seed + i.", DefaultValueFactory = _ => 0 };
-        count.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError("--count must be at least 1."); });
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() is var s && (s < 16 || s % 16 != 0)) r.AddError("--size must be a positive multiple of 16."); });
+        count.Require(n => n >= 1, "--count must be at least 1.");
+        size.Require(s => s >= 16 && s % 16 == 0, "--size must be a positive multiple of 16.");
 
         var command = new Command("scenes", "Write procedurally generated layered scenes (the training data format) to a folder.")
         {

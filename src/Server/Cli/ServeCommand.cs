@@ -30,17 +30,8 @@ internal static class ServeCommand
             AddIfSet(overrides, "Engine:Model", result.GetValue(model));
             AddIfSet(overrides, "Engine:Dtype", result.GetValue(dtype));
             AddIfSet(overrides, "Engine:Device", result.GetValue(device));
-            WebApplication app;
-            try
-            {
-                app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
-            }
-            catch (ServerConfigurationException error)
-            {
-                await Console.Error.WriteLineAsync($"qwenlayered serve: {error.Message}");
-                return 2;
-            }
-            await using (app) await app.RunAsync(cancellation);
+            await using var app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
+            await app.RunAsync(cancellation);
             return 0;
         });
         return command;

@@ -1,9 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Training.Data;
+using QwenLayered.Engine.Training;
 
 namespace QwenLayered.Server.Cli;
 
@@ -36,11 +37,11 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         foreach (var positive in new[] { samples, size, steps, batch, every })
-            positive.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1."); });
-        size.Validators.Add(r => { if (r.GetValueOrDefault<int>() % 16 != 0) r.AddError("--size must be a multiple of 16."); });
-        decay.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--decay-steps must be 0 or more."); });
-        sigmaShift.Validators.Add(r => { if (!(r.GetValueOrDefault<float?>() > 0)) r.AddError("--sigma-shift must be above 0 (1 leaves the noise levels uniform)."); });
-        minSigma.Validators.Add(r => { if (r.GetValueOrDefault<float>() is var m && !(m >= 0 && m < 1)) r.AddError("--min-sigma must be at least 0 and below 1."); });
+            positive.Require(n => n >= 1, $"{positive.Name} must be at least 1.");
+        size.Require(n => n % 16 == 0, "--size must be a multiple of 16.");
+        decay.Require(n => n >= 0, "--decay-steps must be 0 or more.");
+        sigmaShift.Require(s => s > 0, "--sigma-shift must be above 0 (1 leaves the noise levels uniform).");
+        minSigma.Require(m => m >= 0 && m < 1, "--min-sigma must be at least 0 and below 1.");
 
         var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
         {
@@ -53,7 +54,7 @@ internal static class TrainCommand
         });
         command.SetAction((result, cancellation) =>
         {
-            var (console, errors) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
+            var console = result.InvocationConfiguration.Output;
             try
             {
                 string outputFolder = result.GetValue(output)!.FullName;
@@ -77,16 +78,14 @@ internal static class TrainCommand
                 console.WriteLine($"Latest checkpoint: {last}");
                 return Task.FromResult(0);
             }
-            catch (Exception e) when (e is ArgumentException or IOException or InvalidDataException)
+            catch (Exception error) when (error is ArgumentException or IOException or InvalidDataException)
             {
-                errors.WriteLine($"train: {e.Message}");
-                return Task.FromResult(1);
+                throw new UserErrorException(error.Message, error);
             }
-            catch (NonFiniteValuesException e)
+            catch (NonFiniteValuesException error)
             {
-                errors.WriteLine($"train: {e.Message} Try a lower --lr than {result.GetValue(learningRate):0.0e+00}; --resume continues from the " +
-                                 "last good checkpoint. If lower rates diverge too, check this machine's numerics with qwenlayered verify.");
-                return Task.FromResult(1);
+                throw new UserErrorException($"{error.Message} Try a lower --lr than {result.GetValue(learningRate):0.0e+00}; --resume continues " +
+                                             "from the last good checkpoint. If lower rates diverge too, check this machine's numerics with qwenlayered verify.", error);
             }
         });
         return command;

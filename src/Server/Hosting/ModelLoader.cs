@@ -3,20 +3,24 @@ using QwenLayered.Server.Operations;
 
 namespace QwenLayered.Server.Hosting;
 
-/// <summary>Loads the configured model onto every device and warms it up, in the background, once at startup.</summary>
-public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> options, ServerMetrics metrics, ILogger<ModelLoader> logger)
-    : BackgroundService
+/// <summary>
+/// Loads the configured model onto every device and warms it up, in the background, once the server listens: a server
+/// that cannot start (its port taken) ends at once, with no half-loaded model on another thread.
+/// </summary>
+public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> options, ServerMetrics metrics,
+    IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!host.HasModel)
         {
             LogNoModel(logger);
-            return Task.CompletedTask;
+            return;
         }
+        if (!await StartedAsync(stoppingToken)) return;
         var engine = options.Value;
         // Loading is minutes of blocking file and device work: a thread of its own, not a request or pool thread.
-        return Task.Factory.StartNew(() =>
+        await Task.Factory.StartNew(() =>
         {
             List<ResidentModel> models = [];
             try
@@ -40,6 +44,15 @@ public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> 
                 host.LoadFailed(error);
             }
         }, stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    }
+
+    // True once the host has started every service, Kestrel included; false when it stops (or never starts) first.
+    private async Task<bool> StartedAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult(true)))
+        using (stoppingToken.Register(() => started.TrySetResult(false)))
+            return await started.Task;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Model} ({Dtype}) resident on {Device}: {WeightBytes} bytes of weights, loaded and warmed up in {Seconds:F1} s")]

@@ -1,7 +1,11 @@
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Prometheus;
 using QwenLayered.Bridge;
+using QwenLayered.CommandLine;
+using QwenLayered.Engine.Models;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
@@ -28,14 +32,17 @@ public static partial class ServerApp
         if (defaults is not null)
             builder.Configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
         if (overrides is not null) builder.Configuration.AddInMemoryCollection(overrides);
+        builder.Logging.LeaveFailedStartToTheCommandLine();
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
         if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
             throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
         jobs.Validate();
+        if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
@@ -97,6 +104,7 @@ public static partial class ServerApp
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
         app.Services.GetRequiredService<ResultStore>();
+        LoadTlsCertificate(app.Services);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();
@@ -106,6 +114,7 @@ public static partial class ServerApp
         app.MapMetrics("/metrics", metrics.Registry).AddEndpointFilter(OnHttpPortOnly(ports));
         app.UseWebSockets();
         app.MapPanelBridge("/panel").AddEndpointFilter(OnHttpPortOnly(ports));
+        app.MapPanelStatusPage("/", "qwenlayered serve").AddEndpointFilter(OnHttpPortOnly(ports));
         // Says which port is which: with port 0 configured, this is where a user (or a test) learns them.
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app.Logger, Address(app, ports.Grpc), Address(app, ports.Http)));
         return app;
@@ -119,6 +128,34 @@ public static partial class ServerApp
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Listening: gRPC on {GrpcAddress}, the panel WebSocket, /healthz and /metrics on {HttpAddress}")]
     private static partial void LogListening(ILogger logger, string grpcAddress, string httpAddress);
+
+    // The model loads for minutes once the server listens; a folder that is no model at all is refused before that.
+    private static void CheckModelFolder(string folder)
+    {
+        try
+        {
+            ModelFolder.Open(folder);
+        }
+        catch (ModelFolderException error)
+        {
+            throw new ServerConfigurationException($"{error.Message} Give --model (Engine:Model) a diffusers-layout model folder, or --model \"\" to serve none.");
+        }
+    }
+
+    // Kestrel reads its configuration, the TLS certificate among it, when it starts; reading it now makes a wrong path,
+    // file or password a configuration error that says so.
+    private static void LoadTlsCertificate(IServiceProvider services)
+    {
+        try
+        {
+            services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.ConfigurationLoader?.Load();
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            throw new ServerConfigurationException(
+                $"The TLS certificate of Kestrel:Certificates:Default cannot be loaded: {error.Message} Check its Path, KeyPath and Password (docs/deploy.md).");
+        }
+    }
 
     // Without tokens every caller is the same local artist, so such a server must not be reachable from elsewhere.
     private static IPAddress ListenAddress(string host, bool hasTokens)

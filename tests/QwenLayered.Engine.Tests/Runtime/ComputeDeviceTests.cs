@@ -20,7 +20,7 @@ public class ComputeDeviceTests
     [Fact]
     public void Resolve_CudaWithoutCudaDevices_SaysHowToGetOne()
     {
-        var error = Assert.Throws<ArgumentException>(() => ComputeDevice.Resolve("cuda", 0));
+        var error = Assert.Throws<ComputeDeviceException>(() => ComputeDevice.Resolve("cuda", 0));
         Assert.Contains("TorchBackend=cuda", error.Message);
         Assert.Contains("--device cpu", error.Message);
     }
@@ -28,7 +28,7 @@ public class ComputeDeviceTests
     [Fact]
     public void Resolve_CudaIndexBeyondTheDevices_NamesTheValidRange()
     {
-        var error = Assert.Throws<ArgumentException>(() => ComputeDevice.Resolve("cuda:2", 2));
+        var error = Assert.Throws<ComputeDeviceException>(() => ComputeDevice.Resolve("cuda:2", 2));
         Assert.Contains("cuda:0 to cuda:1", error.Message);
     }
 
@@ -38,7 +38,7 @@ public class ComputeDeviceTests
     [InlineData("cuda:-1")]
     public void Resolve_UnknownName_ListsTheAcceptedNames(string requested)
     {
-        var error = Assert.Throws<ArgumentException>(() => ComputeDevice.Resolve(requested, 1));
+        var error = Assert.Throws<ComputeDeviceException>(() => ComputeDevice.Resolve(requested, 1));
         Assert.Contains("auto, cpu, cuda or cuda:N", error.Message);
     }
 

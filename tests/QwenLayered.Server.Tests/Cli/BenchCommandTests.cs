@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using QwenLayered.CommandLine;
 using QwenLayered.Server.Cli;
 
 namespace QwenLayered.Server.Tests.Cli;
@@ -9,14 +10,15 @@ public class BenchCommandTests(FixtureModelFolder model) : IClassFixture<Fixture
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-bench-").FullName;
 
-    private static int Run(params string[] arguments) => new RootCommand { BenchCommand.Create() }.Parse(["bench", .. arguments]).Invoke();
+    private static Task<int> RunAsync(params string[] arguments) =>
+        CommandLineEdge.InvokeAsync(new RootCommand { BenchCommand.Create() }, ["bench", .. arguments], UserErrors.Describe);
 
     [Fact]
-    public void Bench_ModelFolder_WritesTheJsonReport()
+    public async Task Bench_ModelFolder_WritesTheJsonReport()
     {
         string json = Path.Combine(_work, "bench.json");
 
-        int exitCode = Run("--model", model.Folder, "--device", "cpu", "--resolution", "64", "--layers", "1", "--steps", "2",
+        int exitCode = await RunAsync("--model", model.Folder, "--device", "cpu", "--resolution", "64", "--layers", "1", "--steps", "2",
             "--other-cfg-steps", "1", "--warmup", "off", "--json", json);
 
         Assert.Equal(0, exitCode);
@@ -28,9 +30,9 @@ public class BenchCommandTests(FixtureModelFolder model) : IClassFixture<Fixture
     }
 
     [Fact]
-    public void Bench_NeitherModelNorRandomWeights_FailsWithoutRunning()
+    public async Task Bench_NeitherModelNorRandomWeights_FailsWithoutRunning()
     {
-        Assert.Equal(1, Run("--device", "cpu"));
+        Assert.Equal(2, await RunAsync("--device", "cpu"));
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

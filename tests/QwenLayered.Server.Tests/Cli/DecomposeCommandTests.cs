@@ -94,8 +94,27 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     {
         var run = await RunAsync($"decompose \"{Path.Combine(_work, "nope.png")}\" --model \"{ModelFolder}\" --prompt x");
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("does not exist", run.Error);
+        BuiltExecutables.AssertOneLineFailure(run, "does not exist");
+    }
+
+    [Fact]
+    public async Task Decompose_FolderAsImage_SaysItIsAFolder()
+    {
+        var run = await RunAsync($"decompose \"{_work}\" --model \"{ModelFolder}\" --prompt x");
+
+        BuiltExecutables.AssertOneLineFailure(run, _work, "is a folder");
+    }
+
+    [Theory]
+    [InlineData("--layers abc", "'abc'")]
+    [InlineData("--steps 1.5", "'1.5'")]
+    public async Task Decompose_NumberThatDoesNotParse_IsAParseErrorNotACrash(string option, string value)
+    {
+        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x {option}");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains($"Cannot parse argument {value}", run.Error);
+        Assert.DoesNotContain("   at ", run.Output + run.Error);
     }
 
     [Fact]
@@ -106,8 +125,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
 
         var run = await RunAsync($"decompose \"{text}\" --model \"{ModelFolder}\" --prompt x");
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("PNG, JPEG or WebP", run.Error);
+        BuiltExecutables.AssertOneLineFailure(run, "PNG, JPEG or WebP");
     }
 
     [Fact]
@@ -115,7 +133,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     {
         var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x --layers 0");
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--layers must be 1 to 20", run.Error);
     }
 
@@ -126,8 +144,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
 
         var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{empty}\" --prompt x");
 
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("model_index.json", run.Error);
+        BuiltExecutables.AssertOneLineFailure(run, "model_index.json");
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

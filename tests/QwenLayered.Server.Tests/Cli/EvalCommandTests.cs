@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Evaluation;
 using QwenLayered.Server.Cli;
 using QwenLayered.Server.Tests.Serving;
@@ -11,14 +12,15 @@ public class EvalCommandTests(TinyModelFolder model) : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-eval-").FullName;
 
-    private static int Run(params string[] arguments) => new RootCommand { EvalCommand.Create() }.Parse(["eval", .. arguments]).Invoke();
+    private static Task<int> RunAsync(params string[] arguments) =>
+        CommandLineEdge.InvokeAsync(new RootCommand { EvalCommand.Create() }, ["eval", .. arguments], UserErrors.Describe);
 
     [Fact]
-    public void Eval_TinyModelOnTwoSmallScenes_WritesMarkdownAndJsonReports()
+    public async Task Eval_TinyModelOnTwoSmallScenes_WritesMarkdownAndJsonReports()
     {
         string output = Path.Combine(_work, "report");
 
-        int exit = Run("--model", model.Path, "--scenes", "2", "--size", "32", "--steps", "2", "--device", "cpu", "--out", output);
+        int exit = await RunAsync("--model", model.Path, "--scenes", "2", "--size", "32", "--steps", "2", "--device", "cpu", "--out", output);
 
         Assert.Equal(0, exit);
         Assert.Contains("| single layer | 2 |", File.ReadAllText(Path.Combine(output, EvaluationReportFormat.MarkdownFile)));
@@ -31,15 +33,15 @@ public class EvalCommandTests(TinyModelFolder model) : IDisposable
     }
 
     [Fact]
-    public void Eval_SizeNotAMultipleOf16_FailsBeforeLoadingTheModel()
+    public async Task Eval_SizeNotAMultipleOf16_FailsBeforeLoadingTheModel()
     {
-        Assert.NotEqual(0, Run("--model", model.Path, "--size", "40", "--device", "cpu", "--out", _work));
+        Assert.Equal(2, await RunAsync("--model", model.Path, "--size", "40", "--device", "cpu", "--out", _work));
     }
 
     [Fact]
-    public void Eval_DataFolderWithoutScenes_Fails()
+    public async Task Eval_DataFolderWithoutScenes_Fails()
     {
-        Assert.Equal(1, Run("--model", model.Path, "--data", _work, "--device", "cpu", "--out", _work));
+        Assert.Equal(2, await RunAsync("--model", model.Path, "--data", _work, "--device", "cpu", "--out", _work));
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

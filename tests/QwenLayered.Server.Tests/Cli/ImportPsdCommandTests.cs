@@ -37,7 +37,7 @@ public class ImportPsdCommandTests : IDisposable
     {
         var run = await RunAsync($"\"{_work}\" --out \"{Path.Combine(_work, "scenes")}\" --size 20");
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--size must be a positive multiple of 16", run.Error);
     }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using QwenLayered.CommandLine;
 using QwenLayered.Engine.Training.Data;
 using QwenLayered.Server.Cli;
 using QwenLayered.Tests;
@@ -16,33 +17,31 @@ public class TrainCommandTests : IDisposable
         public override string ToString() => $"exit code {ExitCode}, output:\n{Output}";
     }
 
-    private static Outcome Run(params string[] arguments) => Verb("train", arguments);
+    private static Task<Outcome> RunAsync(params string[] arguments) => VerbAsync("train", arguments);
 
-    private static Outcome Verb(string verb, params string[] arguments)
+    // Through the same edge as the executable, so failures are reported (and exit) as a user sees them.
+    private static async Task<Outcome> VerbAsync(string verb, params string[] arguments)
     {
         var output = new StringWriter();
-        int exitCode = new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() }.Parse([verb, .. arguments])
-            .Invoke(new InvocationConfiguration { Output = output, Error = output });
+        int exitCode = await CommandLineEdge.InvokeAsync(new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() },
+            [verb, .. arguments], UserErrors.Describe, new InvocationConfiguration { Output = output, Error = output });
         return new Outcome(exitCode, output.ToString());
     }
 
     private static void AssertExit(int expected, Outcome outcome) => Assert.True(outcome.ExitCode == expected, $"Expected exit code {expected}; {outcome}");
 
-    private static void AssertFailed(Outcome outcome) => Assert.True(outcome.ExitCode != 0, $"Expected a failure; {outcome}");
-
-
     [Fact]
-    public void ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
+    public async Task ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
     {
         string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
             exported = Path.Combine(_work, "exported");
 
-        AssertExit(0, Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1"));
-        AssertExit(0, Run("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
+        AssertExit(0, await VerbAsync("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1"));
+        AssertExit(0, await RunAsync("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu"));
-        AssertExit(0, Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
+        AssertExit(0, await RunAsync("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu"));
-        AssertExit(0, Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported));
+        AssertExit(0, await VerbAsync("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported));
 
         Assert.Equal(3, SceneFolder.ReadAll(data).Count);
         Assert.False(File.Exists(Path.Combine(exported, "trainer_state.json")));
@@ -51,12 +50,12 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Train_LearningRateThatDiverges_StopsInOneMessageNamingStageStepAndRemedyWithoutACheckpoint()
+    public async Task Train_LearningRateThatDiverges_StopsInOneMessageNamingStageStepAndRemedyWithoutACheckpoint()
     {
-        var outcome = Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "2", "--size", "32",
+        var outcome = await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "2", "--size", "32",
             "--steps", "3", "--batch", "2", "--lr", "1e30", "--checkpoint-every", "1", "--device", "cpu");
 
-        AssertExit(1, outcome);
+        AssertExit(2, outcome);
         string message = outcome.Output.TrimEnd().Split('\n')[^1];
         Assert.True(message.StartsWith("train: The vae stage diverged at step 1 (learning rate 1.0e+30)", StringComparison.Ordinal), outcome.ToString());
         Assert.True(message.Contains("No checkpoint had been written yet.") && message.Contains("Try a lower --lr than 1.0e+30"), outcome.ToString());
@@ -65,28 +64,28 @@ public class TrainCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_FolderWithoutModelIndex_FailsAndSaysSo()
+    public async Task Export_FolderWithoutModelIndex_FailsAndSaysSo()
     {
-        var outcome = Verb("export", "--model", _work, "--out", Path.Combine(_work, "out"));
+        var outcome = await VerbAsync("export", "--model", _work, "--out", Path.Combine(_work, "out"));
 
-        AssertExit(1, outcome);
+        AssertExit(2, outcome);
         Assert.Contains("has no model_index.json", outcome.Output);
         Assert.False(Directory.Exists(Path.Combine(_work, "out")));
     }
 
     [Fact]
-    public void Train_NeitherInitNorTokenizer_FailsWithoutTraining()
+    public async Task Train_NeitherInitNorTokenizer_FailsWithoutTraining()
     {
-        var outcome = Run("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu");
+        var outcome = await RunAsync("--stage", "vae", "--out", _work, "--samples", "1", "--size", "32", "--steps", "1", "--device", "cpu");
 
-        AssertExit(1, outcome);
+        AssertExit(2, outcome);
         Assert.Contains("Give --init", outcome.Output);
     }
 
     [Fact]
-    public void Train_NegativeDecaySteps_FailsWithoutTraining()
+    public async Task Train_NegativeDecaySteps_FailsWithoutTraining()
     {
-        AssertFailed(Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertExit(2, await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--decay-steps", "-1", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
@@ -96,17 +95,17 @@ public class TrainCommandTests : IDisposable
     [InlineData("--sigma-shift", "-2")]
     [InlineData("--min-sigma", "1")]
     [InlineData("--min-sigma", "-0.1")]
-    public void Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
+    public async Task Train_NoiseLevelsOutOfRange_FailsWithoutTraining(string option, string value)
     {
-        AssertFailed(Run("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertExit(2, await RunAsync("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", option, value, "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
     [Fact]
-    public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
+    public async Task Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
     {
-        AssertFailed(Run("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertExit(2, await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }

@@ -52,6 +52,18 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
+    public async Task StatusPage_OnTheHttp1Port_ShowsThePanelBridgeReachingThisServer()
+    {
+        var response = await server.Http.GetAsync("/", Cancellation);
+        var html = await response.Content.ReadAsStringAsync(Cancellation);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains($"Server: http://127.0.0.1:{server.GrpcPort}/", html);
+        Assert.Contains("Connected: server", html);
+        Assert.Contains("no model loaded", html);
+    }
+
+    [Fact]
     public async Task Decompose_InvalidRequest_IsRefusedWithInvalidArgument()
     {
         var client = new Decomposer.DecomposerClient(server.Channel);

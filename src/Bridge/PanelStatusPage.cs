@@ -1,17 +1,24 @@
 using System.Net;
 using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
-using QwenLayered.Bridge;
 using QwenLayered.Contracts.V1;
 
-namespace QwenLayered.BridgeProxy;
+namespace QwenLayered.Bridge;
 
-/// <summary>http://127.0.0.1:PORT/: whether this bridge reaches its server, for an artist checking the setup.</summary>
-internal static class StatusPage
+/// <summary>http://127.0.0.1:PORT/: whether the panel bridge reaches its server, for an artist checking the setup.</summary>
+public static class PanelStatusPage
 {
-    public static async Task<IResult> RenderAsync(Decomposer.DecomposerClient client, IOptions<PanelBridgeOptions> options, HttpContext context)
+    /// <summary>Maps the page beside the panel WebSocket (<see cref="PanelBridgeEndpoint.MapPanelBridge"/>).</summary>
+    /// <param name="program">The program that serves it, the page's heading: "qwenlayered serve" or "qwenlayered-bridge".</param>
+    public static IEndpointConventionBuilder MapPanelStatusPage(this IEndpointRouteBuilder endpoints, string pattern, string program) =>
+        endpoints.MapGet(pattern, (Decomposer.DecomposerClient client, IOptions<PanelBridgeOptions> options, HttpContext context) =>
+            RenderAsync(program, client, options.Value, context));
+
+    private static async Task<IResult> RenderAsync(string program, Decomposer.DecomposerClient client, PanelBridgeOptions bridge, HttpContext context)
     {
-        var bridge = options.Value;
         var headers = string.IsNullOrEmpty(bridge.Token) ? [] : new Metadata { { "authorization", $"Bearer {bridge.Token}" } };
         string status;
         try
@@ -27,9 +34,9 @@ internal static class StatusPage
         }
         var html = $"""
             <!DOCTYPE html>
-            <html><head><meta charset="utf-8"><title>qwenlayered-bridge</title></head>
+            <html><head><meta charset="utf-8"><title>{WebUtility.HtmlEncode(program)}</title></head>
             <body style="font-family: sans-serif">
-            <h1>qwenlayered-bridge {WebUtility.HtmlEncode(BridgeVersion.Current)}</h1>
+            <h1>{WebUtility.HtmlEncode(program)} {WebUtility.HtmlEncode(BridgeVersion.Current)}</h1>
             <p>Server: {WebUtility.HtmlEncode(bridge.Server.ToString())}</p>
             <p>{WebUtility.HtmlEncode(status)}</p>
             <p>Panel address: ws://{WebUtility.HtmlEncode(context.Request.Host.ToString())}/panel (protocol {PanelProtocol.Version})</p>
