@@ -56,9 +56,11 @@ public static partial class ServerApp
         // Kestrel's own configuration (Kestrel:Certificates:Default, Kestrel:EndpointDefaults) supplies TLS: see docs/deploy.md.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // Kestrel's default (30,000,000 bytes) would refuse requests gRPC accepts, with UNKNOWN; above this gRPC
-            // answers RESOURCE_EXHAUSTED first. The 5 bytes are gRPC's message prefix.
-            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes + 5L;
+            // gRPC enforces the advertised limit from the message's length prefix, before reading the body, with
+            // RESOURCE_EXHAUSTED. Kestrel's limit (by default 30,000,000 bytes) is only a backstop behind it: it counts
+            // bytes as they arrive and resets the stream (UNKNOWN to the client), so it sits a margin above, or it could
+            // trip first on a message just over the limit.
+            kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes + RequestBodyMargin;
             kestrel.Listen(address, server.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
@@ -119,6 +121,9 @@ public static partial class ServerApp
         app.Lifetime.ApplicationStarted.Register(() => LogListening(app.Logger, Address(app, ports.Grpc), Address(app, ports.Http)));
         return app;
     }
+
+    // Room above the largest message gRPC accepts (its 5-byte prefix and more) before Kestrel resets a request.
+    private const long RequestBodyMargin = 1024 * 1024;
 
     // The port is known only once bound (a configured 0), so the connection's local port decides, not the Host header.
     private static Func<EndpointFilterInvocationContext, EndpointFilterDelegate, ValueTask<object?>> OnHttpPortOnly(ServerPorts ports) =>
