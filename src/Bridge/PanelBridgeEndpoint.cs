@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +26,8 @@ public static class PanelBridgeEndpoint
             // Result layers are full-size PNGs, well past gRPC's 4 MB default.
             return GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
             {
+                HttpHandler = options.ServerCertificate is { } pinned ? TrustingOnly(pinned) : null,
+                DisposeHttpClient = true,
                 MaxReceiveMessageSize = options.MaxMessageBytes,
                 MaxSendMessageSize = options.MaxMessageBytes,
             });
@@ -31,6 +35,14 @@ public static class PanelBridgeEndpoint
         services.AddSingleton(provider => new Decomposer.DecomposerClient(provider.GetRequiredService<GrpcChannel>()));
         return services;
     }
+
+    // GrpcChannel's own default handler, accepting exactly this certificate and no other.
+    private static SocketsHttpHandler TrustingOnly(X509Certificate2 pinned) => new()
+    {
+        EnableMultipleHttp2Connections = true,
+        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            certificate is not null && pinned.RawData.AsSpan().SequenceEqual(certificate.GetRawCertData()) },
+    };
 
     /// <summary>Maps the panel WebSocket; only loopback clients with no Origin or an allowed one get in.</summary>
     public static IEndpointConventionBuilder MapPanelBridge(this IEndpointRouteBuilder endpoints, string pattern = "/panel") =>

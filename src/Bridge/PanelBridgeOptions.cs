@@ -1,3 +1,5 @@
+using System.Security.Cryptography.X509Certificates;
+
 namespace QwenLayered.Bridge;
 
 /// <summary>How the panel bridge reaches the gRPC server and whom it lets in (configuration section "Panel").</summary>
@@ -7,6 +9,13 @@ public sealed class PanelBridgeOptions
 
     /// <summary>The gRPC server: http:// for cleartext HTTP/2, https:// for TLS.</summary>
     public Uri Server { get; set; } = new("http://127.0.0.1:50051");
+
+    /// <summary>
+    /// When set, the one certificate an https:// <see cref="Server"/> must present, whatever name it carries: the server's
+    /// own certificate, for the bridge inside qwenlayered serve that dials that server over loopback. When null, the
+    /// system's trust store decides.
+    /// </summary>
+    public X509Certificate2? ServerCertificate { get; set; }
 
     /// <summary>Sent to the server as a bearer token; when empty, the token from the panel's hello is sent instead.</summary>
     public string? Token { get; set; }

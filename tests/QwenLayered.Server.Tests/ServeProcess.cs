@@ -8,7 +8,7 @@ namespace QwenLayered.Server.Tests;
 /// <summary><c>qwenlayered serve</c> running as a process on free ports (port 0), which it says once it listens.</summary>
 internal sealed class ServeProcess : IAsyncDisposable
 {
-    // The server's startup line: "Listening: gRPC on http://127.0.0.1:40001, the panel WebSocket, ... on http://127.0.0.1:40002".
+    // The server's startup line: "Listening without TLS (plain text): gRPC on http://127.0.0.1:40001, the panel WebSocket, ... on http://127.0.0.1:40002".
     private static readonly Regex Listening = new(@"gRPC on \S+:(?<grpc>\d+), .+ on \S+:(?<http>\d+)$");
 
     private readonly RunningExecutable _executable;

@@ -1,7 +1,4 @@
-using System.Net;
-using System.Security.Cryptography;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Prometheus;
 using QwenLayered.Bridge;
 using QwenLayered.CommandLine;
@@ -51,9 +48,12 @@ public static partial class ServerApp
         // Running jobs get the drain timeout; the host waits a little longer so their outcome is stored.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = jobs.ShutdownDrainTimeout + TimeSpan.FromSeconds(10));
 
-        var address = ListenAddress(server.Host, auth.Tokens.Count > 0);
+        var address = ListenAddress.Choose(server.Host, auth.Tokens.Count > 0);
+        ListenAddress.RefuseKestrelEndpoints(builder.Configuration);
+        var certificate = ServerCertificate.Load(builder.Configuration);
+        // The two endpoints below are the only ones: --urls (ASPNETCORE_URLS) may not take their place.
+        builder.WebHost.PreferHostingUrls(false);
         var ports = new ServerPorts();
-        // Kestrel's own configuration (Kestrel:Certificates:Default, Kestrel:EndpointDefaults) supplies TLS: see docs/deploy.md.
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // gRPC enforces the advertised limit from the message's length prefix, before reading the body, with
@@ -63,12 +63,15 @@ public static partial class ServerApp
             kestrel.Limits.MaxRequestBodySize = limits.MaxRequestBytes + RequestBodyMargin;
             kestrel.Listen(address, server.GrpcPort, listen =>
             {
+                // With TLS, clients reach HTTP/2 through ALPN; without, by speaking it from the first byte (h2c).
                 listen.Protocols = HttpProtocols.Http2;
+                if (certificate is not null) listen.UseHttps(certificate);
                 ports.GrpcEndpoint = listen;
             });
             kestrel.Listen(address, server.HttpPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1;
+                if (certificate is not null) listen.UseHttps(certificate);
                 ports.HttpEndpoint = listen;
             });
         });
@@ -96,8 +99,9 @@ public static partial class ServerApp
             builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
             // The in-process panel bridge is a gRPC client of this very server, over loopback. These options are read
             // at the first panel connection, so the gRPC port is bound by then.
-            var grpcHost = address.Equals(IPAddress.Any) ? IPAddress.Loopback : address;
-            panel.Server = new UriBuilder("http", grpcHost.ToString(), ports.Grpc).Uri;
+            // With TLS it trusts exactly the certificate it serves, whatever name that carries.
+            panel.Server = new UriBuilder(certificate is null ? "http" : "https", ListenAddress.Loopback(address).ToString(), ports.Grpc).Uri;
+            panel.ServerCertificate = certificate;
         });
 
         var app = builder.Build();
@@ -106,7 +110,6 @@ public static partial class ServerApp
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
         app.Services.GetRequiredService<ResultStore>();
-        LoadTlsCertificate(app.Services);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();
@@ -118,7 +121,11 @@ public static partial class ServerApp
         app.MapPanelBridge("/panel").AddEndpointFilter(OnHttpPortOnly(ports));
         app.MapPanelStatusPage("/", "qwenlayered serve").AddEndpointFilter(OnHttpPortOnly(ports));
         // Says which port is which: with port 0 configured, this is where a user (or a test) learns them.
-        app.Lifetime.ApplicationStarted.Register(() => LogListening(app.Logger, Address(app, ports.Grpc), Address(app, ports.Http)));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            LogListening(app.Logger, certificate is null ? "without TLS (plain text)" : "with TLS", Address(app, ports.Grpc), Address(app, ports.Http));
+            if (certificate is not null) LogCertificate(app.Logger, certificate.Subject, certificate.NotAfter.ToUniversalTime());
+        });
         return app;
     }
 
@@ -131,8 +138,8 @@ public static partial class ServerApp
 
     private static string Address(WebApplication app, int port) => app.Urls.First(url => new Uri(url).Port == port);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Listening: gRPC on {GrpcAddress}, the panel WebSocket, /healthz and /metrics on {HttpAddress}")]
-    private static partial void LogListening(ILogger logger, string grpcAddress, string httpAddress);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening {Tls}: gRPC on {GrpcAddress}, the panel WebSocket, /healthz and /metrics on {HttpAddress}")]
+    private static partial void LogListening(ILogger logger, string tls, string grpcAddress, string httpAddress);
 
     // The model loads for minutes once the server listens; a folder that is no model at all is refused before that.
     private static void CheckModelFolder(string folder)
@@ -147,31 +154,6 @@ public static partial class ServerApp
         }
     }
 
-    // Kestrel reads its configuration, the TLS certificate among it, when it starts; reading it now makes a wrong path,
-    // file or password a configuration error that says so.
-    private static void LoadTlsCertificate(IServiceProvider services)
-    {
-        try
-        {
-            services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.ConfigurationLoader?.Load();
-        }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or CryptographicException)
-        {
-            throw new ServerConfigurationException(
-                $"The TLS certificate of Kestrel:Certificates:Default cannot be loaded: {error.Message} Check its Path, KeyPath and Password (docs/deploy.md).");
-        }
-    }
-
-    // Without tokens every caller is the same local artist, so such a server must not be reachable from elsewhere.
-    private static IPAddress ListenAddress(string host, bool hasTokens)
-    {
-        var address = host == "localhost" ? IPAddress.Loopback
-            : IPAddress.TryParse(host, out var parsed) ? parsed
-            : throw new ServerConfigurationException($"Server:Host '{host}' is not an IP address. Use 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).");
-        if (!IPAddress.IsLoopback(address) && !hasTokens)
-            throw new ServerConfigurationException(
-                $"Refusing to listen on {host}: no API tokens are configured, so anyone who can reach this machine could use it. " +
-                "Configure Auth:Tokens (see docs/deploy.md), or listen on 127.0.0.1.");
-        return address;
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS certificate: {Subject}, valid until {NotAfter:u}")]
+    private static partial void LogCertificate(ILogger logger, string subject, DateTime notAfter);
 }

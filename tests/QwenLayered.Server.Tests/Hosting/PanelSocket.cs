@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Net.WebSockets;
 using QwenLayered.Bridge.Protocol;
 
@@ -10,10 +11,14 @@ internal sealed class PanelSocket : IDisposable
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public static async Task<PanelSocket> ConnectAsync(int httpPort)
+    public static Task<PanelSocket> ConnectAsync(int httpPort) => ConnectAsync(new Uri($"ws://127.0.0.1:{httpPort}/panel"));
+
+    /// <summary>Connects to <paramref name="address"/>; a wss:// one checks the server's certificate with <paramref name="validate"/>.</summary>
+    public static async Task<PanelSocket> ConnectAsync(Uri address, RemoteCertificateValidationCallback? validate = null)
     {
         var panel = new PanelSocket();
-        await panel._socket.ConnectAsync(new Uri($"ws://127.0.0.1:{httpPort}/panel"), Cancellation);
+        panel._socket.Options.RemoteCertificateValidationCallback = validate;
+        await panel._socket.ConnectAsync(address, Cancellation);
         return panel;
     }
 

@@ -11,6 +11,9 @@ public sealed class RunningServer : IAsyncLifetime
     /// <summary>More settings, for example API tokens; they win over the defaults below.</summary>
     public IReadOnlyDictionary<string, string?> Settings { get; init; } = new Dictionary<string, string?>();
 
+    /// <summary>Command-line arguments, as <c>qwenlayered serve</c> passes on those it does not know itself.</summary>
+    public string[] Arguments { get; init; } = [];
+
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
 
@@ -18,6 +21,11 @@ public sealed class RunningServer : IAsyncLifetime
     public int HttpPort { get; private set; }
     public GrpcChannel Channel { get; private set; } = null!;
     public HttpClient Http { get; } = new();
+
+    /// <summary>The addresses Kestrel bound, as it logs them.</summary>
+    public ICollection<string> Urls => _app!.Urls;
+
+    public IServiceProvider Services => _app!.Services;
 
     public async ValueTask InitializeAsync()
     {
@@ -30,7 +38,7 @@ public sealed class RunningServer : IAsyncLifetime
             ["Jobs:ResultsFolder"] = _results.Path,
         };
         foreach (var (key, value) in Settings) settings[key] = value;
-        _app = ServerApp.Build([], settings);
+        _app = ServerApp.Build(Arguments, settings);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var ports = _app.Services.GetRequiredService<ServerPorts>();
         (GrpcPort, HttpPort) = (ports.Grpc, ports.Http);

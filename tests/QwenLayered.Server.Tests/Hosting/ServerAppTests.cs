@@ -124,6 +124,37 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         Assert.Contains("no API tokens are configured", error.Message);
     }
 
+    [Fact]
+    public void Build_KestrelEndpoints_AreRefusedPointingAtTheServersOwnSettings()
+    {
+        var error = Assert.Throws<ServerConfigurationException>(() => ServerApp.Build([],
+            new Dictionary<string, string?> { ["Kestrel:Endpoints:Open:Url"] = "http://0.0.0.0:0" }));
+
+        Assert.StartsWith("Kestrel:Endpoints (Open) is not used by qwenlayered serve", error.Message);
+    }
+
+    [Fact]
+    public async Task Start_HostingUrlsPreferredWithoutTokens_ListensOnlyOnTheServersLoopbackPorts()
+    {
+        await using var server = new RunningServer { Arguments = ["--urls", "http://0.0.0.0:0", "--preferHostingUrls", "true"] };
+        await server.InitializeAsync();
+
+        Assert.Equal(2, server.Urls.Count);
+        Assert.All(server.Urls, url => Assert.StartsWith("http://127.0.0.1:", url));
+    }
+
+    [Fact]
+    public async Task Start_Ipv4MappedLoopbackHost_ListensOnLoopback()
+    {
+        await using var mapped = new RunningServer { Settings = new Dictionary<string, string?> { ["Server:Host"] = "::ffff:127.0.0.1" } };
+        await mapped.InitializeAsync();
+
+        var info = await new Decomposer.DecomposerClient(mapped.Channel).GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
+
+        Assert.Equal("qwenlayered.v1", info.ContractVersion);
+        Assert.All(mapped.Urls, url => Assert.StartsWith("http://127.0.0.1:", url));
+    }
+
     [Theory]
     [InlineData("32", "0", "Jobs:MaxQueuedPerArtist is 0; it must be from 1 to Jobs:QueueCapacity (32).")]
     [InlineData("32", "33", "Jobs:MaxQueuedPerArtist is 33; it must be from 1 to Jobs:QueueCapacity (32).")]
