@@ -39,7 +39,7 @@ public class StartupFailureTests : IDisposable
 
         var run = await ServeAsync($"--model \"\" --grpc-port 0 --http-port 0 --Kestrel:Certificates:Default:Path=\"{path}\"");
 
-        BuiltExecutables.AssertOneLineFailure(run, "Kestrel:Certificates:Default", "certificate");
+        BuiltExecutables.AssertOneLineFailure(run, "Kestrel:Certificates:Default", file);
     }
 
     [Fact]
