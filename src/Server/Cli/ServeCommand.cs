@@ -21,7 +21,7 @@ internal static class ServeCommand
         };
         // Unknown tokens are configuration overrides, the usual ASP.NET Core command-line form.
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (result, cancellation) =>
+        command.SetAction(async result =>
         {
             var overrides = new Dictionary<string, string?>();
             AddIfSet(overrides, "Server:Host", result.GetValue(host));
@@ -40,7 +40,8 @@ internal static class ServeCommand
                 await Console.Error.WriteLineAsync($"qwenlayered serve: {error.Message}");
                 return 2;
             }
-            await using (app) await app.RunAsync(cancellation);
+            // Runs until SIGTERM or Ctrl+C, which the host handles itself (see Program.cs): it drains, then returns.
+            await using (app) await app.RunAsync();
             return 0;
         });
         return command;

@@ -5,7 +5,7 @@ namespace QwenLayered.Server.Hosting;
 
 /// <summary>Loads the configured model onto every device and warms it up, in the background, once at startup.</summary>
 public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> options, ServerMetrics metrics, ILogger<ModelLoader> logger)
-    : BackgroundService
+    : EngineBackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
