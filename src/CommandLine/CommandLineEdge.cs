@@ -17,14 +17,14 @@ public static class CommandLineEdge
     public const int CancelledExitCode = 130;
 
     /// <param name="describe">The one-line message for a domain error the user can fix; null for anything else.</param>
-    /// <param name="configuration">Where output goes; the console unless given.</param>
+    /// <param name="configure">How the parsed command runs (where output goes, how a signal ends it); System.CommandLine's defaults unless given.</param>
     public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, Func<Exception, string?> describe,
-        InvocationConfiguration? configuration = null)
+        Func<ParseResult, InvocationConfiguration>? configure = null)
     {
         foreach (var command in CommandsUnder(root))
             if (command.Action is { } action) command.Action = new TranslatingAction(action, Name(root, command), describe);
         var parse = root.Parse(args);
-        int exitCode = await parse.InvokeAsync(configuration);
+        int exitCode = await parse.InvokeAsync(configure?.Invoke(parse));
         return parse.Action is ParseErrorAction ? UserErrorExitCode : exitCode;
     }
 

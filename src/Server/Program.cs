@@ -5,9 +5,10 @@ using QwenLayered.Server.Cli;
 
 // Before any torch call: on a machine whose libtorch comes from elsewhere (see TorchNativePreload).
 TorchNativePreload.FromEnvironment();
+var serve = ServeCommand.Create();
 var root = new RootCommand("QwenLayered: decompose one flat image into editable RGBA layers.")
 {
-    ServeCommand.Create(),
+    serve,
     InfoCommand.Create(),
     DecomposeCommand.Create(),
     VerifyCommand.Create(),
@@ -18,4 +19,7 @@ var root = new RootCommand("QwenLayered: decompose one flat image into editable 
     ImportPsdCommand.Create(),
     ExportCommand.Create(),
 };
-return await CommandLineEdge.InvokeAsync(root, args, UserErrors.Describe);
+// The server's host owns SIGTERM and Ctrl+C: it drains running jobs for Jobs:ShutdownDrainTimeout, where System.CommandLine
+// would end the process 2 s after the signal, under a running job. Every other verb is cancelled through System.CommandLine.
+return await CommandLineEdge.InvokeAsync(root, args, UserErrors.Describe,
+    parsed => parsed.CommandResult.Command == serve ? new InvocationConfiguration { ProcessTerminationTimeout = null } : new());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
 namespace QwenLayered.Server.Tests;
@@ -78,6 +79,30 @@ internal sealed class RunningExecutable : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Sends it a POSIX signal, as a service manager (SIGTERM) or a terminal's Ctrl+C (SIGINT) does.</summary>
+    public void Signal(int signal)
+    {
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"Could not send signal {signal} to {_name} (errno {Marshal.GetLastPInvokeError()}).");
+    }
+
+    /// <summary>Waits for it to exit by itself and returns its exit code; fails when it is still running after <see cref="Deadlines.Hung"/>.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(Deadlines.Hung, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"{_name} was still running after {Deadlines.Hung}:\n{Output}");
+        }
+        return _process.ExitCode;
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int signal);
 
     private InvalidOperationException Ended(Regex pattern) =>
         new($"{_name} exited without printing a line matching /{pattern}/:\n{Output}");

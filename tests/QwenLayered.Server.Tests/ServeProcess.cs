@@ -62,5 +62,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc cref="RunningExecutable.Signal"/>
+    public void Signal(int signal) => _executable.Signal(signal);
+
+    /// <inheritdoc cref="RunningExecutable.WaitForExitAsync"/>
+    public Task<int> WaitForExitAsync() => _executable.WaitForExitAsync();
+
     public ValueTask DisposeAsync() => _executable.DisposeAsync();
 }

@@ -21,7 +21,7 @@ internal static class ServeCommand
         };
         // Unknown tokens are configuration overrides, the usual ASP.NET Core command-line form.
         command.TreatUnmatchedTokensAsErrors = false;
-        command.SetAction(async (result, cancellation) =>
+        command.SetAction(async result =>
         {
             var overrides = new Dictionary<string, string?>();
             AddIfSet(overrides, "Server:Host", result.GetValue(host));
@@ -31,7 +31,8 @@ internal static class ServeCommand
             AddIfSet(overrides, "Engine:Dtype", result.GetValue(dtype));
             AddIfSet(overrides, "Engine:Device", result.GetValue(device));
             await using var app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
-            await app.RunAsync(cancellation);
+            // Runs until SIGTERM or Ctrl+C, which the host handles itself (see Program.cs): it drains, then returns.
+            await app.RunAsync();
             return 0;
         });
         return command;

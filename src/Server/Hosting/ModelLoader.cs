@@ -8,7 +8,7 @@ namespace QwenLayered.Server.Hosting;
 /// that cannot start (its port taken) ends at once, with no half-loaded model on another thread.
 /// </summary>
 public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> options, ServerMetrics metrics,
-    IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger) : BackgroundService
+    IHostApplicationLifetime lifetime, ILogger<ModelLoader> logger) : EngineBackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

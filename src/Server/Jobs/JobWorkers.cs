@@ -10,7 +10,7 @@ namespace QwenLayered.Server.Jobs;
 /// </summary>
 public sealed class JobWorkers(
     ModelHost host, JobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
-    : BackgroundService
+    : EngineBackgroundService
 {
     private const string ShutdownReason = "The server is shutting down; submit the job again when it is back.";
 

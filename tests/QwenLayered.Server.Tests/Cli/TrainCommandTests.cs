@@ -24,7 +24,7 @@ public class TrainCommandTests : IDisposable
     {
         var output = new StringWriter();
         int exitCode = await CommandLineEdge.InvokeAsync(new RootCommand { TrainCommand.Create(), ScenesCommand.Create(), ExportCommand.Create() },
-            [verb, .. arguments], UserErrors.Describe, new InvocationConfiguration { Output = output, Error = output });
+            [verb, .. arguments], UserErrors.Describe, _ => new InvocationConfiguration { Output = output, Error = output });
         return new Outcome(exitCode, output.ToString());
     }
 
