@@ -19,8 +19,11 @@ public sealed record BenchmarkOptions
 
     public ScalarType DType { get; init; } = ScalarType.Float32;
 
-    /// <summary>Edge of the square test image in pixels; the working size has about this many pixels squared.</summary>
-    public int Resolution { get; init; } = 640;
+    /// <summary>
+    /// Edge of the square test image in pixels; the working size has about this many pixels squared. Null: the model's
+    /// own default resolution (its profile's first; 640 for random weights).
+    /// </summary>
+    public int? Resolution { get; init; }
 
     public int Layers { get; init; } = 4;
 

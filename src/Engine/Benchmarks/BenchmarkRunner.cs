@@ -37,28 +37,29 @@ public static class BenchmarkRunner
         DeviceSync.Wait(options.Device);
         double load = clock.Elapsed.TotalSeconds;
         log.WriteLine($"Loaded in {load:F2} s");
+        int resolution = options.Resolution ?? model.Profile.DefaultResolution;
 
         double? warmup = null;
         if (options.WarmUp)
         {
             clock.Restart();
-            Measure(model, options with { Steps = 1, Batch = 1, PreviewEverySteps = 0 }, "warm-up");
+            Measure(model, options with { Steps = 1, Batch = 1, PreviewEverySteps = 0 }, resolution, "warm-up");
             warmup = clock.Elapsed.TotalSeconds;
             log.WriteLine($"Warm-up decomposition (1 step) in {warmup:F2} s");
         }
 
-        var main = Measure(model, options, "main");
+        var main = Measure(model, options, resolution, "main");
         log.WriteLine($"Measured decomposition: {main.EndToEnd:F2} s end to end");
         clock.Restart();
         model.Prompts.Encode(Prompt("main", 0));
         DeviceSync.Wait(options.Device);
         double cachedEncoding = clock.Elapsed.TotalSeconds;
         var other = options.OtherGuidanceSteps > 0
-            ? Measure(model, options with { Guidance = !options.Guidance, Steps = options.OtherGuidanceSteps, PreviewEverySteps = 0 }, "other")
+            ? Measure(model, options with { Guidance = !options.Guidance, Steps = options.OtherGuidanceSteps, PreviewEverySteps = 0 }, resolution, "other")
             : null;
         var (guided, unguided) = options.Guidance ? (main, other) : (other, main);
 
-        var working = WorkingSize.ForArea(options.Resolution, options.Resolution, (long)options.Resolution * options.Resolution, model.VaeScaleFactor);
+        var working = WorkingSize.ForArea(resolution, resolution, (long)resolution * resolution, model.VaeScaleFactor);
         long imageTokens = (options.Layers + 2L) * working.TokensPerFrame;
         int sequences = options.Batch * (options.Guidance ? 2 : 1);
         return new BenchmarkReport
@@ -92,11 +93,11 @@ public static class BenchmarkRunner
     private static string Prompt(string run, int job) => $"{PromptText} ({run} {job})";
 
     // One batch from new prompts to decoded layers, timed as a request would be.
-    private static RunTimes Measure(LayeredModel model, BenchmarkOptions options, string run)
+    private static RunTimes Measure(LayeredModel model, BenchmarkOptions options, int resolution, string run)
     {
         var device = options.Device;
-        var image = TestImage(options.Resolution);
-        var size = WorkingSize.ForArea(image.Width, image.Height, (long)options.Resolution * options.Resolution, model.VaeScaleFactor);
+        var image = TestImage(resolution);
+        var size = WorkingSize.ForArea(image.Width, image.Height, (long)resolution * resolution, model.VaeScaleFactor);
         var clock = Stopwatch.StartNew();
         var negative = options.Guidance ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null;
         var inputs = Enumerable.Range(0, options.Batch).Select(job => new DecompositionInput(image, size, model.Prompts.Encode(Prompt(run, job)),

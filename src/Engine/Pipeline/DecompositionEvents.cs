@@ -15,7 +15,7 @@ public sealed record SamplingProgress(int Step, int TotalSteps, TimeSpan Elapsed
 public sealed record LayerPreview(int Step, int LayerIndex, int Width, int Height, byte[] Rgba) : DecompositionEvent;
 
 /// <summary>
-/// One finished layer at the working size. Index 0 is the bottom-most layer (usually the background); each higher
-/// index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output was asked for.
+/// One finished layer at the output size (<see cref="WorkingSize.OutputWidth"/>). Index 0 is the bottom-most layer
+/// (usually the background); each higher index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output was asked for.
 /// </summary>
 public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8, ushort[]? Rgba16) : DecompositionEvent;

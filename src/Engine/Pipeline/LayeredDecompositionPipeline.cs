@@ -123,7 +123,7 @@ public sealed class LayeredDecompositionPipeline(
             new PhaseTiming("vae_decode", phase.Elapsed),
             new PhaseTiming("total", total.Elapsed),
         ];
-        return [.. layers.Select(jobLayers => new DecompositionResult(size.Width, size.Height, jobLayers, timings))];
+        return [.. layers.Select(jobLayers => new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings))];
     }
 
     // Raises the previews read back so far (all of them when asked), on the sampling thread, in the order queued.
@@ -201,8 +201,9 @@ public sealed class LayeredDecompositionPipeline(
             var decoded = Vae.Decode(perLayer[index..(index + 1)]).squeeze(2);
             RequireFinite(decoded, $"The VAE decoded layer {index + 1} to");
             decodedLayers.Add(decoded);
-            var layer = new DecodedLayer(index, size.Width, size.Height, LayerImages.ToRgba8(decoded)[0],
-                sixteenBit ? LayerImages.ToRgba16(decoded)[0] : null);
+            var output = LayerResize.ToOutputSize(decoded, size);
+            var layer = new DecodedLayer(index, size.OutputWidth, size.OutputHeight, LayerImages.ToRgba8(output)[0],
+                sixteenBit ? LayerImages.ToRgba16(output)[0] : null);
             layers.Add(layer);
             onEvent?.Invoke(layer);
         }

@@ -18,7 +18,7 @@ internal static class BenchCommand
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder for random weights." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
-        var resolution = new Option<int>("--resolution") { Description = "Edge of the square test image in pixels.", DefaultValueFactory = _ => 640 };
+        var resolution = new Option<int?>("--resolution") { Description = "Edge of the square test image in pixels (default: the model's own, the first in its qwenlayered.json; 640 for random weights)." };
         var layers = new Option<int>("--layers") { Description = "Layers to produce.", DefaultValueFactory = _ => 4 };
         var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
         var cfg = new Option<string>("--cfg") { Description = "True classifier-free guidance: on or off.", DefaultValueFactory = _ => "on" };

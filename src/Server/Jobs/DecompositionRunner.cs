@@ -105,7 +105,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
                     {
                         Started = new Started
                         {
-                            Seed = spec.Settings.Seed, Width = spec.Size.Width, Height = spec.Size.Height,
+                            Seed = spec.Settings.Seed, Width = spec.Size.OutputWidth, Height = spec.Size.OutputHeight,
                             Layers = spec.Settings.Layers, Steps = spec.Settings.Steps, Prompt = ready.Prompt,
                         },
                     });

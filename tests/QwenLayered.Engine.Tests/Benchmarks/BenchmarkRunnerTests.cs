@@ -1,5 +1,6 @@
 using System.Text.Json;
 using QwenLayered.Engine.Benchmarks;
+using QwenLayered.Engine.Models;
 using QwenLayered.Tests;
 using TorchSharp;
 
@@ -40,6 +41,23 @@ public class BenchmarkRunnerTests
         Assert.True(report.PeakHostRssBytes > 0);
         Assert.Null(report.PeakDeviceMemoryBytes);
         Assert.Contains("tokens per step", report.ToTable());
+    }
+
+    [Fact]
+    public void Run_ModelFolderAndNoResolution_MeasuresAtTheModelsOwnResolution()
+    {
+        using var folder = new TempFolder();
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
+        File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), """{ "resolutions": [32, 64] }""");
+        var options = new BenchmarkOptions
+        {
+            ModelFolder = folder.Path, Device = torch.CPU, Layers = 1, Steps = 1, Guidance = false, PreviewEverySteps = 0,
+            OtherGuidanceSteps = 0, WarmUp = false,
+        };
+
+        var report = BenchmarkRunner.Run(options, TextWriter.Null);
+
+        Assert.Equal((32, 32), (report.Width, report.Height));
     }
 
     [Fact]

@@ -90,9 +90,7 @@ public class LayeredModelTests(TinyModel tiny)
     public void Decompose_ModelTrainedWithTheEmptyPrompt_UsesItAsItIsAtTheProfilesResolution()
     {
         using var folder = new TempFolder();
-        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
-        File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), """{ "resolutions": [64, 128], "trained_with_empty_prompt": true }""");
-        using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
+        using var model = ModelWithProfile(folder, """{ "resolutions": [64, 128], "trained_with_empty_prompt": true }""");
 
         var result = Decompose(model, new DecompositionRequest(Image, "", OneStep));
         var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", OneStep) { Resolution = 640 }));
@@ -100,5 +98,29 @@ public class LayeredModelTests(TinyModel tiny)
         Assert.Equal(("", false), (result.Prompt, result.Captioned));
         Assert.Equal((64, 64), (result.Width, result.Height));
         Assert.Contains("use 64 or 128", error.Message);
+    }
+
+    [Theory]
+    [InlineData(3000, 150, 280, 14)] // works at 256x16, one patch high: the reference's rounding leaves it none
+    [InlineData(300, 170, 104, 59)] // works at 96x64, 15% squashed
+    public void Decompose_AspectRatioTheWorkingSizeBends_ReturnsLayersOfTheInputsAspectRatio(int width, int height, int outputWidth, int outputHeight)
+    {
+        using var folder = new TempFolder();
+        using var model = ModelWithProfile(folder, """{ "resolutions": [64] }""");
+        var image = new RgbaImage(width, height, Enumerable.Repeat((byte)200, width * height * 4).ToArray());
+
+        var result = Decompose(model, new DecompositionRequest(image, "a grey stripe", OneStep));
+
+        Assert.Equal((outputWidth, outputHeight), (result.Width, result.Height));
+        var layer = Assert.Single(result.Layers);
+        Assert.Equal((outputWidth, outputHeight, outputWidth * outputHeight * 4), (layer.Width, layer.Height, layer.Rgba8.Length));
+    }
+
+    // A tiny model without a vision tower, run as its qwenlayered.json says.
+    private LayeredModel ModelWithProfile(TempFolder folder, string profile)
+    {
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), profile);
+        return LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
     }
 }

@@ -38,10 +38,54 @@ public class WorkingSizeTests
     }
 
     [Fact]
-    public void For_ExtremelyNarrowImage_AsksToCrop()
+    public void For_ExtremelyWideImage_KeepsOnePatchOnTheShortSideAndThePixelBudget()
     {
-        var error = Assert.Throws<ArgumentException>(() => WorkingSize.For(10000, 1, 640, 8));
-        Assert.Contains("too narrow", error.Message);
+        var size = WorkingSize.For(10000, 1, 640, 8);
+
+        Assert.Equal((25600, 16), (size.Width, size.Height));
+        Assert.Equal(640 * 640, size.Width * size.Height);
+        Assert.Equal((60000, 6), (size.OutputWidth, size.OutputHeight));
+    }
+
+    [Theory]
+    [InlineData(3000, 150, 256, 16, 280, 14)]
+    [InlineData(150, 3000, 16, 256, 14, 280)]
+    public void ForArea_AspectTooExtremeForTheReferenceRounding_DecomposesAtOnePatchOnTheShortSide(
+        int w, int h, int width, int height, int outputWidth, int outputHeight)
+    {
+        // The reference's rounding gives 288x0 on a 64 px model: the short side rounds to nothing.
+        var size = WorkingSize.ForArea(w, h, 64 * 64, 8);
+
+        Assert.Equal((width, height, width / 8, height / 8), (size.Width, size.Height, size.LatentWidth, size.LatentHeight));
+        Assert.Equal((outputWidth, outputHeight), (size.OutputWidth, size.OutputHeight));
+    }
+
+    [Theory]
+    [InlineData(300, 170, 64, 96, 64, 104, 59)]
+    [InlineData(1920, 1080, 640, 864, 480, 859, 483)]
+    [InlineData(1000, 750, 640, 736, 544, 731, 548)]
+    [InlineData(3000, 150, 64, 256, 16, 280, 14)]
+    public void For_RoundingBendsTheAspectRatio_OutputHasTheInputsAspectAndAboutTheWorkingArea(
+        int w, int h, int resolution, int width, int height, int outputWidth, int outputHeight)
+    {
+        var size = WorkingSize.For(w, h, resolution, 8, [resolution]);
+
+        Assert.Equal((width, height), (size.Width, size.Height));
+        Assert.Equal((outputWidth, outputHeight), (size.OutputWidth, size.OutputHeight));
+        // The long side is within one pixel of the short side times the input's aspect ratio.
+        Assert.InRange(Math.Abs((double)size.OutputWidth * h - (double)size.OutputHeight * w) / Math.Min(w, h), 0, 1);
+        Assert.InRange((double)size.OutputWidth * size.OutputHeight / (width * height), 0.9, 1.1);
+    }
+
+    [Theory]
+    [InlineData(640, 640, 640)]
+    [InlineData(1024, 1024, 1024)]
+    [InlineData(1536, 1024, 640)]
+    public void For_WorkingSizeOfTheInputsAspect_ReturnsLayersAtTheWorkingSize(int w, int h, int resolution)
+    {
+        var size = WorkingSize.For(w, h, resolution, 8);
+
+        Assert.Equal((size.Width, size.Height), (size.OutputWidth, size.OutputHeight));
     }
 
     [Fact]
@@ -67,10 +111,12 @@ public class WorkingSizeTests
     }
 
     [Fact]
-    public void ForArea_AreaBelowOnePatch_IsRefused()
+    public void ForArea_AreaBelowOnePatch_WorksAtOnePatch()
     {
-        // 32x32 px rounds to 32; a 32 px/latent VAE needs 64 px for one 2x2 patch, so nothing is left.
-        var error = Assert.Throws<ArgumentException>(() => WorkingSize.ForArea(32, 32, 32 * 32, 32));
-        Assert.Contains("too narrow", error.Message);
+        // 32x32 px rounds to 32; a 32 px/latent VAE needs 64 px for one 2x2 patch, its smallest latent grid.
+        var size = WorkingSize.ForArea(32, 32, 32 * 32, 32);
+
+        Assert.Equal((64, 64, 2, 2), (size.Width, size.Height, size.LatentWidth, size.LatentHeight));
+        Assert.Equal((64, 64), (size.OutputWidth, size.OutputHeight));
     }
 }

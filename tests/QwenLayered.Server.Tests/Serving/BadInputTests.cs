@@ -1,6 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Imaging;
 using SixLabors.ImageSharp.Formats.Png;
 using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
@@ -15,7 +16,6 @@ public class BadInputTests(ModelServer server) : ServingTestBase(server), IClass
         { "hello, world"u8.ToArray(), "not a PNG, JPEG or WebP" },
         { HandmadeImages.PngHeaderOnly(0, 16), "image: The image is 0x16 pixels: it has no pixels" },
         { HandmadeImages.PngHeaderOnly(100_000, 100_000), "at most 67,108,864 pixels are accepted" },
-        { TestImages.Png(1, 4000), "too narrow to decompose" },
     };
 
     [Theory]
@@ -64,6 +64,22 @@ public class BadInputTests(ModelServer server) : ServingTestBase(server), IClass
         var events = await Submit(Artists.Ann, request).ToEndAsync();
 
         Assert.True(events[^1].KindCase == Kind.Completed, $"{kind}: {events[^1]}");
+    }
+
+    [Fact]
+    public async Task Decompose_ImageTooTallForTheReferenceRounding_IsDecomposedAtItsAspectRatio()
+    {
+        var request = Request();
+        request.Image = ByteString.CopyFrom(TestImages.Png(150, 3000));
+
+        var events = await Submit(Artists.Ann, request).ToEndAsync();
+
+        // The server works at 64x64 px: 16x256 here (one patch wide), answered as 14x280, the input's 1:20.
+        var started = Assert.Single(events, e => e.KindCase == Kind.Started).Started;
+        Assert.Equal((14, 280), (started.Width, started.Height));
+        var layer = ImageDecoder.Decode(events.First(e => e.KindCase == Kind.Layer).Layer.Png.ToByteArray(), long.MaxValue, long.MaxValue);
+        Assert.Equal((14, 280), (layer.Width, layer.Height));
+        Assert.Equal(Kind.Completed, events[^1].KindCase);
     }
 
     [Fact]
