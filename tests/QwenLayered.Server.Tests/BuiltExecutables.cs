@@ -9,7 +9,8 @@ internal static class BuiltExecutables
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
 
-    public static Process Start(string name, string arguments)
+    /// <param name="environment">Variables to set for the process on top of the test's own.</param>
+    public static Process Start(string name, string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, name), arguments)
         {
@@ -17,13 +18,16 @@ internal static class BuiltExecutables
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[variable] = value;
         return Process.Start(start)!;
     }
 
     /// <summary>Runs a command to its end, reading both streams at once so neither pipe can fill and stall it.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string name, string arguments)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string name, string arguments,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(name, arguments);
+        using var process = Start(name, arguments, environment);
         var output = process.StandardOutput.ReadToEndAsync(Cancellation);
         var error = process.StandardError.ReadToEndAsync(Cancellation);
         await process.WaitForExitAsync(Cancellation);
