@@ -16,17 +16,10 @@ public class DemoModelTests : IDisposable
 
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-demo-").FullName;
 
-    private static string RepositoryFile(string relative)
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-            if (File.Exists(Path.Combine(folder.FullName, "QwenLayered.sln"))) return Path.Combine(folder.FullName, relative);
-        throw new DirectoryNotFoundException("The tests run outside the repository.");
-    }
-
     [Fact]
     public async Task Decompose_SampleWithoutModelFlag_UsesTheDemoModelAndRecompositesTheInput()
     {
-        string sample = RepositoryFile("samples/shapes.png");
+        string sample = RepositoryFiles.Path("samples/shapes.png");
 
         var run = await BuiltExecutables.RunAsync("qwenlayered", $"decompose \"{sample}\" --out \"{_work}\" --device cpu");
 
@@ -39,7 +32,7 @@ public class DemoModelTests : IDisposable
         var (width, height) = (layers[0].Width, layers[0].Height);
         Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
         // The model answers at its working size; the input is compared at that size, resized as the pipeline resizes it.
-        int vaeScale = ModelFolder.Open(RepositoryFile("models/qwenlayered-demo")).Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression;
+        int vaeScale = ModelFolder.Open(RepositoryFiles.Path("models/qwenlayered-demo")).Component("vae").ReadConfig<AutoencoderKLQwenImageConfig>().SpatialCompression;
         var input = ImagePreprocessing.ToWorkingSize(Decode(sample), WorkingSize.ForArea(width, height, (long)width * height, vaeScale));
         var recomposite = LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height);
         Assert.InRange(LayerMetrics.RgbPsnr(recomposite, input.Pixels), MinRecompositePsnr, double.PositiveInfinity);
