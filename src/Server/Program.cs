@@ -3,6 +3,8 @@ using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Cli;
 
+// First, before libtorch allocates: glibc keeps freed tensor memory for reuse (see GlibcMalloc).
+GlibcMalloc.Apply();
 // Before any torch call: on a machine whose libtorch comes from elsewhere (see TorchNativePreload).
 TorchNativePreload.FromEnvironment();
 var serve = ServeCommand.Create();

@@ -5,7 +5,8 @@ namespace QwenLayered.Server.Tests;
 /// <summary>The executables built beside the tests (qwenlayered, qwenlayered-bridge), started as a user would.</summary>
 internal static class BuiltExecutables
 {
-    public static Process Start(string name, string arguments)
+    /// <param name="environment">Variables to set for the process on top of the test's own.</param>
+    public static Process Start(string name, string arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, name), arguments)
         {
@@ -13,6 +14,8 @@ internal static class BuiltExecutables
             RedirectStandardError = true,
             WorkingDirectory = Path.GetTempPath(),
         };
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[variable] = value;
         return Process.Start(start)!;
     }
 
@@ -20,9 +23,10 @@ internal static class BuiltExecutables
     /// Runs a command to its end, reading both streams at once so neither pipe can fill and stall it. A command that
     /// should fail at once but runs on (a server that started after all) fails the test after <paramref name="limit"/>.
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string name, string arguments, TimeSpan? limit = null)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string name, string arguments, TimeSpan? limit = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(name, arguments);
+        using var process = Start(name, arguments, environment);
         using var hung = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
         hung.CancelAfter(limit ?? Deadlines.Hung);
         var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);

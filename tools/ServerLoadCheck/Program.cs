@@ -5,6 +5,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Tools.ServerLoadCheck;
 
@@ -14,6 +15,9 @@ using QwenLayered.Tools.ServerLoadCheck;
 // preview and outcomes.
 // Jobs still open when the time is up are cancelled and counted as such; a job is "lost" if its stream ended
 // without an outcome or with any error other than a clean RESOURCE_EXHAUSTED refusal.
+
+// The server's allocator, as the qwenlayered program sets it first (see GlibcMalloc).
+GlibcMalloc.Apply();
 int[] numbers = [.. args.Select(a => int.Parse(a, CultureInfo.InvariantCulture))];
 int At(int index, int fallback) => index < numbers.Length ? numbers[index] : fallback;
 var load = new LoadSettings(At(0, 6), At(1, 10), TimeSpan.FromSeconds(At(2, 120)), At(3, 8), At(4, 2), At(5, 12), At(6, 3));

@@ -12,6 +12,8 @@ public static partial class ComputeDevice
         int cudaDevices = torch.cuda.is_available() ? torch.cuda.device_count() : 0;
         string name = Resolve(requested, cudaDevices);
         LogSelected(logger, name, requested, cudaDevices);
+        // Every program chooses its device before its first convolution.
+        if (Nnpack.TurnOffWhereUnsupported()) LogNnpackOff(logger);
         return torch.device(name);
     }
 
@@ -38,4 +40,7 @@ public static partial class ComputeDevice
     [LoggerMessage(Level = LogLevel.Information,
         Message = "Engine computes on {Device} (requested '{Requested}', CUDA devices usable: {CudaDevices})")]
     private static partial void LogSelected(ILogger logger, string device, string requested, int cudaDevices);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "NNPACK cannot run on this CPU; libtorch convolves without it")]
+    private static partial void LogNnpackOff(ILogger logger);
 }

@@ -19,6 +19,7 @@ internal static class InfoCommand
             Console.WriteLine($"contract    {ServerVersion.Contract}");
             Console.WriteLine($"torch       {TorchRuntime.Description}");
             Console.WriteLine($"device      {selected}");
+            Console.WriteLine($"allocator   {GlibcMalloc.Summary}");
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Jobs;
@@ -51,6 +52,8 @@ public sealed class JobWorkers(
                 outcome = await Task.Factory.StartNew(() => runner.Run(job, model), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
+            // What the job's tensors used goes back to the system rather than stay with an idle server.
+            GlibcMalloc.ReleaseFreeMemory();
             scheduler.Finished(job, outcome);
         }
     }

@@ -119,7 +119,7 @@ public class LayeredModelTests(TinyModel tiny)
     // A tiny model without a vision tower, run as its qwenlayered.json says.
     private LayeredModel ModelWithProfile(TempFolder folder, string profile)
     {
-        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(tiny.TokenizerFolder) with { Vision = null }, seed: 1);
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
         File.WriteAllText(Path.Combine(folder.Path, ModelProfile.FileName), profile);
         return LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
     }
