@@ -5,10 +5,10 @@ namespace QwenLayered.Engine.Runtime;
 /// <summary>
 /// Sets glibc's allocator, which holds libtorch's CPU tensors, to keep freed memory for reuse. By default glibc maps
 /// each block above 32 MiB (at first above 128 KiB) fresh from the kernel and unmaps it when freed, and soon gives
-/// the free top of the heap back, so every sampling step faults its temporaries in again page by page (copying
-/// 80 MB into a new tensor took 300 ms instead of 6 ms on the CPU machines). With no block mapped on its own
-/// (mmap_threshold) and no free top given back (trim_threshold), a step reuses the pages of the step before. The
-/// peak stays what a decomposition needs at once; a server gives the free pages back after each job
+/// the free top of the heap back, so every sampling step faults its temporaries in again page by page (a 640 px VAE
+/// decode of the small configuration: 40–157k page faults each time). With no block mapped on its own
+/// (mmap_threshold) and no free top given back (trim_threshold), a step reuses the pages of the step before (21–34
+/// faults). The peak stays what a decomposition needs at once; a server gives the free pages back after each job
 /// (<see cref="ReleaseFreeMemory"/>). docs/benchmarks.md has the figures.
 /// </summary>
 public static partial class GlibcMalloc
@@ -18,7 +18,10 @@ public static partial class GlibcMalloc
     private static readonly Lazy<bool> OnGlibc = new(() =>
         OperatingSystem.IsLinux() && NativeLibrary.TryLoad(Library, out var libc) && NativeLibrary.TryGetExport(libc, "mallopt", out _));
 
-    /// <summary>What <see cref="Apply"/> sets, each unless the user set it in the environment.</summary>
+    /// <summary>
+    /// What <see cref="Apply"/> sets, each unless the user set it in the environment. 2 GiB − 1 is the most mallopt
+    /// takes; a larger block is still mapped on its own.
+    /// </summary>
     public static IReadOnlyList<MallocSetting> Settings { get; } =
     [
         new("mmap_threshold", "MALLOC_MMAP_THRESHOLD_", Parameter: -3, Value: int.MaxValue),
@@ -43,7 +46,8 @@ public static partial class GlibcMalloc
     public static IReadOnlyList<MallocSetting> NotSetIn(Func<string, string?> environment)
     {
         string tunables = environment("GLIBC_TUNABLES") ?? "";
-        return [.. Settings.Where(s => string.IsNullOrEmpty(environment(s.Variable)) && !tunables.Contains($"glibc.malloc.{s.Name}=", StringComparison.Ordinal))];
+        return [.. Settings.Where(s => string.IsNullOrEmpty(environment(s.Variable))
+                                      && !tunables.Contains($"glibc.malloc.{s.Name}=", StringComparison.Ordinal))];
     }
 
     /// <summary>For <c>qwenlayered info</c>: what <see cref="Apply"/> set, and what it left to the environment.</summary>
