@@ -13,7 +13,7 @@ namespace QwenLayered.Server.Tests.Serving;
 /// </summary>
 public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
 {
-    public const int QueueCapacity = 6, MaxQueuedPerArtist = 4;
+    public const int QueueCapacity = 8, MaxQueuedPerArtist = 4;
 
     private readonly TempResultsFolder _results = new();
     private WebApplication? _app;
