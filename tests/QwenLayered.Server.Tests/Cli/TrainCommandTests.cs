@@ -18,19 +18,21 @@ public class TrainCommandTests : IDisposable
     private static string TokenizerFolder() => FixtureSet.TokenizerFolder(FixtureLocator.Default(AppContext.BaseDirectory));
 
     [Fact]
-    public void ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
+    public void ScenesTrainExport_EveryStageOnWrittenScenes_ExportALoadableModel()
     {
         string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
-            exported = Path.Combine(_work, "exported");
+            decoder = Path.Combine(_work, "decoder"), exported = Path.Combine(_work, "exported");
 
         int scenesExit = Verb("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1");
         int vaeExit = Run("--stage", "vae", "--out", vae, "--tokenizer", TokenizerFolder(), "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu");
         int transformerExit = Run("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu");
-        int exportExit = Verb("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported);
+        int decoderExit = Run("--stage", "decoder", "--out", decoder, "--init", Path.Combine(transformer, "checkpoint-000002"),
+            "--data", data, "--steps", "2", "--batch", "2", "--device", "cpu");
+        int exportExit = Verb("export", "--model", Path.Combine(decoder, "checkpoint-000002"), "--out", exported);
 
-        Assert.Equal((0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, exportExit));
+        Assert.Equal((0, 0, 0, 0, 0), (scenesExit, vaeExit, transformerExit, decoderExit, exportExit));
         Assert.Equal(3, SceneFolder.ReadAll(data).Count);
         Assert.False(File.Exists(Path.Combine(exported, "trainer_state.json")));
         using var model = QwenLayered.Engine.Pipeline.LayeredModel.Load(exported, TorchSharp.torch.ScalarType.Float32, TorchSharp.torch.CPU);
@@ -70,10 +72,12 @@ public class TrainCommandTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
-    [Fact]
-    public void Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
+    [Theory]
+    [InlineData("vae")]
+    [InlineData("decoder")]
+    public void Train_NoiseLevelsOnAStageWithoutNoise_FailsWithoutTraining(string stage)
     {
-        Assert.NotEqual(0, Run("--stage", "vae", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+        Assert.NotEqual(0, Run("--stage", stage, "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
