@@ -82,5 +82,13 @@ public class TrainCommandTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
+    [Fact]
+    public void Train_EdgeWeightOnTheTransformerStage_FailsWithoutTraining()
+    {
+        Assert.NotEqual(0, Run("--stage", "transformer", "--out", _work, "--tokenizer", TokenizerFolder(), "--samples", "1", "--size", "32",
+            "--steps", "1", "--edge-weight", "8", "--device", "cpu"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
+    }
+
     public void Dispose() => Directory.Delete(_work, recursive: true);
 }
