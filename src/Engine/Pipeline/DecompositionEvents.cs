@@ -16,6 +16,7 @@ public sealed record LayerPreview(int Step, int LayerIndex, int Width, int Heigh
 
 /// <summary>
 /// One finished layer at the output size (<see cref="WorkingSize.OutputWidth"/>). Index 0 is the bottom-most layer
-/// (usually the background); each higher index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output was asked for.
+/// (usually the background); each higher index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output
+/// was asked for.
 /// </summary>
 public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8, ushort[]? Rgba16) : DecompositionEvent;

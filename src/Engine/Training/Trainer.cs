@@ -26,7 +26,7 @@ public static class Trainer
         string? lastCheckpoint = resumed?.Folder;
 
         using var objective = Create(options, baseFolder, scenes);
-        using var optimizer = optim.AdamW(objective.Model.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = optim.AdamW(objective.Model.parameters().Where(p => p.requires_grad), options.LearningRate, weight_decay: options.WeightDecay);
         if (resumed is { } checkpoint) optimizer.load_state_dict(TrainingCheckpoint.OptimizerPath(checkpoint.Folder));
 
         var clock = Stopwatch.StartNew();
@@ -85,7 +85,8 @@ public static class Trainer
 
     private static ITrainingObjective Create(TrainingOptions options, string modelFolder, IReadOnlyList<LayeredScene> scenes) => options.Stage switch
     {
-        TrainingStage.Vae => new VaeReconstruction(modelFolder, scenes, options.BatchSize, options.Device),
+        TrainingStage.Vae => new VaeReconstruction(modelFolder, scenes, options.BatchSize, options.Device, options.EdgeWeight, decoderOnly: false),
+        TrainingStage.Decoder => new VaeReconstruction(modelFolder, scenes, options.BatchSize, options.Device, options.EdgeWeight, decoderOnly: true),
         TrainingStage.Transformer => new FlowMatching(modelFolder, scenes, options.BatchSize, options.NoiseLevels, options.Device),
         _ => throw new ArgumentOutOfRangeException(nameof(options), options.Stage, "Unknown training stage."),
     };

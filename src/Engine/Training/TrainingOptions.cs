@@ -39,6 +39,12 @@ public sealed record TrainingOptions
         return step <= Steps - decaySteps ? LearningRate : LearningRate * (Steps - step + 1) / (decaySteps + 1);
     }
 
+    /// <summary>
+    /// The VAE and decoder stages: how much more each image's outermost rows and columns count in the reconstruction
+    /// loss (corners the square), so the decoder learns its zero-padded edges and corners; 1 weighs every pixel alike.
+    /// </summary>
+    public float EdgeWeight { get; init; } = 1;
+
     /// <summary>The noise levels the transformer stage draws (default: where the model's scheduler samples).</summary>
     public NoiseLevels NoiseLevels { get; init; } = new();
 

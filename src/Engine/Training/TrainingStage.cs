@@ -8,4 +8,10 @@ public enum TrainingStage
 
     /// <summary>Flow matching of the layer latents given the composite's (the <c>transformer</c> component).</summary>
     Transformer,
+
+    /// <summary>
+    /// The RGBA-VAE's decoder alone, reconstructing from the frozen encoder's latents: improves what the layers look
+    /// like without moving the latent space the transformer learned in, so it can follow the transformer stages.
+    /// </summary>
+    Decoder,
 }

@@ -12,6 +12,12 @@ namespace QwenLayered.Engine.Training;
 /// the latents near the prior's scale.
 /// Checkpoints record the latents' per-channel mean and std, which the pipeline normalises with.
 /// </summary>
+/// <param name="edgeWeight">How much more each image's first and last rows and columns count in L1 + L2 (1: every
+/// pixel alike). The decoder's convolutions pad with zeros, so its edges and above all its corners are cases of their
+/// own, which an even weighting (4 corners in H·W pixels) leaves nearly untrained: a small VAE then draws faint alpha
+/// into the corners of empty layers. Edges count <paramref name="edgeWeight"/> times, corners its square.</param>
+/// <param name="decoderOnly">The decoder stage: the encoder (and <c>quant_conv</c>) stay frozen and the config's latent
+/// statistics are kept, so latents mean what the transformer learned; only <c>post_quant_conv</c> and the decoder learn.</param>
 internal sealed class VaeReconstruction : ITrainingObjective
 {
     private const double KlWeight = 1e-6;
@@ -20,12 +26,20 @@ internal sealed class VaeReconstruction : ITrainingObjective
 
     private readonly AutoencoderKLQwenImage _vae;
     private readonly Tensor _images;
+    private readonly Tensor _pixelWeights;
     private readonly int _batchSize;
+    private readonly bool _decoderOnly;
 
-    public VaeReconstruction(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, Device device)
+    public VaeReconstruction(string modelFolder, IReadOnlyList<LayeredScene> scenes, int batchSize, Device device, float edgeWeight, bool decoderOnly)
     {
-        SceneImages.CommonSize(scenes);
+        var (width, height) = SceneImages.CommonSize(scenes);
+        _pixelWeights = PixelWeights(width, height, edgeWeight, device);
         _vae = TrainingMode.Enable(AutoencoderKLQwenImage.FromPretrained(Path.Combine(modelFolder, "vae"), ScalarType.Float32, device));
+        _decoderOnly = decoderOnly;
+        if (decoderOnly)
+            foreach (var (name, parameter) in _vae.named_parameters())
+                if (name.StartsWith("encoder.", StringComparison.Ordinal) || name.StartsWith("quant_conv.", StringComparison.Ordinal))
+                    parameter.requires_grad = false;
         using var scope = NewDisposeScope();
         _images = cat([.. scenes.SelectMany(scene => new[] { SceneImages.Composite(scene, device), SceneImages.Layers(scene, device) })], 0)
             .DetachFromDisposeScope();
@@ -45,11 +59,27 @@ internal sealed class VaeReconstruction : ITrainingObjective
         var reconstruction = _vae.Decode(posterior.Mean);
         var error = reconstruction - images;
         var kl = Kept(0.5) * (posterior.Mean.pow(Kept(2)).Plus(posterior.LogVar.exp()) - Kept(1) - posterior.LogVar).mean();
-        return error.abs().mean().Plus(error.pow(Kept(2)).mean()).Plus(Kept(KlWeight) * kl).MoveToOuterDisposeScope();
+        return (error.abs() * _pixelWeights).mean().Plus((error.pow(Kept(2)) * _pixelWeights).mean()).Plus(Kept(KlWeight) * kl).MoveToOuterDisposeScope();
+    }
+
+    // [1, 1, 1, H, W] with mean 1: the first and last line of each axis weigh edgeWeight, so corners weigh its square.
+    private static Tensor PixelWeights(int width, int height, float edgeWeight, Device device)
+    {
+        using var scope = NewDisposeScope();
+        Tensor Axis(int length)
+        {
+            var weights = ones(length, device: device);
+            weights[0].fill_(Kept(edgeWeight));
+            weights[length - 1].fill_(Kept(edgeWeight));
+            return weights;
+        }
+        var map = Axis(height).view(-1, 1) * Axis(width).view(1, -1);
+        return (map / map.mean()).view(1, 1, 1, height, width).DetachFromDisposeScope();
     }
 
     public object? ConfigToSave()
     {
+        if (_decoderOnly) return _vae.Config;
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var images = _images[..(int)Math.Min(CalibrationImages, _images.shape[0])];
@@ -68,6 +98,7 @@ internal sealed class VaeReconstruction : ITrainingObjective
     public void Dispose()
     {
         _images.Dispose();
+        _pixelWeights.Dispose();
         _vae.Dispose();
     }
 }

@@ -18,7 +18,7 @@ internal static class TrainCommand
 
     public static Command Create()
     {
-        var stage = new Option<TrainingStage>("--stage") { Description = "vae (RGBA reconstruction) or transformer (flow matching).", Required = true };
+        var stage = new Option<TrainingStage>("--stage") { Description = "vae (RGBA reconstruction), transformer (flow matching), or decoder (the VAE's decoder alone, on the frozen encoder's latents).", Required = true };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the checkpoints (checkpoint-NNNNNN model folders).", Required = true };
         var init = new Option<DirectoryInfo?>("--init") { Description = "Model folder to start from (for the transformer stage: the VAE stage's checkpoint)." };
         var tokenizer = new Option<DirectoryInfo?>("--tokenizer") { Description = "Qwen2.5 tokenizer folder; without --init, the run starts from a random model of --config's shape using it." };
@@ -27,11 +27,12 @@ internal static class TrainCommand
         var samples = new Option<int>("--samples") { Description = "Scenes to generate without --data.", DefaultValueFactory = _ => 256 };
         var size = new Option<int>("--size") { Description = "Side of generated scenes, a multiple of 16.", DefaultValueFactory = _ => 64 };
         var steps = new Option<int>("--steps") { Description = "Total optimiser steps (counted across resumes).", DefaultValueFactory = _ => 1000 };
-        var batch = new Option<int>("--batch") { Description = "Images (vae) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
+        var batch = new Option<int>("--batch") { Description = "Images (vae, decoder) or scenes (transformer) per step.", DefaultValueFactory = _ => 4 };
         var learningRate = new Option<double>("--lr") { Description = "AdamW learning rate.", DefaultValueFactory = _ => 2e-4 };
         var decay = new Option<int>("--decay-steps") { Description = "Over this many last steps the learning rate falls linearly to zero (0: constant)." };
         var sigmaShift = new Option<float?>("--sigma-shift") { Description = "Transformer stage: draw noise levels through this time shift, above 1 for noisier (default: the model's scheduler's)." };
         var minSigma = new Option<float>("--min-sigma") { Description = "Transformer stage: the lowest noise level drawn, from 0 to below 1 (noise levels are mapped into [min, 1])." };
+        var edgeWeight = new Option<float>("--edge-weight") { Description = "VAE and decoder stages: how much more each image's outermost rows and columns count in the loss, corners the square, so the decoder learns its zero-padded edges (1: every pixel alike).", DefaultValueFactory = _ => 1 };
         var every = new Option<int>("--checkpoint-every") { Description = "Steps between checkpoints.", DefaultValueFactory = _ => 100 };
         var seed = new Option<int>("--seed") { Description = "Seed of the data, the initial weights and every step's randomness.", DefaultValueFactory = _ => 0 };
         var resume = new Option<bool>("--resume") { Description = "Continue from the latest checkpoint of this stage in --out." };
@@ -42,15 +43,19 @@ internal static class TrainCommand
         decay.Require(n => n >= 0, "--decay-steps must be 0 or more.");
         sigmaShift.Require(s => s > 0, "--sigma-shift must be above 0 (1 leaves the noise levels uniform).");
         minSigma.Require(m => m >= 0 && m < 1, "--min-sigma must be at least 0 and below 1.");
+        edgeWeight.Require(w => w > 0, "--edge-weight must be above 0.");
 
-        var command = new Command("train", "Train the VAE or the transformer of a small layered model on layered scenes.")
+        var command = new Command("train", "Train the VAE, the transformer or the VAE's decoder alone of a small layered model on layered scenes.")
         {
-            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, sigmaShift, minSigma, every, seed, resume, device,
+            stage, output, init, tokenizer, config, data, samples, size, steps, batch, learningRate, decay, sigmaShift, minSigma, edgeWeight, every, seed,
+            resume, device,
         };
         command.Validators.Add(r =>
         {
-            if (r.GetValue(stage) == TrainingStage.Vae && (r.GetResult(sigmaShift) is not null || r.GetResult(minSigma) is not null))
-                r.AddError("--sigma-shift and --min-sigma set the transformer stage's noise levels; the vae stage has none. Leave them out.");
+            if (r.GetValue(stage) != TrainingStage.Transformer && (r.GetResult(sigmaShift) is not null || r.GetResult(minSigma) is not null))
+                r.AddError($"--sigma-shift and --min-sigma set the transformer stage's noise levels; the {r.GetValue(stage).ToString().ToLowerInvariant()} stage has none. Leave them out.");
+            if (r.GetValue(stage) == TrainingStage.Transformer && r.GetResult(edgeWeight) is not null)
+                r.AddError("--edge-weight weighs the VAE's reconstruction loss; the transformer stage has none. Leave it out.");
         });
         command.SetAction((result, cancellation) =>
         {
@@ -66,7 +71,7 @@ internal static class TrainCommand
                     OutputFolder = outputFolder,
                     Steps = result.GetValue(steps), BatchSize = result.GetValue(batch), LearningRate = result.GetValue(learningRate),
                     DecaySteps = result.GetValue(decay),
-                    NoiseLevels = new NoiseLevels(result.GetValue(sigmaShift), result.GetValue(minSigma)),
+                    NoiseLevels = new NoiseLevels(result.GetValue(sigmaShift), result.GetValue(minSigma)), EdgeWeight = result.GetValue(edgeWeight),
                     CheckpointEvery = result.GetValue(every), Seed = runSeed, Resume = result.GetValue(resume),
                     Device = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
                 };

@@ -5,6 +5,8 @@ using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Tests.Pipeline;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Training.Data;
+using QwenLayered.Engine.Vae;
+using QwenLayered.Engine.Weights;
 using QwenLayered.Tests;
 using TorchSharp;
 
@@ -30,6 +32,7 @@ public class TrainerTests(TinyModel tiny)
     [Theory]
     [InlineData(TrainingStage.Vae)]
     [InlineData(TrainingStage.Transformer)]
+    [InlineData(TrainingStage.Decoder)]
     public void Run_EachStep_MakesEveryTensorInsideADisposeScope(TrainingStage stage)
     {
         // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
@@ -46,6 +49,7 @@ public class TrainerTests(TinyModel tiny)
     [InlineData(TrainingStage.Vae, false)]
     [InlineData(TrainingStage.Transformer, false)]
     [InlineData(TrainingStage.Transformer, true)]
+    [InlineData(TrainingStage.Decoder, false)]
     public void Run_FewSteps_LossGoesDown(TrainingStage stage, bool fromTrainingStart)
     {
         using var output = new TempFolder();
@@ -58,6 +62,33 @@ public class TrainerTests(TinyModel tiny)
         Assert.Equal(12, losses.Count);
         Assert.True(losses.TakeLast(3).Average() < losses.Take(3).Average(), $"Losses did not fall: {string.Join(", ", losses)}");
     }
+
+    [Fact]
+    public void Run_DecoderStage_ChangesTheDecoderAloneAndKeepsTheLatentStatistics()
+    {
+        using var output = new TempFolder();
+
+        string checkpoint = Trainer.Run(Options(TrainingStage.Decoder, output.Path, steps: 2), Scenes,
+            cancellation: TestContext.Current.CancellationToken);
+
+        using var before = SafetensorsFile.Open(Path.Combine(tiny.Folder, "vae", "diffusion_pytorch_model.safetensors"));
+        using var after = SafetensorsFile.Open(Path.Combine(checkpoint, "vae", "diffusion_pytorch_model.safetensors"));
+        bool Unchanged(string name)
+        {
+            using var old = before.Read(name, torch.ScalarType.Float32, torch.CPU);
+            using var trained = after.Read(name, torch.ScalarType.Float32, torch.CPU);
+            return old.allclose(trained, rtol: 0, atol: 0);
+        }
+        var names = before.Tensors.Keys.ToList();
+        Assert.All(names.Where(n => n.StartsWith("encoder.") || n.StartsWith("quant_conv.")), n => Assert.True(Unchanged(n), n));
+        Assert.Contains(names.Where(n => n.StartsWith("decoder.")), n => !Unchanged(n));
+        var (initial, trained) = (VaeConfig(tiny.Folder), VaeConfig(checkpoint));
+        Assert.Equal(initial.LatentsMean, trained.LatentsMean);
+        Assert.Equal(initial.LatentsStd, trained.LatentsStd);
+    }
+
+    private static AutoencoderKLQwenImageConfig VaeConfig(string modelFolder) =>
+        ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(modelFolder, "vae", "config.json"));
 
     [Fact]
     public void Run_Resumed_ContinuesExactlyAsAnUninterruptedRun()
@@ -136,6 +167,21 @@ public class TrainerTests(TinyModel tiny)
 
         // Same weights, batch and noise; only σ differs, so the first loss differs only if the levels reached the objective.
         Assert.NotEqual(atScheduler[0], nearPureNoise[0]);
+    }
+
+    [Theory]
+    [InlineData(TrainingStage.Vae)]
+    [InlineData(TrainingStage.Decoder)]
+    public void Run_ReconstructionStageWithEdgeWeight_WeighsTheImageEdges(TrainingStage stage)
+    {
+        using var evenFolder = new TempFolder();
+        using var edgesFolder = new TempFolder();
+
+        var even = Train(Options(stage, evenFolder.Path, steps: 1));
+        var edges = Train(Options(stage, edgesFolder.Path, steps: 1) with { EdgeWeight = 8 });
+
+        // Same weights and batch; the first loss differs only if the weighting reached the objective.
+        Assert.NotEqual(even[0], edges[0]);
     }
 
     [Fact]

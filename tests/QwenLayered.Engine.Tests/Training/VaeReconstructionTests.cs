@@ -13,7 +13,7 @@ public class VaeReconstructionTests(TinyModel tiny)
     [Fact]
     public void ConfigToSave_FiniteWeights_RecordsTheLatentStatistics()
     {
-        using var objective = new VaeReconstruction(tiny.Folder, Scenes, batchSize: 2, torch.CPU);
+        using var objective = new VaeReconstruction(tiny.Folder, Scenes, batchSize: 2, torch.CPU, edgeWeight: 1, decoderOnly: false);
 
         var config = Assert.IsType<System.Text.Json.Nodes.JsonObject>(objective.ConfigToSave());
 
@@ -24,7 +24,7 @@ public class VaeReconstructionTests(TinyModel tiny)
     public void ConfigToSave_WeightsEncodingToNaN_IsNull()
     {
         // Latent statistics that JSON cannot hold: the trainer must not write them into a checkpoint.
-        using var objective = new VaeReconstruction(tiny.Folder, Scenes, batchSize: 2, torch.CPU);
+        using var objective = new VaeReconstruction(tiny.Folder, Scenes, batchSize: 2, torch.CPU, edgeWeight: 1, decoderOnly: false);
         using (torch.no_grad()) objective.Model.get_parameter("quant_conv.weight")!.fill_(Scalars.Kept(float.NaN));
 
         Assert.Null(objective.ConfigToSave());

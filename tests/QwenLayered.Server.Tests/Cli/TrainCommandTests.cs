@@ -31,17 +31,19 @@ public class TrainCommandTests : IDisposable
     private static void AssertExit(int expected, Outcome outcome) => Assert.True(outcome.ExitCode == expected, $"Expected exit code {expected}; {outcome}");
 
     [Fact]
-    public async Task ScenesTrainExport_BothStagesOnWrittenScenes_ExportALoadableModel()
+    public async Task ScenesTrainExport_EveryStageOnWrittenScenes_ExportALoadableModel()
     {
         string data = Path.Combine(_work, "data"), vae = Path.Combine(_work, "vae"), transformer = Path.Combine(_work, "transformer"),
-            exported = Path.Combine(_work, "exported");
+            decoder = Path.Combine(_work, "decoder"), exported = Path.Combine(_work, "exported");
 
         AssertExit(0, await VerbAsync("scenes", "--out", data, "--count", "3", "--size", "32", "--seed", "1"));
         AssertExit(0, await RunAsync("--stage", "vae", "--out", vae, "--tokenizer", Repository.Tokenizer, "--config", "tiny", "--data", data,
             "--steps", "2", "--batch", "2", "--device", "cpu"));
         AssertExit(0, await RunAsync("--stage", "transformer", "--out", transformer, "--init", Path.Combine(vae, "checkpoint-000002"),
             "--data", data, "--steps", "2", "--decay-steps", "1", "--sigma-shift", "3", "--min-sigma", "0.5", "--batch", "2", "--device", "cpu"));
-        AssertExit(0, await VerbAsync("export", "--model", Path.Combine(transformer, "checkpoint-000002"), "--out", exported));
+        AssertExit(0, await RunAsync("--stage", "decoder", "--out", decoder, "--init", Path.Combine(transformer, "checkpoint-000002"),
+            "--data", data, "--steps", "2", "--batch", "2", "--device", "cpu"));
+        AssertExit(0, await VerbAsync("export", "--model", Path.Combine(decoder, "checkpoint-000002"), "--out", exported));
 
         Assert.Equal(3, SceneFolder.ReadAll(data).Count);
         Assert.False(File.Exists(Path.Combine(exported, "trainer_state.json")));
@@ -102,11 +104,21 @@ public class TrainCommandTests : IDisposable
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
-    [Fact]
-    public async Task Train_NoiseLevelsOnTheVaeStage_FailsWithoutTraining()
+    [Theory]
+    [InlineData("vae")]
+    [InlineData("decoder")]
+    public async Task Train_NoiseLevelsOnAStageWithoutNoise_FailsWithoutTraining(string stage)
     {
-        AssertExit(2, await RunAsync("--stage", "vae", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+        AssertExit(2, await RunAsync("--stage", stage, "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
             "--steps", "1", "--min-sigma", "0.5", "--device", "cpu"));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
+    }
+
+    [Fact]
+    public async Task Train_EdgeWeightOnTheTransformerStage_FailsWithoutTraining()
+    {
+        AssertExit(2, await RunAsync("--stage", "transformer", "--out", _work, "--tokenizer", Repository.Tokenizer, "--samples", "1", "--size", "32",
+            "--steps", "1", "--edge-weight", "8", "--device", "cpu"));
         Assert.Empty(Directory.EnumerateFileSystemEntries(_work));
     }
 
