@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;

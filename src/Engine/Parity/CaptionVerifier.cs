@@ -1,5 +1,5 @@
-using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;

@@ -64,7 +64,7 @@ public class LayeredModelTests(TinyModel tiny)
     [Fact]
     public void Decompose_EmptyPromptWhenMemoryIsShort_UnloadsTheCaptionerAfterCaptioning()
     {
-        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.Text.TextEncoderResidency.Unload);
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.QwenVL.Language.TextEncoderResidency.Unload);
 
         Decompose(model, new DecompositionRequest(Image, "", OneStep));
 
