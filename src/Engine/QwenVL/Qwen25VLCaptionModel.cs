@@ -1,63 +1,38 @@
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
-using QwenLayered.Engine.Weights;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
 
 namespace QwenLayered.Engine.QwenVL;
 
 /// <summary>
-/// Qwen2.5-VL as a captioner (transformers <c>Qwen2_5_VLForConditionalGeneration</c>): the vision tower
-/// (<c>visual.*</c>), the language model (<c>model.*</c>) and <c>lm_head</c>. Image embeddings replace the
-/// <c>&lt;|image_pad|&gt;</c> tokens, the language model runs at M-RoPE positions with an optional KV cache, and
-/// <c>lm_head</c> turns the last hidden state into next-token logits.
+/// Qwen2.5-VL as a captioner (transformers <c>Qwen2_5_VLForConditionalGeneration</c>): the <paramref name="head"/>'s
+/// vision tower and <c>lm_head</c> over a language model it borrows, the prompt encoder's, so the language model is in
+/// memory once. Image embeddings replace the <c>&lt;|image_pad|&gt;</c> tokens, the language model runs at M-RoPE
+/// positions with an optional KV cache, and <c>lm_head</c> turns the last hidden state into next-token logits.
+/// Owns nothing: whoever loaded the head and the language model disposes them.
 /// </summary>
-public sealed class Qwen25VLCaptionModel : nn.Module
+public sealed class Qwen25VLCaptionModel(Qwen25VLCaptionHead head, Qwen25VLTextModel languageModel)
 {
-    private readonly Qwen25VisionTransformer visual;
-    private readonly Qwen25VLTextModel model;
-    private readonly Linear lm_head;
+    public Qwen25VLConfig Config => head.Config;
 
-    /// <summary>Builds the model with uninitialised weights in <paramref name="dtype"/> on <paramref name="device"/>.</summary>
-    public Qwen25VLCaptionModel(Qwen25VLConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
-        : base(nameof(Qwen25VLCaptionModel))
+    public Device Device => head.Device;
+
+    /// <summary>Every weight under its published checkpoint name, in the checkpoint's order (<c>visual.*</c>, <c>model.*</c>, <c>lm_head.*</c>).</summary>
+    public IReadOnlyList<KeyValuePair<string, Tensor>> Weights()
     {
-        Config = config;
-        visual = new Qwen25VisionTransformer(config.Vision, device, dtype);
-        model = new Qwen25VLTextModel(config.Text, device, dtype);
-        lm_head = nn.Linear(config.Text.HiddenSize, config.Text.VocabSize, hasBias: false, device: device, dtype: dtype);
-        RegisterComponents();
-    }
-
-    public Qwen25VLConfig Config { get; }
-
-    public Device Device => lm_head.weight!.device;
-
-    /// <summary>Loads a model folder's <c>text_encoder/</c> (config.json and its safetensors) strictly, ready for inference.</summary>
-    public static Qwen25VLCaptionModel FromPretrained(string textEncoderFolder, ScalarType dtype, Device device)
-    {
-        var config = Qwen25VLConfig.FromFile(Path.Combine(textEncoderFolder, "config.json"));
-        using var checkpoint = Checkpoint.Open(textEncoderFolder);
-        return FromCheckpoint(config, checkpoint, dtype, device);
-    }
-
-    /// <summary>
-    /// Builds the model for <paramref name="config"/> and fills every parameter from <paramref name="checkpoint"/>
-    /// (published <c>model.*</c>/<c>visual.*</c> layout or transformers ≥ 4.52's nested one); nothing may be left over.
-    /// </summary>
-    public static Qwen25VLCaptionModel FromCheckpoint(Qwen25VLConfig config, Checkpoint checkpoint, ScalarType dtype, Device device)
-    {
-        string text = Qwen25VLCheckpointLayout.LanguageModelPrefix(checkpoint), vision = Qwen25VLCheckpointLayout.VisionPrefix(checkpoint);
-        return ModuleWeights.BuildFilled(() => new Qwen25VLCaptionModel(config, device, dtype), captioner => captioner.LoadMapped(checkpoint, name =>
-            name.StartsWith("model.", StringComparison.Ordinal) ? text + name["model.".Length..]
-            : name.StartsWith("visual.", StringComparison.Ordinal) ? vision + name["visual.".Length..]
-            : name, _ => false, "the Qwen2.5-VL captioner"));
+        var own = head.state_dict();
+        return
+        [
+            .. own.Where(pair => pair.Key.StartsWith("visual.", StringComparison.Ordinal)),
+            .. languageModel.state_dict().Select(pair => KeyValuePair.Create("model." + pair.Key, pair.Value)),
+            .. own.Where(pair => !pair.Key.StartsWith("visual.", StringComparison.Ordinal)),
+        ];
     }
 
     /// <summary>Pixel rows of <paramref name="grids"/> → image embeddings <c>[tokens, hidden]</c> (see the vision tower for <paramref name="trace"/>).</summary>
     internal Tensor EncodeImages(Tensor pixelValues, IReadOnlyList<ImageGrid> grids, Action<string, Tensor>? trace = null) =>
-        visual.forward(pixelValues.to(lm_head.weight!.dtype, Device), grids, trace);
+        head.EncodeImages(pixelValues, grids, trace);
 
     /// <summary>Ids with expanded placeholders and the images' embeddings → the language model's input.</summary>
     internal MultimodalPrompt Prepare(long[] ids, Tensor imageEmbeds, IReadOnlyList<ImageGrid> grids)
@@ -68,7 +43,7 @@ public sealed class Qwen25VLCaptionModel : nn.Module
         var slots = idTensor.eq(Kept(Config.ImageTokenId)).nonzero().squeeze(1);
         if (slots.shape[0] != imageEmbeds.shape[0])
             throw new ArgumentException($"The prompt has {slots.shape[0]} image placeholders for {imageEmbeds.shape[0]} image embeddings.");
-        var embeddings = model.Embed(idTensor).index_copy(0, slots, imageEmbeds.to(lm_head.weight!.dtype, Device)).unsqueeze(0);
+        var embeddings = languageModel.Embed(idTensor).index_copy(0, slots, imageEmbeds.to(head.DType, Device)).unsqueeze(0);
         return new MultimodalPrompt(ids, embeddings.MoveToOuterDisposeScope(), positions);
     }
 
@@ -76,7 +51,7 @@ public sealed class Qwen25VLCaptionModel : nn.Module
     internal Tensor EmbedTokens(IReadOnlyList<long> ids)
     {
         using var scope = NewDisposeScope();
-        return model.Embed(tensor(ids.ToArray(), device: Device)).unsqueeze(0).MoveToOuterDisposeScope();
+        return languageModel.Embed(tensor(ids.ToArray(), device: Device)).unsqueeze(0).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -88,8 +63,8 @@ public sealed class Qwen25VLCaptionModel : nn.Module
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var hidden = model.Forward(embeddings, positions.to(Device), Config.MropeSection, cache);
-        var logits = lm_head.forward(hidden[0, -1]).to(ScalarType.Float32);
+        var hidden = languageModel.Forward(embeddings, positions.to(Device), Config.MropeSection, cache);
+        var logits = head.Logits(hidden[0, -1]).to(ScalarType.Float32);
         return (hidden.MoveToOuterDisposeScope(), logits.MoveToOuterDisposeScope());
     }
 

@@ -1,6 +1,5 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.QwenVL;
-using QwenLayered.Engine.QwenVL.Vision;
 
 namespace QwenLayered.Engine.Tests.QwenVL;
 
@@ -50,9 +49,7 @@ public class CaptionerTests
     }
 
     private static Captioner NewCaptioner(TempFolder folder, Action onLoad) =>
-        new(ByteLevelTokenizer.Create(folder, TinyCaptionModel.Config.Text.VocabSize),
-            () => { onLoad(); return TinyCaptionModel.Create(); },
-            new Qwen2VLImageProcessor(ImageProcessorConfig.Default),
+        TinyCaptionModel.NewCaptioner(ByteLevelTokenizer.Create(folder, TinyCaptionModel.Config.Text.VocabSize), onLoad,
             GenerationSettings.Greedy(TinyCaptionModel.ImEnd) with { MaxNewTokens = 4 });
 
     private static RgbaImage Image(int seed)

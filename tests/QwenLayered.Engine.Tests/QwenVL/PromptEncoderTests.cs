@@ -103,11 +103,11 @@ public class PromptEncoderTests
         };
         model = new Lazy<Qwen25VLTextModel>(() => SeededModel(tiny));
         var shared = model;
-        return new PromptEncoder(tokenizer, () =>
+        return new PromptEncoder(tokenizer, new ResidentLanguageModel(() =>
         {
             onLoad?.Invoke();
             return residency == TextEncoderResidency.Unload ? SeededModel(tiny) : shared.Value;
-        }, CPU, residency);
+        }, CPU, residency));
     }
 
     private static Qwen25VLTextModel SeededModel(Qwen25VLTextConfig config)

@@ -1,7 +1,6 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
-using QwenLayered.Engine.QwenVL.Vision;
 
 namespace QwenLayered.Engine.Tests.QwenVL;
 
@@ -22,8 +21,8 @@ public class PromptSourceTests
     public void Resolve_UserPrompt_ReturnsItWithoutCaptioning()
     {
         using var folder = new TempFolder();
-        using var captioner = new Captioner(ByteLevelTokenizer.Create(folder, 300), () => throw new InvalidOperationException("no model"),
-            new Qwen2VLImageProcessor(ImageProcessorConfig.Default), GenerationSettings.Greedy());
+        using var captioner = TinyCaptionModel.NewCaptioner(ByteLevelTokenizer.Create(folder, 300), () => throw new InvalidOperationException("no model"),
+            GenerationSettings.Greedy());
         var image = new RgbaImage(8, 8, new byte[8 * 8 * 4]);
 
         var (prompt, caption) = PromptSource.Resolve("a red car", image, WorkingSize.For(8, 8, 640, 8), captioner, CaptionLanguage.English,
@@ -37,8 +36,8 @@ public class PromptSourceTests
     public void Resolve_EmptyPrompt_CaptionsTheImageAtItsWorkingSize()
     {
         using var folder = new TempFolder();
-        using var captioner = new Captioner(ByteLevelTokenizer.Create(folder, TinyCaptionModel.Config.Text.VocabSize), () => TinyCaptionModel.Create(),
-            new Qwen2VLImageProcessor(ImageProcessorConfig.Default), GenerationSettings.Greedy() with { MaxNewTokens = 2 });
+        using var captioner = TinyCaptionModel.NewCaptioner(ByteLevelTokenizer.Create(folder, TinyCaptionModel.Config.Text.VocabSize), () => { },
+            GenerationSettings.Greedy() with { MaxNewTokens = 2 });
         var image = new RgbaImage(8, 8, Enumerable.Repeat((byte)200, 8 * 8 * 4).ToArray());
 
         var (prompt, caption) = PromptSource.Resolve("", image, WorkingSize.For(8, 8, 640, 8), captioner, CaptionLanguage.Chinese,

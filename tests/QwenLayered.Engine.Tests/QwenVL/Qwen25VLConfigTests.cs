@@ -1,6 +1,7 @@
 using System.Text.Json;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.QwenVL;
@@ -45,9 +46,10 @@ public class Qwen25VLConfigTests
     [Fact]
     public void Constructor_Qwen25VL7BOnMeta_VisionTowerHasThePublishedParameterCount()
     {
-        using var model = new Qwen25VLCaptionModel(Qwen25VLConfig.Qwen25VL7B, device("meta"), ScalarType.BFloat16);
+        using var language = new Qwen25VLTextModel(Qwen25VLConfig.Qwen25VL7B.Text, device("meta"), ScalarType.BFloat16);
+        using var head = new Qwen25VLCaptionHead(Qwen25VLConfig.Qwen25VL7B, device("meta"), ScalarType.BFloat16);
 
-        var parameters = model.named_parameters().ToList();
+        var parameters = new Qwen25VLCaptionModel(head, language).Weights().Select(p => (name: p.Key, parameter: p.Value)).ToList();
 
         Assert.Equal(676_550_144L, parameters.Where(p => p.name.StartsWith("visual.", StringComparison.Ordinal)).Sum(p => p.parameter.numel()));
         Assert.Equal(7_615_616_512L, parameters.Where(p => !p.name.StartsWith("visual.", StringComparison.Ordinal)).Sum(p => p.parameter.numel()));

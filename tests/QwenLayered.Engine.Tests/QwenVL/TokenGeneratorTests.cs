@@ -7,8 +7,9 @@ public class TokenGeneratorTests
     [Fact]
     public void Generate_WithAndWithoutKvCache_GivesTheSameTokens()
     {
-        using var model = TinyCaptionModel.Create();
-        using var prompt = TinyCaptionModel.Prompt(model);
+        using var tiny = TinyCaptionModel.Create();
+        using var prompt = tiny.Prompt();
+        var model = tiny.Model;
         var settings = GenerationSettings.Greedy() with { MaxNewTokens = 12 };
 
         var cached = TokenGenerator.Generate(model, prompt, settings, useCache: true, cancellation: TestContext.Current.CancellationToken);
@@ -21,8 +22,9 @@ public class TokenGeneratorTests
     [Fact]
     public void Generate_StopTokenComesUp_StopsBeforeItAndLeavesItOut()
     {
-        using var model = TinyCaptionModel.Create();
-        using var prompt = TinyCaptionModel.Prompt(model);
+        using var tiny = TinyCaptionModel.Create();
+        using var prompt = tiny.Prompt();
+        var model = tiny.Model;
         var free = TokenGenerator.Generate(model, prompt, GenerationSettings.Greedy() with { MaxNewTokens = 12 }, cancellation: TestContext.Current.CancellationToken);
         int firstNew = Enumerable.Range(1, free.Count - 1).First(i => !free.Take(i).Contains(free[i]));
         var settings = GenerationSettings.Greedy((int)free[firstNew]) with { MaxNewTokens = 12 };
@@ -35,8 +37,9 @@ public class TokenGeneratorTests
     [Fact]
     public void Generate_CancelledAfterTheSecondToken_ThrowsBeforeTheThird()
     {
-        using var model = TinyCaptionModel.Create();
-        using var prompt = TinyCaptionModel.Prompt(model);
+        using var tiny = TinyCaptionModel.Create();
+        using var prompt = tiny.Prompt();
+        var model = tiny.Model;
         using var cancellation = new CancellationTokenSource();
         var reported = new List<CaptionProgress>();
 
@@ -50,8 +53,9 @@ public class TokenGeneratorTests
     [Fact]
     public void Generate_NoStopToken_StopsAtMaxNewTokens()
     {
-        using var model = TinyCaptionModel.Create();
-        using var prompt = TinyCaptionModel.Prompt(model);
+        using var tiny = TinyCaptionModel.Create();
+        using var prompt = tiny.Prompt();
+        var model = tiny.Model;
 
         var tokens = TokenGenerator.Generate(model, prompt, GenerationSettings.Greedy() with { MaxNewTokens = 3 }, cancellation: TestContext.Current.CancellationToken);
 

@@ -1,10 +1,11 @@
 using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.QwenVL;
 
-public class Qwen25VLCaptionModelLoadingTests
+public class Qwen25VLCaptionHeadLoadingTests
 {
     [Theory]
     [InlineData(false)]
@@ -13,13 +14,15 @@ public class Qwen25VLCaptionModelLoadingTests
     {
         using var folder = new TempFolder();
         using var source = TinyCaptionModel.Create();
-        string path = Save(source, folder, nested, extra: null);
+        string path = Save(source.Model, folder, nested, extra: null);
 
         using var checkpoint = Checkpoint.Open(path);
-        using var loaded = Qwen25VLCaptionModel.FromCheckpoint(TinyCaptionModel.Config, checkpoint, ScalarType.Float32, CPU);
+        using var language = Qwen25VLTextModel.FromCheckpoint(TinyCaptionModel.Config.Text, checkpoint, ScalarType.Float32, CPU);
+        using var head = Qwen25VLCaptionHead.FromCheckpoint(TinyCaptionModel.Config, checkpoint, ScalarType.Float32, CPU);
+        var loaded = new Qwen25VLCaptionModel(head, language);
 
-        var expected = source.state_dict();
-        Assert.All(loaded.state_dict(), pair => Assert.True(pair.Value.equal(expected[pair.Key]).all().item<bool>(), pair.Key));
+        var expected = source.Model.Weights().ToDictionary();
+        Assert.All(loaded.Weights(), pair => Assert.True(pair.Value.equal(expected[pair.Key]).all().item<bool>(), pair.Key));
     }
 
     [Fact]
@@ -27,10 +30,10 @@ public class Qwen25VLCaptionModelLoadingTests
     {
         using var folder = new TempFolder();
         using var source = TinyCaptionModel.Create();
-        string path = Save(source, folder, nested: false, extra: "visual.extra.weight");
+        string path = Save(source.Model, folder, nested: false, extra: "visual.extra.weight");
 
         using var checkpoint = Checkpoint.Open(path);
-        var error = Assert.Throws<WeightFileException>(() => Qwen25VLCaptionModel.FromCheckpoint(TinyCaptionModel.Config, checkpoint, ScalarType.Float32, CPU));
+        var error = Assert.Throws<WeightFileException>(() => Qwen25VLCaptionHead.FromCheckpoint(TinyCaptionModel.Config, checkpoint, ScalarType.Float32, CPU));
 
         Assert.Contains("unexpected [visual.extra.weight]", error.Message);
     }
@@ -38,17 +41,17 @@ public class Qwen25VLCaptionModelLoadingTests
     [Fact]
     public void Constructor_InsideADisposeScope_KeepsItsWeightsAfterTheScope()
     {
-        Qwen25VLCaptionModel model;
+        Qwen25VLCaptionHead head;
 
-        using (NewDisposeScope()) model = new Qwen25VLCaptionModel(TinyCaptionModel.Config);
+        using (NewDisposeScope()) head = new Qwen25VLCaptionHead(TinyCaptionModel.Config);
 
-        using (model) Assert.All(model.parameters(), parameter => Assert.False(parameter.IsInvalid));
+        using (head) Assert.All(head.parameters(), parameter => Assert.False(parameter.IsInvalid));
     }
 
     // transformers ≥ 4.52 saves model.* as model.language_model.* and visual.* as model.visual.*.
     private static string Save(Qwen25VLCaptionModel model, TempFolder folder, bool nested, string? extra)
     {
-        var tensors = model.state_dict().ToDictionary(pair => !nested ? pair.Key
+        var tensors = model.Weights().ToDictionary(pair => !nested ? pair.Key
             : pair.Key.StartsWith("model.", StringComparison.Ordinal) ? "model.language_model." + pair.Key["model.".Length..]
             : pair.Key.StartsWith("visual.", StringComparison.Ordinal) ? "model." + pair.Key
             : pair.Key, pair => pair.Value);
