@@ -8,8 +8,9 @@ namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
 /// A loaded Qwen-Image-Layered model: the decomposition pipeline with its prompt encoder and, when the text encoder has
-/// its vision tower, a captioner over the prompt encoder's language model (in memory once). Turns requests (image and text) into layers: captions an image whose prompt is
-/// empty, encodes the prompts (cached), sizes the image to its bucket, and runs the pipeline.
+/// its vision tower, a captioner over the prompt encoder's language model (in memory once). Turns requests (image and
+/// text) into layers: captions an image whose prompt is empty, encodes the prompts (cached), sizes the image to its
+/// bucket, and runs the pipeline.
 /// </summary>
 /// <param name="residency">When it is not <see cref="TextEncoderResidency.KeepOnDevice"/> (device memory is short), the
 /// captioner's vision tower and <c>lm_head</c> are unloaded after each caption as well; the language model they share with
