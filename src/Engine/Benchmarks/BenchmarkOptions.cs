@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Benchmarks;

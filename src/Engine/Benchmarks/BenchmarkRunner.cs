@@ -3,8 +3,9 @@ using System.Globalization;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 

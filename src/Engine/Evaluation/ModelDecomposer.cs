@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 
 namespace QwenLayered.Engine.Evaluation;
 

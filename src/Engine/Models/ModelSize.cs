@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;

@@ -1,5 +1,6 @@
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using static TorchSharp.torch;
@@ -23,12 +24,12 @@ public static class RandomLayeredModel
             pipeline = new LayeredDecompositionPipeline(
                 Filled(new QwenImageTransformer2DModel(configs.Transformer, device, dtype), generator), vae, configs.Scheduler, device);
             // The text encoder is built on first use, like a loaded one; its own seed keeps it independent of that order.
-            var prompts = new PromptEncoder(QwenTokenizer.FromFolder(configs.TokenizerFolder), () =>
+            var prompts = new PromptEncoder(QwenTokenizer.FromFolder(configs.TokenizerFolder), new ResidentLanguageModel(() =>
             {
                 using var textGenerator = new Generator(seed + 1);
                 return Filled(new Qwen25VLTextModel(configs.TextEncoder, device, dtype), textGenerator);
-            }, device, residency);
-            // Benchmarks pass prompts, so no captioner (it would hold a second copy of the language model).
+            }, device, residency));
+            // Benchmarks pass prompts, so no captioner (it would add the vision tower and lm_head).
             return new LayeredModel(pipeline, prompts, captioner: null, "random-weights", ModelProfile.Published);
         }
         catch

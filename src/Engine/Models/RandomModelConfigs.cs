@@ -1,6 +1,7 @@
-using QwenLayered.Engine.Caption;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Engine.QwenVL.Vision;
 using QwenLayered.Engine.Sampling;
-using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 

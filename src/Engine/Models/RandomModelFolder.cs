@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Training;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
@@ -82,9 +82,11 @@ public static class RandomModelFolder
         config["eos_token_id"] = JsonSerializer.SerializeToNode(multimodal.EosTokenIds);
         config["rope_scaling"] = new JsonObject { ["type"] = "mrope", ["mrope_section"] = JsonSerializer.SerializeToNode(multimodal.MropeSection) };
         File.WriteAllText(Path.Combine(folder, "config.json"), config.ToJsonString(Indented));
-        using var model = new Qwen25VLCaptionModel(multimodal);
-        RandomWeights.Fill(model, generator);
-        WriteWeights(Path.Combine(folder, "model.safetensors"), model, "");
+        using var languageModel = new Qwen25VLTextModel(configs.TextEncoder);
+        using var head = new Qwen25VLCaptionHead(multimodal);
+        var weights = new Qwen25VLCaptionModel(head, languageModel).Weights();
+        RandomWeights.Fill(weights, generator);
+        SafetensorsWriter.Write(Path.Combine(folder, "model.safetensors"), weights.ToDictionary());
     }
 
     private static void WriteWeights(string path, nn.Module module, string prefix) =>

@@ -12,10 +12,13 @@ namespace QwenLayered.Engine.Models;
 public static class RandomWeights
 {
     /// <summary>Fills every floating-point parameter and buffer of <paramref name="module"/> from a CPU generator (see <see cref="SeededRandom"/>).</summary>
-    public static void Fill(nn.Module module, Generator generator)
+    public static void Fill(nn.Module module, Generator generator) => Fill(module.state_dict(), generator);
+
+    /// <summary>Fills the floating-point tensors of <paramref name="weights"/> in their order, by their names' rules.</summary>
+    public static void Fill(IEnumerable<KeyValuePair<string, Tensor>> weights, Generator generator)
     {
         using var noGrad = no_grad();
-        foreach (var (name, tensor) in module.state_dict())
+        foreach (var (name, tensor) in weights)
             if (tensor.is_floating_point()) Fill(name, tensor, generator);
     }
 

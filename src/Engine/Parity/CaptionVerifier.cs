@@ -1,5 +1,5 @@
-using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 
@@ -19,7 +19,10 @@ public sealed class CaptionVerifier : IComponentVerifier
     {
         using var scope = NewDisposeScope();
         var config = Qwen25VLConfig.FromElement(fixture.ManifestPath, fixture.Config);
-        using var model = LoadModel(fixture, config, device, dtype);
+        using var checkpoint = Checkpoint.Open(fixture.WeightsPath);
+        using var language = Qwen25VLTextModel.FromCheckpoint(config.Text, checkpoint, dtype, device);
+        using var head = Qwen25VLCaptionHead.FromCheckpoint(config, checkpoint, dtype, device);
+        var model = new Qwen25VLCaptionModel(head, language);
 
         long[] ids = fixture.Input("input_ids", ScalarType.Int64, CPU).flatten().data<long>().ToArray();
         var grids = VisionVerifier.Grids(fixture.Input("image_grid_thw", ScalarType.Int64, CPU));
@@ -59,11 +62,5 @@ public sealed class CaptionVerifier : IComponentVerifier
         return [.. fixture.OutputNames.Select(output => produced.TryGetValue(output, out var produce)
             ? fixture.Check(output, produce())
             : ParityResult.Failure(fixture.Name, Component, output, "the caption verifier does not produce this output"))];
-    }
-
-    private static Qwen25VLCaptionModel LoadModel(FixtureCase fixture, Qwen25VLConfig config, Device device, ScalarType dtype)
-    {
-        using var checkpoint = Checkpoint.Open(fixture.WeightsPath);
-        return Qwen25VLCaptionModel.FromCheckpoint(config, checkpoint, dtype, device);
     }
 }

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Parity;

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 

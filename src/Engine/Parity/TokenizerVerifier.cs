@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Parity;

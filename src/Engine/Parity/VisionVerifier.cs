@@ -1,5 +1,5 @@
-using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Models;
+using QwenLayered.Engine.QwenVL.Vision;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;

@@ -1,6 +1,5 @@
-using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 
 namespace QwenLayered.Engine.Pipeline;
 

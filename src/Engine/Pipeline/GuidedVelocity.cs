@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Transformer;
 using static TorchSharp.torch;
 

@@ -1,18 +1,20 @@
 using System.Diagnostics;
-using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
 /// A loaded Qwen-Image-Layered model: the decomposition pipeline with its prompt encoder and, when the text encoder has
-/// its vision tower, a captioner. Turns requests (image and text) into layers: captions an image whose prompt is
-/// empty, encodes the prompts (cached), sizes the image to its bucket, and runs the pipeline.
+/// its vision tower, a captioner over the prompt encoder's language model (in memory once). Turns requests (image and
+/// text) into layers: captions an image whose prompt is empty, encodes the prompts (cached), sizes the image to its
+/// bucket, and runs the pipeline.
 /// </summary>
 /// <param name="residency">When it is not <see cref="TextEncoderResidency.KeepOnDevice"/> (device memory is short), the
-/// captioner's copy of the language model is unloaded after each caption as well.</param>
+/// captioner's vision tower and <c>lm_head</c> are unloaded after each caption as well; the language model they share with
+/// the prompt encoder follows the residency after encoding.</param>
 public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name,
     ModelProfile profile, TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice) : IDisposable
 {
@@ -42,10 +44,11 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance);
         try
         {
+            var prompts = PromptEncoder.FromPretrained(model, dtype, device, residency);
             var captioner = Qwen25VLConfig.HasVisionTower(model.Component("text_encoder").ConfigPath)
-                ? Captioner.FromPretrained(model, dtype, device)
+                ? Captioner.FromPretrained(model, prompts.LanguageModel, dtype)
                 : null;
-            return new LayeredModel(pipeline, PromptEncoder.FromPretrained(model, dtype, device, residency), captioner,
+            return new LayeredModel(pipeline, prompts, captioner,
                 Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), profile, residency);
         }
         catch

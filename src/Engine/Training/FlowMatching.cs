@@ -1,8 +1,8 @@
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
-using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Training.Data;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Benchmarks;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Text;
 
 namespace QwenLayered.Server.Cli;
 

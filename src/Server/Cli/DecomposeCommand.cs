@@ -1,10 +1,10 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
 
 namespace QwenLayered.Server.Cli;

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Text;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Server.Hosting;

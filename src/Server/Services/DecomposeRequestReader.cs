@@ -4,7 +4,7 @@ using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Jobs;
 

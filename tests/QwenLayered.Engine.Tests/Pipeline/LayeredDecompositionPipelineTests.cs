@@ -1,8 +1,8 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Text;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;

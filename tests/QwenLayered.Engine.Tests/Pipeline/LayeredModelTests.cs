@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Weights;
 using QwenLayered.Tests;
 using TorchSharp;
 
@@ -47,6 +48,20 @@ public class LayeredModelTests(TinyModel tiny)
     }
 
     [Fact]
+    public void Decompose_EmptyPrompt_CaptionsAndEncodesWithTheLanguageModelLoadedOnce()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+
+        Decompose(model, new DecompositionRequest(Image, "", OneStep)); // captions the image, then encodes the caption
+
+        // Every parameter the captioner and the prompt encoder hold, each tensor once, against the text encoder's checkpoint.
+        long held = model.Prompts.ModulesInMemory.Concat(model.Captioner!.ModulesInMemory)
+            .SelectMany(module => module.parameters()).DistinctBy(parameter => parameter.Handle).Sum(parameter => parameter.numel());
+        using var checkpoint = Checkpoint.Open(Path.Combine(tiny.Folder, "text_encoder"));
+        Assert.Equal(checkpoint.Tensors.Values.Sum(tensor => tensor.Shape.Aggregate(1L, (count, size) => count * size)), held);
+    }
+
+    [Fact]
     public void Decompose_EmptyPromptOnceLoaded_MakesEveryTensorInsideADisposeScope()
     {
         // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
@@ -64,7 +79,7 @@ public class LayeredModelTests(TinyModel tiny)
     [Fact]
     public void Decompose_EmptyPromptWhenMemoryIsShort_UnloadsTheCaptionerAfterCaptioning()
     {
-        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.Text.TextEncoderResidency.Unload);
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.QwenVL.Language.TextEncoderResidency.Unload);
 
         Decompose(model, new DecompositionRequest(Image, "", OneStep));
 

@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Pipeline;

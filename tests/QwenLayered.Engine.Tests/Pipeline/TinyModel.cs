@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Engine.Text;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Tests;
 using TorchSharp;
 

@@ -1,4 +1,0 @@
-namespace QwenLayered.Engine.Caption;
-
-/// <summary>Reported after each generated token: tokens so far, the limit, and the time since captioning began.</summary>
-public sealed record CaptionProgress(int Tokens, int MaxTokens, TimeSpan Elapsed);
