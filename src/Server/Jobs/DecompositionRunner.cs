@@ -67,7 +67,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => new Failed
         {
             StatusCode = (int)StatusCode.ResourceExhausted,
-            Message = "The server ran out of device memory for this job. Try fewer layers or resolution 640.",
+            Message = "The server ran out of device memory for this job. Try fewer layers or a lower resolution.",
         },
         NonFiniteValuesException => new Failed
         {
