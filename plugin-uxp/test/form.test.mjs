@@ -32,6 +32,14 @@ describe("formChoices", () => {
     expect(form.steps.map((c) => c.value)).toEqual([0, 25, 80]);
     expect(form.promptPlaceholder).toContain("empty: the model describes it");
   });
+
+  it("offers only the model default when an older bridge sends no model values", () => {
+    const { resolutions, captionsEmptyPrompt, defaults, ...older } = welcome.server;
+
+    const form = formChoices(older);
+
+    expect([form.steps, form.resolutions]).toEqual([[{ value: 0, label: "Model default" }], [{ value: 0, label: "Model default" }]]);
+  });
 });
 
 describe("the panel's form", () => {
