@@ -5,6 +5,7 @@ const { Job, JobState, describeError, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
 const { resizeRgba } = require("./pixels.js");
+const { formChoices } = require("./form.js");
 
 const CLIENT = "qwenlayered-panel";
 
@@ -34,6 +35,7 @@ class PanelController {
   welcomed({ server }) {
     this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded");
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
+    this.view.showForm(formChoices(server));
     this.view.clearError();
     // Reattach: after a reconnect to the job in hand, after a panel reload to the one remembered.
     const saved = this.settings.unfinishedJob();
@@ -104,9 +106,9 @@ class PanelController {
 
   async insert(job) {
     const { source } = job;
-    const layers = job.layers.map(({ png }) => {
+    const layers = job.layers.map(({ name, png }) => {
       const image = decodePng(png);
-      return resizeRgba(image.rgba, image.width, image.height, source.width, source.height);
+      return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
     });
     const groupName = `${source.name} (seed ${job.seed})`;
     try {

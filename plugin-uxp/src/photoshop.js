@@ -55,7 +55,8 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     return { bounds, name: `${doc.name} selection` };
   }
 
-  // One modal step and one history step: a group named after the source holding "Layer 1" (bottom) … "Layer N".
+  // One modal step and one history step: a group named after the source holding the layers, bottom first, named as
+  // the server named them. layers: [{ name, rgba }].
   // `layers` are 8-bit RGBA at the source's size, bottom first.
   async function insertLayers(source, layers, groupName) {
     return core.executeAsModal(async (context) => {
@@ -84,8 +85,8 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     const suspension = await context.hostControl.suspendHistory({ documentID: doc.id, name: `QwenLayered: ${groupName}` });
     try {
       const created = [];
-      for (const [i, rgba] of layers.entries()) {
-        const layer = await doc.createPixelLayer({ name: `Layer ${i + 1}` });
+      for (const { name, rgba } of layers) {
+        const layer = await doc.createPixelLayer({ name });
         await putPixels(doc, layer, rgba, bounds, componentSize);
         created.push(layer);
       }

@@ -21,6 +21,13 @@ function createView(document) {
       $("token").value = token;
     },
     readSettings: () => ({ address: valueOf($("address")).trim(), token: valueOf($("token")) }),
+    // The form as the served model wants it (form.js); a choice the artist made stays while the model still offers it.
+    showForm({ layers, steps, resolutions, promptPlaceholder }) {
+      $("layers").setAttribute("placeholder", layers.placeholder);
+      fillPicker($("steps"), steps, picked, document);
+      fillPicker($("resolution"), resolutions, picked, document);
+      $("prompt").setAttribute("placeholder", promptPlaceholder);
+    },
     readForm: () => ({
       source: picked($("source")),
       layers: Number(valueOf($("layers"))) || 0,
@@ -63,6 +70,21 @@ function createView(document) {
   };
 }
 
+function fillPicker(picker, choices, picked, document) {
+  const current = Number(picked(picker));
+  const keep = choices.some((c) => c.value === current) ? current : 0;
+  const menu = picker.querySelector("sp-menu");
+  while (menu.firstChild) menu.firstChild.remove();
+  for (const { value, label } of choices) {
+    const item = document.createElement("sp-menu-item");
+    item.setAttribute("value", String(value));
+    item.textContent = label;
+    if (value === keep) item.setAttribute("selected", "");
+    menu.appendChild(item);
+  }
+  picker.value = String(keep);
+}
+
 // One thumbnail per layer, bottom layer first: the final layer once it came, else the latest preview.
 function renderPreviews(container, job, document) {
   const count = Math.max(job.layerCount, job.layers.length, job.previews.size);
@@ -72,9 +94,9 @@ function renderPreviews(container, job, document) {
     let img = container.children[i];
     if (!img) {
       img = document.createElement("img");
-      img.title = `Layer ${i + 1}`;
       container.appendChild(img);
     }
+    if (job.layers[i]) img.title = job.layers[i].name;
     if (png && img.dataset.length !== String(png.length)) {
       img.src = `data:image/png;base64,${toBase64(png)}`;
       img.dataset.length = String(png.length);

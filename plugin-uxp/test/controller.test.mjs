@@ -3,7 +3,7 @@ import { describe, it, expect, beforeEach } from "vitest";
 import { createRequire } from "node:module";
 import { mockPhotoshop } from "./mocks/photoshop.mjs";
 import { mockStorage, mockSecureStorage } from "./mocks/uxp.mjs";
-import { fakeBridge, fakeTimers, welcome } from "./mocks/bridge.mjs";
+import { fakeBridge, fakeTimers, welcome, demoWelcome } from "./mocks/bridge.mjs";
 
 const require = createRequire(import.meta.url);
 const { PanelController } = require("../src/controller.js");
@@ -11,10 +11,12 @@ const { createPhotoshopHost } = require("../src/photoshop.js");
 const { createSettings } = require("../src/settings.js");
 const { ConnectionState } = require("../src/connection.js");
 const { encodePng } = require("../src/png.js");
+const { formChoices } = require("../src/form.js");
 
 function recordingView() {
-  const view = { errors: [], states: [], lines: [], offers: [] };
+  const view = { errors: [], states: [], lines: [], offers: [], forms: [] };
   Object.assign(view, {
+    showForm: (form) => view.forms.push(form),
     showConnection: (state, detail) => view.states.push([state, detail]),
     showError: (text) => view.errors.push(text),
     clearError: () => {},
@@ -80,6 +82,16 @@ describe("PanelController", () => {
     expect(ps.calls.filter((c) => c.name === "createLayerGroup").map((c) => c.args.name)).toEqual(["Sky (seed 42)"]);
     expect(ps.calls.filter((c) => c.name !== "executeAsModal" && !c.inModal)).toEqual([]);
     expect(localStorage.getItem("qwenlayered.unfinishedJob")).toBeNull();
+  });
+
+  it("builds its form from the welcome: the demo model's resolution and steps", async () => {
+    await startPanel();
+
+    await bridge.push(demoWelcome);
+
+    expect(view.forms).toEqual([formChoices(demoWelcome.server)]);
+    expect(view.forms[0].resolutions.map((c) => c.value)).toEqual([0, 64]);
+    expect(view.forms[0].steps[0]).toEqual({ value: 0, label: "Model default (20)" });
   });
 
   it("shows a readable error when no bridge answers", async () => {

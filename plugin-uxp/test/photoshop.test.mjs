@@ -12,7 +12,8 @@ const source = (overrides = {}) => ({
   kind: "layer", name: "Sky", documentID: 7, documentName: "photo.psd", documentWidth: 40, documentHeight: 30,
   bounds: { left: 5, top: 4, right: 25, bottom: 14 }, width: 20, height: 10, ...overrides,
 });
-const layers = (n, width = 20, height = 10) => Array.from({ length: n }, (_, i) => new Uint8Array(width * height * 4).fill(i * 50 + 51));
+const layers = (n, width = 20, height = 10) =>
+  Array.from({ length: n }, (_, i) => ({ name: `Layer ${i + 1}`, rgba: new Uint8Array(width * height * 4).fill(i * 50 + 51) }));
 
 describe("insertLayers", () => {
   for (const bits of [8, 16]) {

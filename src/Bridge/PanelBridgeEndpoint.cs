@@ -23,7 +23,8 @@ public static class PanelBridgeEndpoint
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<PanelBridgeOptions>>().Value;
-            // Result layers are full-size PNGs, well past gRPC's 4 MB default.
+            // Result layers are full-size PNGs, well past gRPC's 4 MB default. Unless limited here, the server's own limit
+            // decides what a request may carry (RESOURCE_EXHAUSTED above it).
             return GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
             {
                 HttpHandler = options.ServerCertificate is { } pinned ? TrustingOnly(pinned) : null,

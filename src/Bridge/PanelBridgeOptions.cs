@@ -26,6 +26,13 @@ public sealed class PanelBridgeOptions
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
 
-    /// <summary>Largest message the panel may send (an image with its JSON).</summary>
-    public int MaxMessageBytes { get; set; } = 80 * 1024 * 1024;
+    /// <summary>
+    /// Largest message the panel may send (an image with its JSON) once welcomed; null accepts what the server accepts,
+    /// its GetServerInfo's <c>limits.max_request_bytes</c>. Before the welcome only a hello is expected, so a larger
+    /// message is refused up to <see cref="MaxHelloBytes"/>.
+    /// </summary>
+    public int? MaxMessageBytes { get; set; }
+
+    /// <summary>Largest message before the welcome: a hello is a few hundred bytes of JSON.</summary>
+    public const int MaxHelloBytes = 64 * 1024;
 }

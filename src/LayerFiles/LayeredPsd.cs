@@ -1,4 +1,5 @@
 using ImageMagick;
+using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.LayerFiles;
 
@@ -53,7 +54,7 @@ public static class LayeredPsd
             if (frames.Count == 1)
                 return new LayeredDocument(width, height, [new DocumentLayer("Background", Pixels(frames[0]))]);
             var layers = frames.Skip(1).Select((frame, index) => new DocumentLayer(
-                string.IsNullOrEmpty(frame.Label) ? $"Layer {index + 1}" : frame.Label,
+                string.IsNullOrEmpty(frame.Label) ? DecompositionPolicy.LayerName(index) : frame.Label,
                 LayerCrop.Place(Pixels(frame), (int)frame.Width, (int)frame.Height, frame.Page.X, frame.Page.Y, width, height),
                 Visible: frame.Compose != CompositeOperator.No));
             return new LayeredDocument(width, height, [.. layers]);

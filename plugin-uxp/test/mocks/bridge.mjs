@@ -44,5 +44,19 @@ export function fakeTimers() {
 
 export const welcome = {
   type: "welcome", protocol: 1, bridgeVersion: "0.1.0",
-  server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0 },
+  server: {
+    serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100,
+    maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0,
+    resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 },
+  },
+};
+
+// What the bridge passes on from GetServerInfo for the demo model in models/ (its qwenlayered.json): trained at 64 px,
+// 20 steps, on the empty prompt, without a vision tower to caption with.
+export const demoWelcome = {
+  ...welcome,
+  server: {
+    ...welcome.server, modelName: "qwenlayered-demo",
+    resolutions: [64], captionsEmptyPrompt: false, defaults: { layers: 4, steps: 20, guidanceScale: 1, resolution: 64 },
+  },
 };

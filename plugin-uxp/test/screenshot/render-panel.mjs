@@ -49,7 +49,7 @@ bridge.on("connection", (socket) => {
   socket.on("message", (data, isBinary) => {
     const { message } = decodeFrame(isBinary ? new Uint8Array(data) : data.toString());
     if (message.type === "hello") {
-      socket.send(encodeText({ type: "welcome", protocol: 1, bridgeVersion: "0.1.0", server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0 } }));
+      socket.send(encodeText({ type: "welcome", protocol: 1, bridgeVersion: "0.1.0", server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0, resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 } } }));
     } else if (message.type === "submit") {
       socket.send(encodeText(jobEvent("accepted", 1, { queuePosition: 0, clientRequestId: message.clientRequestId })));
       socket.send(encodeText(jobEvent("started", 2, { seed: "1234", width: 640, height: 640, layers: 4, steps: 20, prompt: "a house" })));

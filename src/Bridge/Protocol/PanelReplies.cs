@@ -5,6 +5,9 @@ namespace QwenLayered.Bridge.Protocol;
 /// <summary>The answer to a compatible hello: the server was reached with the token and this is what it runs.</summary>
 public sealed record WelcomeMessage(int Protocol, string BridgeVersion, ServerSummary Server) : PanelMessage;
 
+/// <param name="Resolutions">The model's working resolutions, its default first.</param>
+/// <param name="CaptionsEmptyPrompt">Whether an empty prompt is replaced by the model's caption of the image.</param>
+/// <param name="Defaults">What a submit gets for each of these fields it leaves at 0.</param>
 public sealed record ServerSummary(
     string ServerVersion,
     string ContractVersion,
@@ -16,7 +19,13 @@ public sealed record ServerSummary(
     long MaxImageBytes,
     int QueueCapacity,
     int MaxQueuedPerArtist,
-    int QueueLength);
+    int QueueLength,
+    IReadOnlyList<int> Resolutions,
+    bool CaptionsEmptyPrompt,
+    SubmitDefaults Defaults);
+
+/// <summary>The server's defaults for a submit's fields left at 0 (GetServerInfo's <c>defaults</c>).</summary>
+public sealed record SubmitDefaults(int Layers, int Steps, float GuidanceScale, int Resolution);
 
 /// <summary>
 /// Something went wrong; <paramref name="Code"/> is one of <see cref="ErrorCodes"/>. A fatal error is followed by the

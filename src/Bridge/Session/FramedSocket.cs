@@ -7,6 +7,9 @@ namespace QwenLayered.Bridge.Session;
 /// <summary>A WebSocket that reads whole messages (until EndOfMessage, within a size limit) and serialises its writes.</summary>
 internal sealed class FramedSocket(WebSocket socket, int maxMessageBytes)
 {
+    /// <summary>Largest message <see cref="ReceiveAsync"/> reads whole; larger ones are drained.</summary>
+    public int MaxMessageBytes { get; set; } = maxMessageBytes;
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
     /// <summary>The next whole message; null once the peer closed. Oversized messages are drained and reported as too large.</summary>
@@ -21,7 +24,7 @@ internal sealed class FramedSocket(WebSocket socket, int maxMessageBytes)
             {
                 var result = await socket.ReceiveAsync(chunk.AsMemory(), cancellation);
                 if (result.MessageType == WebSocketMessageType.Close) return null;
-                tooLarge |= message.Length + result.Count > maxMessageBytes;
+                tooLarge |= message.Length + result.Count > MaxMessageBytes;
                 if (!tooLarge) message.Write(chunk, 0, result.Count);
                 if (result.EndOfMessage) return (result.MessageType, tooLarge ? [] : message.ToArray(), tooLarge);
             }

@@ -12,7 +12,7 @@ namespace QwenLayered.Bridge.Session;
 /// </summary>
 public sealed partial class PanelSession(WebSocket socket, Decomposer.DecomposerClient client, PanelBridgeOptions options, ILogger logger)
 {
-    private readonly FramedSocket _socket = new(socket, options.MaxMessageBytes);
+    private readonly FramedSocket _socket = new(socket, PanelBridgeOptions.MaxHelloBytes);
     private readonly List<Task> _streams = [];
     private Metadata? _headers;
 
@@ -44,7 +44,7 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         PanelFrame frame;
         try
         {
-            if (tooLarge) throw new PanelFrameException($"The message is larger than the bridge accepts ({options.MaxMessageBytes} bytes).");
+            if (tooLarge) throw new PanelFrameException($"The message is larger than the bridge accepts ({_socket.MaxMessageBytes} bytes).");
             frame = type == WebSocketMessageType.Text ? PanelCodec.DecodeText(data) : PanelCodec.DecodeBinary(data);
         }
         catch (PanelFrameException e)
@@ -82,6 +82,8 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         {
             var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), headers, cancellationToken: cancellation);
             _headers = headers;
+            // Welcomed panels may send what the server accepts (an image of its max_image_bytes with its JSON).
+            _socket.MaxMessageBytes = options.MaxMessageBytes ?? (int)Math.Min(int.MaxValue, info.Limits?.MaxRequestBytes ?? 0);
             await _socket.SendAsync(new WelcomeMessage(PanelProtocol.Version, BridgeVersion.Current, Summarize(info)), cancellation);
             return true;
         }
@@ -173,7 +175,9 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
     private static ServerSummary Summarize(ServerInfo info) => new(
         info.ServerVersion, info.ContractVersion, info.Model?.Loaded ?? false, info.Model?.Name ?? "",
         info.Limits?.MaxLayers ?? 0, info.Limits?.MaxSteps ?? 0, info.Limits?.MaxPixels ?? 0, info.Limits?.MaxImageBytes ?? 0,
-        info.Limits?.QueueCapacity ?? 0, info.Limits?.MaxQueuedPerArtist ?? 0, info.QueueLength);
+        info.Limits?.QueueCapacity ?? 0, info.Limits?.MaxQueuedPerArtist ?? 0, info.QueueLength,
+        [.. info.Model?.Resolutions ?? []], info.Model?.CaptionsEmptyPrompt ?? false,
+        new SubmitDefaults(info.Defaults?.Layers ?? 0, info.Defaults?.Steps ?? 0, info.Defaults?.GuidanceScale ?? 0, info.Defaults?.Resolution ?? 0));
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Panel connection ended: {Reason}")]
     private static partial void LogConnectionLost(ILogger logger, string reason);

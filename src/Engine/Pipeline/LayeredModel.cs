@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Models;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
@@ -33,6 +34,9 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
 
     /// <summary>Image pixels per latent pixel per side, from the VAE's config (8 for the published model).</summary>
     public int VaeScaleFactor => Pipeline.Vae.Config.SpatialCompression;
+
+    /// <summary>How requests to this model are decided, under the default limits (the server applies its configured ones).</summary>
+    public DecompositionPolicy Policy => new(Profile, new DecompositionLimits(), Captioner is not null, VaeScaleFactor);
 
     /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
     /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
@@ -69,17 +73,19 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     public IReadOnlyList<DecompositionResult> DecomposeBatch(IReadOnlyList<DecompositionRequest> requests,
         Action<int, DecompositionEvent>? onEvent = null, CancellationToken cancellation = default)
     {
+        // Decoded only now, so a request waiting in a queue holds its file rather than its pixels.
+        var images = requests.Select(request => request.Image.Decode()).ToList();
         var clock = Stopwatch.StartNew();
         var prompts = requests.Select((request, index) =>
         {
-            var prompt = ResolvePrompt(request, cancellation);
+            var prompt = ResolvePrompt(request, images[index], cancellation);
             onEvent?.Invoke(index, new PromptReady(prompt.Text, prompt.Captioned));
             return prompt;
         }).ToList();
         var captioningTime = clock.Elapsed;
 
         clock.Restart();
-        var inputs = requests.Select((request, index) => new DecompositionInput(request.Image, SizeOf(request), Prompts.Encode(prompts[index].Text), request.Settings)
+        var inputs = requests.Select((request, index) => new DecompositionInput(images[index], request.Size, Prompts.Encode(prompts[index].Text), request.Settings)
         {
             NegativePrompt = request.NegativePrompt is null ? null : Prompts.Encode(request.NegativePrompt),
         }).ToList();
@@ -101,22 +107,14 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         })];
     }
 
-    // The user's prompt, or the model's caption of the image when the prompt is empty (unless the model was trained
-    // with the empty prompt and cannot caption).
-    private (string Text, bool Captioned) ResolvePrompt(DecompositionRequest request, CancellationToken cancellation)
+    // The user's prompt, or the model's caption of the image when the policy says an empty prompt is captioned.
+    private (string Text, bool Captioned) ResolvePrompt(DecompositionRequest request, RgbaImage image, CancellationToken cancellation)
     {
-        if (!PromptSource.NeedsCaption(request.Prompt) || (Captioner is null && Profile.TrainedWithEmptyPrompt)) return (request.Prompt, false);
-        if (Captioner is null)
-            throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
-                "describe the image in a few words (what it shows, including partly hidden things).");
-        var caption = PromptSource.Resolve(request.Prompt, request.Image, SizeOf(request), Captioner, request.CaptionLanguage, cancellation);
-        if (residency != TextEncoderResidency.KeepOnDevice) Captioner.ReleaseModel();
+        if (!Policy.NeedsCaption(request.Prompt)) return (request.Prompt, false);
+        var caption = PromptSource.Resolve(request.Prompt, image, request.Size, Captioner!, request.CaptionLanguage, cancellation);
+        if (residency != TextEncoderResidency.KeepOnDevice) Captioner!.ReleaseModel();
         return (caption.Prompt, true);
     }
-
-    private WorkingSize SizeOf(DecompositionRequest request) =>
-        request.Size ?? WorkingSize.For(request.Image.Width, request.Image.Height,
-            request.Resolution == 0 ? Profile.DefaultResolution : request.Resolution, VaeScaleFactor, Profile.Resolutions);
 
     public void Dispose()
     {

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Models;
+
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
@@ -17,17 +19,14 @@ public sealed record WorkingSize(int Width, int Height, int LatentWidth, int Lat
     /// <summary>Each latent pixel covers this many image pixels per side: the VAE's spatial compression.</summary>
     public int VaeScaleFactor => Width / LatentWidth;
 
-    /// <summary>The resolution buckets the published model was trained for.</summary>
-    public static IReadOnlyList<int> Resolutions { get; } = [640, 1024];
-
     /// <summary>Transformer tokens of one frame: one per 2x2 latent patch.</summary>
     public int TokensPerFrame => LatentHeight / 2 * (LatentWidth / 2);
 
-    /// <summary>The working size for a resolution bucket: one of <paramref name="resolutions"/> (default: the published 640 and 1024).</summary>
+    /// <summary>The working size for a resolution bucket: one of <paramref name="resolutions"/> (default: the published model's).</summary>
     /// <param name="vaeScaleFactor">Image pixels per latent pixel per side (the VAE's <c>SpatialCompression</c>; 8 for the published VAE).</param>
     public static WorkingSize For(int inputWidth, int inputHeight, int resolution, int vaeScaleFactor, IReadOnlyList<int>? resolutions = null)
     {
-        resolutions ??= Resolutions;
+        resolutions ??= ModelProfile.Published.Resolutions;
         if (!resolutions.Contains(resolution))
             throw new ArgumentException($"Resolution {resolution} is not supported by this model; use {string.Join(" or ", resolutions)}.");
         return ForArea(inputWidth, inputHeight, (long)resolution * resolution, vaeScaleFactor);

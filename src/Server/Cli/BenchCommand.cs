@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Benchmarks;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
 
@@ -19,8 +20,8 @@ internal static class BenchCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var resolution = new Option<int?>("--resolution") { Description = "Edge of the square test image in pixels (default: the model's own, the first in its qwenlayered.json; 640 for random weights)." };
-        var layers = new Option<int>("--layers") { Description = "Layers to produce.", DefaultValueFactory = _ => 4 };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 50 };
+        var layers = new Option<int>("--layers") { Description = "Layers to produce.", DefaultValueFactory = _ => DecompositionPolicy.DefaultLayers };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => DecompositionPolicy.FallbackSteps };
         var cfg = new Option<string>("--cfg") { Description = "True classifier-free guidance: on or off.", DefaultValueFactory = _ => "on" };
         var cfgBatch = new Option<string>("--cfg-batch") { Description = "Both guidance branches in one forward (on) or two calls (off).", DefaultValueFactory = _ => "on" };
         var batch = new Option<int>("--batch") { Description = "Jobs of the same shape run as one batch.", DefaultValueFactory = _ => 1 };

@@ -12,30 +12,31 @@ namespace QwenLayered.Server.Cli;
 /// <summary><c>qwenlayered decompose IMAGE</c>: decomposes one image file locally and writes the layers to a folder.</summary>
 internal static class DecomposeCommand
 {
-    private const long MaxPixels = 64L * 1024 * 1024;
-    private const long MaxFileBytes = 256L * 1024 * 1024;
-    private const int MaxLayers = 20;
-    private const int DefaultSteps = 50;
-    private const float DefaultGuidance = 4f;
+    // The limits do not depend on the model: they are checked before it loads.
+    private static readonly DecompositionLimits Limits = DecompositionPolicy.Published.Limits;
 
     public static Command Create()
     {
         var image = new Argument<FileInfo>("image") { Description = "The image to decompose (PNG, JPEG or WebP)." };
         var model = ModelFolderOption.Create();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
-        var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {MaxLayers}.", DefaultValueFactory = _ => 4 };
+        var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {Limits.MaxLayers}.", DefaultValueFactory = _ => DecompositionPolicy.DefaultLayers };
         var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
         var captionLanguage = new Option<string>("--caption-language") { Description = "Language of the automatic caption: en or zh.", DefaultValueFactory = _ => "en" };
-        var negative = new Option<string>("--negative-prompt") { Description = "Negative prompt (default \" \", which turns true guidance on).", DefaultValueFactory = _ => " " };
-        var steps = new Option<int?>("--steps") { Description = $"Sampling steps (default: the model's, else {DefaultSteps})." };
-        var guidance = new Option<float?>("--guidance") { Description = $"True classifier-free guidance scale, 1 turns it off (default: the model's, else {DefaultGuidance})." };
+        var negative = new Option<string>("--negative-prompt")
+        {
+            Description = $"Negative prompt (default \"{DecompositionPolicy.DefaultNegativePrompt}\", which turns true guidance on).",
+            DefaultValueFactory = _ => DecompositionPolicy.DefaultNegativePrompt,
+        };
+        var steps = new Option<int?>("--steps") { Description = $"Sampling steps, 1 to {Limits.MaxSteps} (default: the model's, else {DecompositionPolicy.FallbackSteps})." };
+        var guidance = new Option<float?>("--guidance") { Description = $"True classifier-free guidance scale, 1 turns it off (default: the model's, else {DecompositionPolicy.FallbackGuidanceScale})." };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial noise.", DefaultValueFactory = _ => 777 };
-        var resolution = new Option<int?>("--resolution") { Description = "Working resolution, one the model was trained at: 640 or 1024 for the published model (default: the model's first)." };
+        var resolution = new Option<int?>("--resolution") { Description = $"Working resolution, one the model was trained at: {string.Join(" or ", DecompositionPolicy.Published.Resolutions)} for the published model (default: the model's first)." };
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
-        layers.Require(n => n is >= 1 and <= MaxLayers, $"--layers must be 1 to {MaxLayers}.");
-        steps.Require(n => n is not < 1, "--steps must be at least 1.");
+        layers.Require(n => n >= 1 && n <= Limits.MaxLayers, $"--layers must be 1 to {Limits.MaxLayers}.");
+        steps.Require(n => n is null || (n >= 1 && n <= Limits.MaxSteps), $"--steps must be 1 to {Limits.MaxSteps}.");
         bits.Require(n => n is 8 or 16, "--bits must be 8 or 16.");
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
@@ -62,23 +63,23 @@ internal static class DecomposeCommand
         if (!file.Exists) throw new UserErrorException($"{file.FullName} does not exist.");
         try
         {
-            var image = ImageDecoder.Decode(File.ReadAllBytes(file.FullName), MaxPixels, MaxFileBytes);
+            var bytes = File.ReadAllBytes(file.FullName);
+            var image = new InputImage(bytes, DecompositionPolicy.Published.ReadImageHeader(bytes));
             string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = DTypeName.ParseOrDefault(dtypeName, device);
             Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var model = LayeredModel.Load(modelFolder, dtype, device);
-            var profile = model.Profile;
-            if (profile.Description != "") Console.WriteLine(profile.Description);
+            var policy = model.Policy;
+            if (policy.Profile.Description != "") Console.WriteLine(policy.Profile.Description);
             var settings = new DecompositionSettings
             {
-                Layers = choices.Layers, Steps = choices.Steps ?? profile.DefaultSteps ?? DefaultSteps,
-                GuidanceScale = choices.Guidance ?? profile.DefaultGuidanceScale ?? DefaultGuidance, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
+                Layers = choices.Layers, Steps = choices.Steps ?? policy.DefaultSteps,
+                GuidanceScale = choices.Guidance ?? policy.DefaultGuidanceScale, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
             };
-            var request = new DecompositionRequest(image, prompt, settings)
+            var request = policy.Request(image, prompt, settings, choices.Resolution ?? 0) with
             {
-                NegativePrompt = negative, Resolution = choices.Resolution ?? profile.DefaultResolution,
-                CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
+                NegativePrompt = negative, CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
             };
             var progress = new ConsoleProgress(Console.Out, interactive: !Console.IsOutputRedirected);
             var result = model.Decompose(request, progress.Report, cancellation);
@@ -98,6 +99,6 @@ internal static class DecomposeCommand
         }
     }
 
-    // What the user chose; unset sampling settings fall back to the model's profile, then to the published defaults.
+    // What the user chose; unset sampling settings get the model's defaults (its policy's).
     private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit);
 }

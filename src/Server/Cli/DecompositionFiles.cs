@@ -33,7 +33,7 @@ internal static class DecompositionFiles
                 : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
             File.WriteAllBytes(Path.Combine(folder, file), png);
             var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height);
-            layers.Add(new LayerEntry(layer.Index, $"Layer {layer.Index + 1}", file, bounds));
+            layers.Add(new LayerEntry(layer.Index, DecompositionPolicy.LayerName(layer.Index), file, bounds));
         }
         var document = new LayeredDocument(result.Width, result.Height, [.. result.Layers.Zip(layers, (layer, entry) => new DocumentLayer(entry.Name, layer.Rgba8))]);
         File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(document.Composite(), result.Width, result.Height));

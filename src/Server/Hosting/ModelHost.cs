@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Vae;
 
 namespace QwenLayered.Server.Hosting;
 
@@ -31,14 +30,8 @@ public sealed class ModelHost(IOptions<EngineOptions> options, ILogger<ModelHost
         ? new LoadedModel(Ready.Result[0].Name, Ready.Result[0].Dtype, Ready.Result.Sum(m => m.WeightBytes))
         : null;
 
-    /// <summary>The resident model's resolutions and defaults; the published model's while none is loaded.</summary>
-    public ModelProfile Profile => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.Profile : ModelProfile.Published;
-
-    /// <summary>Image pixels per latent pixel of the resident model's VAE; the published VAE's (its config's defaults) while none is loaded.</summary>
-    public int VaeScaleFactor => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.VaeScaleFactor : new AutoencoderKLQwenImageConfig().SpatialCompression;
-
-    /// <summary>Whether an empty prompt can be captioned (the model's text encoder has its vision tower).</summary>
-    public bool CanCaption => Ready.IsCompletedSuccessfully && Ready.Result[0].Model.Captioner is not null;
+    /// <summary>How requests are decided for the resident model; the published model's, without captions, while none is loaded.</summary>
+    public DecompositionPolicy Policy => Ready.IsCompletedSuccessfully ? Ready.Result[0].Model.Policy : DecompositionPolicy.Published with { CanCaption = false };
 
     /// <summary>Why Decompose cannot run now, for an UNAVAILABLE status; null when it can.</summary>
     public string? Unavailability =>

@@ -31,10 +31,8 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
     public void WarmUp(long workingArea)
     {
         var image = new RgbaImage(64, 64, Enumerable.Repeat((byte)128, 64 * 64 * 4).ToArray());
-        Model.Decompose(new DecompositionRequest(image, "warm-up", new DecompositionSettings { Layers = 1, Steps = 1 })
-        {
-            Size = workingArea > 0 ? WorkingSize.ForArea(64, 64, workingArea, Model.VaeScaleFactor) : null,
-        });
+        var policy = Model.Policy with { WorkingArea = workingArea };
+        Model.Decompose(policy.Request(image, "warm-up", new DecompositionSettings { Layers = 1, Steps = 1 }));
     }
 
     public void Dispose() => Model.Dispose();

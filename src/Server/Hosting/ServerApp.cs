@@ -3,6 +3,7 @@ using Prometheus;
 using QwenLayered.Bridge;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
@@ -32,7 +33,7 @@ public static partial class ServerApp
         builder.Logging.LeaveFailedStartToTheCommandLine();
 
         var server = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
-        var limits = builder.Configuration.GetSection(LimitsOptions.Section).Get<LimitsOptions>() ?? new LimitsOptions();
+        var limits = builder.Configuration.GetSection(ServedPolicy.LimitsSection).Get<DecompositionLimits>() ?? new DecompositionLimits();
         var jobs = builder.Configuration.GetSection(JobsOptions.Section).Get<JobsOptions>() ?? new JobsOptions();
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var engine = builder.Configuration.GetSection(EngineOptions.Section).Get<EngineOptions>() ?? new EngineOptions();
@@ -42,7 +43,7 @@ public static partial class ServerApp
         if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
-        builder.Services.Configure<LimitsOptions>(builder.Configuration.GetSection(LimitsOptions.Section));
+        builder.Services.Configure<DecompositionLimits>(builder.Configuration.GetSection(ServedPolicy.LimitsSection));
         builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection(JobsOptions.Section));
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
         // Running jobs get the drain timeout; the host waits a little longer so their outcome is stored.
@@ -87,6 +88,7 @@ public static partial class ServerApp
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton<ModelHost>();
+        builder.Services.AddSingleton<ServedPolicy>();
         builder.Services.AddSingleton<ResultStore>();
         builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddSingleton<DecompositionRunner>();

@@ -25,12 +25,9 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         try
         {
             job.Cancellation.ThrowIfCancellationRequested();
-            // Decoded only now, so waiting jobs hold their files rather than their pixels.
-            var image = spec.Input.Decode();
             JobLog.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
-            var request = new DecompositionRequest(image, spec.Prompt, spec.Settings) { NegativePrompt = spec.NegativePrompt, Size = spec.Size };
             var events = new EngineEventTranslator(job, metrics);
-            var result = model.Model.Decompose(request, events.Translate, job.Cancellation);
+            var result = model.Model.Decompose(spec, events.Translate, job.Cancellation);
 
             var total = DateTime.UtcNow - job.SubmittedAt;
             var completed = new Completed { LayerCount = result.Layers.Count };
@@ -70,7 +67,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => new Failed
         {
             StatusCode = (int)StatusCode.ResourceExhausted,
-            Message = "The server ran out of device memory for this job. Try fewer layers or resolution 640.",
+            Message = "The server ran out of device memory for this job. Try fewer layers or a lower resolution.",
         },
         NonFiniteValuesException => new Failed
         {
@@ -146,8 +143,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             var message = new Layer
             {
                 Index = layer.Index,
-                // Counted from 1, as Photoshop names new layers.
-                Name = $"Layer {layer.Index + 1}",
+                Name = DecompositionPolicy.LayerName(layer.Index),
                 Png = ByteString.CopyFrom(LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height)),
             };
             if (AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } bounds)

@@ -1,16 +1,17 @@
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>One artist's decomposition while it is queued or running; its events are in <see cref="Log"/>.</summary>
-public sealed class Job(string id, string owner, string clientRequestId, JobSpec spec) : IDisposable
+public sealed class Job(string id, string owner, string clientRequestId, DecompositionRequest spec) : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
 
     public string Id { get; } = id;
     public string Owner { get; } = owner;
     public string ClientRequestId { get; } = clientRequestId;
-    public JobSpec Spec { get; } = spec;
+    public DecompositionRequest Spec { get; } = spec;
     public JobEventLog Log { get; } = new(id);
     public DateTime SubmittedAt { get; } = DateTime.UtcNow;
 

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Operations;
@@ -29,7 +30,7 @@ public sealed class JobScheduler(
     /// existing job's id instead. RESOURCE_EXHAUSTED when the queue or the artist's share of it is full, UNAVAILABLE
     /// when shutting down.
     /// </summary>
-    public string Submit(Caller caller, string clientRequestId, JobSpec spec)
+    public string Submit(Caller caller, string clientRequestId, DecompositionRequest spec)
     {
         lock (_gate)
         {

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Jobs;
@@ -10,8 +11,8 @@ namespace QwenLayered.Server.Services;
 /// <summary>The qwenlayered.v1 Decomposer service: a thin adapter over the job scheduler and the resident model.</summary>
 [BindServiceMethod(typeof(DecomposerBinding), nameof(DecomposerBinding.BindService))]
 public sealed class DecomposerService(
-    ModelHost host, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
-    IOptions<LimitsOptions> limits, IOptions<JobsOptions> jobs) : Decomposer.DecomposerBase
+    ModelHost host, ServedPolicy served, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
+    IOptions<JobsOptions> jobs) : Decomposer.DecomposerBase
 {
     public override async Task Decompose(DecomposeRequest request, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)
     {
@@ -34,7 +35,8 @@ public sealed class DecomposerService(
 
     public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
     {
-        var max = limits.Value;
+        var policy = served.Current;
+        var max = policy.Limits;
         var model = host.Model;
         return Task.FromResult(new ServerInfo
         {
@@ -47,6 +49,8 @@ public sealed class DecomposerService(
                 Dtype = model?.Dtype ?? "",
                 Device = host.Device,
                 MemoryInUseBytes = model?.MemoryInUseBytes ?? 0,
+                Resolutions = { policy.Resolutions },
+                CaptionsEmptyPrompt = policy.CaptionsEmptyPrompt,
             },
             Limits = new Limits
             {
@@ -58,6 +62,13 @@ public sealed class DecomposerService(
                 MaxQueuedPerArtist = jobs.Value.MaxQueuedPerArtist,
                 MaxPromptBytes = max.MaxPromptBytes,
                 MaxRequestBytes = max.MaxRequestBytes,
+            },
+            Defaults = new Defaults
+            {
+                Layers = DecompositionPolicy.DefaultLayers,
+                Steps = policy.DefaultSteps,
+                GuidanceScale = policy.DefaultGuidanceScale,
+                Resolution = policy.DefaultResolution,
             },
             QueueLength = scheduler.QueueLength,
         });

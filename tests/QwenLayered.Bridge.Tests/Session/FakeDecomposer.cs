@@ -64,14 +64,18 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
         return Task.FromResult(new CancelResponse { Cancelled = Find(request.JobId).Cancelled.TrySetResult() });
     }
 
+    /// <summary>The largest request this server says it accepts.</summary>
+    public const int MaxRequestBytes = 1 << 21;
+
     public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context)
     {
         CheckToken(context);
         return Task.FromResult(new ServerInfo
         {
             ServerVersion = "9.9.9", ContractVersion = "qwenlayered.v1",
-            Model = new ModelInfo { Loaded = true, Name = "tiny" },
-            Limits = new Limits { MaxLayers = 8, MaxSteps = 50, MaxPixels = 1 << 20, MaxImageBytes = 1 << 20, QueueCapacity = 32, MaxQueuedPerArtist = 16 },
+            Model = new ModelInfo { Loaded = true, Name = "tiny", Resolutions = { 64, 128 }, CaptionsEmptyPrompt = false },
+            Defaults = new Defaults { Layers = 4, Steps = 20, GuidanceScale = 1, Resolution = 64 },
+            Limits = new Limits { MaxLayers = 8, MaxSteps = 50, MaxPixels = 1 << 20, MaxImageBytes = 1 << 20, QueueCapacity = 32, MaxQueuedPerArtist = 16, MaxRequestBytes = MaxRequestBytes },
         });
     }
 

@@ -36,6 +36,9 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
         Assert.Equal(PanelProtocol.Version, welcome.Protocol);
         Assert.Equal(("9.9.9", true, "tiny", 8), (welcome.Server.ServerVersion, welcome.Server.ModelLoaded, welcome.Server.ModelName, welcome.Server.MaxLayers));
         Assert.Equal((32, 16), (welcome.Server.QueueCapacity, welcome.Server.MaxQueuedPerArtist));
+        Assert.Equal([64, 128], welcome.Server.Resolutions);
+        Assert.False(welcome.Server.CaptionsEmptyPrompt);
+        Assert.Equal(new SubmitDefaults(4, 20, 1, 64), welcome.Server.Defaults);
     }
 
     [Theory]
@@ -99,6 +102,34 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
 
         Assert.Equal((ErrorCodes.BadFrame, false), (error.Code, error.Fatal));
         Assert.IsType<WelcomeMessage>((await panel.ReceiveAsync()).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Submit_LargerThanTheServerAccepts_IsABadFrameNamingTheServersLimit(string host)
+    {
+        await using var panel = await PanelClient.GreetedAsync(hosts.PanelUri(host));
+
+        await panel.SendAsync(new SubmitMessage("req-big"), new byte[FakeDecomposer.MaxRequestBytes]);
+        var error = Assert.IsType<ErrorMessage>((await panel.ReceiveAsync()).Message);
+        await panel.SendAsync(new SubmitMessage("req-small"), Image);
+
+        Assert.Equal((ErrorCodes.BadFrame, false), (error.Code, error.Fatal));
+        Assert.Contains($"larger than the bridge accepts ({FakeDecomposer.MaxRequestBytes} bytes)", error.Message);
+        Assert.IsType<AcceptedEvent>((await panel.ReceiveAsync()).Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Hosts))]
+    public async Task Message_LargerThanAHelloBeforeTheWelcome_IsABadFrame(string host)
+    {
+        await using var panel = await PanelClient.ConnectAsync(hosts.PanelUri(host));
+
+        await panel.SendAsync(new SubmitMessage("req-big"), new byte[PanelBridgeOptions.MaxHelloBytes]);
+        var error = Assert.IsType<ErrorMessage>((await panel.ReceiveAsync()).Message);
+
+        Assert.Equal(ErrorCodes.BadFrame, error.Code);
+        Assert.Contains($"larger than the bridge accepts ({PanelBridgeOptions.MaxHelloBytes} bytes)", error.Message);
     }
 
     [Theory]

@@ -21,7 +21,7 @@ public class LayeredModelTests(TinyModel tiny)
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
         var events = new List<DecompositionEvent>();
 
-        var result = Decompose(model, new DecompositionRequest(Image, "a grey square", OneStep), events.Add);
+        var result = Decompose(model, model.Policy.Request(Image, "a grey square", OneStep), events.Add);
 
         Assert.Equal(new PromptReady("a grey square", Captioned: false), events[0]);
         Assert.Equal(["text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
@@ -36,7 +36,7 @@ public class LayeredModelTests(TinyModel tiny)
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
         var events = new List<DecompositionEvent>();
 
-        var result = Decompose(model, new DecompositionRequest(Image, "", OneStep), events.Add);
+        var result = Decompose(model, model.Policy.Request(Image, "", OneStep), events.Add);
 
         var ready = Assert.IsType<PromptReady>(events[0]);
         Assert.True(ready.Captioned);
@@ -52,7 +52,7 @@ public class LayeredModelTests(TinyModel tiny)
     {
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
 
-        Decompose(model, new DecompositionRequest(Image, "", OneStep)); // captions the image, then encodes the caption
+        Decompose(model, model.Policy.Request(Image, "", OneStep)); // captions the image, then encodes the caption
 
         // Every parameter the captioner and the prompt encoder hold, each tensor once, against the text encoder's checkpoint.
         long held = model.Prompts.ModulesInMemory.Concat(model.Captioner!.ModulesInMemory)
@@ -66,11 +66,11 @@ public class LayeredModelTests(TinyModel tiny)
     {
         // A tensor outside a scope lives until its finalizer, which may run while libtorch still reads it.
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
-        Decompose(model, new DecompositionRequest(Image, "", OneStep)); // loads the captioner
+        Decompose(model, model.Policy.Request(Image, "", OneStep)); // loads the captioner
         var darker = Image with { Pixels = [.. Image.Pixels.Select(v => (byte)(v / 2))] };
         long createdOutside = DisposeScopeManager.Statistics.CreatedOutsideScopeCount;
 
-        var result = Decompose(model, new DecompositionRequest(darker, "", OneStep));
+        var result = Decompose(model, model.Policy.Request(darker, "", OneStep));
 
         Assert.True(result.Captioned);
         Assert.Equal(createdOutside, DisposeScopeManager.Statistics.CreatedOutsideScopeCount);
@@ -81,7 +81,7 @@ public class LayeredModelTests(TinyModel tiny)
     {
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.QwenVL.Language.TextEncoderResidency.Unload);
 
-        Decompose(model, new DecompositionRequest(Image, "", OneStep));
+        Decompose(model, model.Policy.Request(Image, "", OneStep));
 
         Assert.Equal(1, model.Captioner!.ModelRuns);
         Assert.False(model.Captioner.ModelLoaded);
@@ -94,7 +94,7 @@ public class LayeredModelTests(TinyModel tiny)
         RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
         using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
 
-        var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", new DecompositionSettings())));
+        var error = Assert.Throws<ArgumentException>(() => Decompose(model, model.Policy.Request(Image, "", new DecompositionSettings())));
 
         Assert.Null(model.Captioner);
         Assert.Contains("cannot caption images", error.Message);
@@ -107,8 +107,8 @@ public class LayeredModelTests(TinyModel tiny)
         using var folder = new TempFolder();
         using var model = ModelWithProfile(folder, """{ "resolutions": [64, 128], "trained_with_empty_prompt": true }""");
 
-        var result = Decompose(model, new DecompositionRequest(Image, "", OneStep));
-        var error = Assert.Throws<ArgumentException>(() => Decompose(model, new DecompositionRequest(Image, "", OneStep) { Resolution = 640 }));
+        var result = Decompose(model, model.Policy.Request(Image, "", OneStep));
+        var error = Assert.Throws<ArgumentException>(() => Decompose(model, model.Policy.Request(Image, "", OneStep, resolution: 640)));
 
         Assert.Equal(("", false), (result.Prompt, result.Captioned));
         Assert.Equal((64, 64), (result.Width, result.Height));
@@ -124,7 +124,7 @@ public class LayeredModelTests(TinyModel tiny)
         using var model = ModelWithProfile(folder, """{ "resolutions": [64] }""");
         var image = new RgbaImage(width, height, Enumerable.Repeat((byte)200, width * height * 4).ToArray());
 
-        var result = Decompose(model, new DecompositionRequest(image, "a grey stripe", OneStep));
+        var result = Decompose(model, model.Policy.Request(image, "a grey stripe", OneStep));
 
         Assert.Equal((outputWidth, outputHeight), (result.Width, result.Height));
         var layer = Assert.Single(result.Layers);

@@ -193,10 +193,8 @@ public class TrainerTests(TinyModel tiny)
             cancellation: TestContext.Current.CancellationToken);
         using var model = LayeredModel.Load(checkpoint, torch.ScalarType.Float32, torch.CPU);
         var image = new RgbaImage(32, 32, Scenes[0].Composite);
-        var result = model.Decompose(new DecompositionRequest(image, "shapes", new DecompositionSettings { Layers = 2, Steps = 2, GuidanceScale = 1 })
-        {
-            Size = WorkingSize.ForArea(32, 32, 32 * 32, model.VaeScaleFactor),
-        }, cancellation: TestContext.Current.CancellationToken);
+        var result = model.Decompose(new DecompositionRequest(image, WorkingSize.ForArea(32, 32, 32 * 32, model.VaeScaleFactor), "shapes",
+            new DecompositionSettings { Layers = 2, Steps = 2, GuidanceScale = 1 }), cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(Path.Combine(output.Path, "checkpoint-000002"), checkpoint);
         Assert.Equal(2, result.Layers.Count);

@@ -131,7 +131,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x --layers 0");
 
         Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--layers must be 1 to 20", run.Error);
+        Assert.Contains("--layers must be 1 to 10", run.Error);
     }
 
     [Fact]

@@ -16,9 +16,9 @@ public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<Na
     public void Run_ModelComputingNaN_FailsTheJobSayingSoWithoutALayer()
     {
         using var model = new ResidentModel(LayeredModel.Load(damaged.Path, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
-        var image = new JobInput(TestImages.Png(64, 64), new ImageHeader("PNG", 64, 64, 8));
-        using var job = new Job("job-1", "artist", "", new JobSpec(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
-            "a grey square", NegativePrompt: null, new DecompositionSettings { Layers = 2, Steps = 2 }));
+        var image = new InputImage(TestImages.Png(64, 64), new ImageHeader("PNG", 64, 64, 8));
+        using var job = new Job("job-1", "artist", "", new DecompositionRequest(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
+            "a grey square", new DecompositionSettings { Layers = 2, Steps = 2 }) { NegativePrompt = null });
 
         string outcome = new DecompositionRunner(new ServerMetrics(), NullLogger<DecompositionRunner>.Instance).Run(job, model);
 

@@ -16,8 +16,8 @@ namespace QwenLayered.Server.Tests.Jobs;
 public sealed class JobSchedulerTests : IDisposable
 {
     private static readonly Caller Ann = new("ann", IsAdmin: false), Bob = new("bob", IsAdmin: false), Cy = new("cy", IsAdmin: false);
-    private static readonly JobSpec Spec = new(
-        new JobInput(new byte[1], new ImageHeader("PNG", 1, 1, 8)), new WorkingSize(32, 32, 4, 4), "test", null, new DecompositionSettings());
+    private static readonly DecompositionRequest Spec = new(
+        new InputImage(new byte[1], new ImageHeader("PNG", 1, 1, 8)), new WorkingSize(32, 32, 4, 4), "test", new DecompositionSettings()) { NegativePrompt = null };
     private static readonly int Share = new JobsOptions().MaxQueuedPerArtist;
 
     private readonly TempResultsFolder _results = new();

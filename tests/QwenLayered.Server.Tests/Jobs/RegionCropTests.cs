@@ -1,5 +1,4 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Server.Jobs;
 
 namespace QwenLayered.Server.Tests.Jobs;
 

@@ -1,7 +1,6 @@
 using Google.Protobuf;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Services;
 using SixLabors.ImageSharp.Formats.Png;
@@ -12,16 +11,15 @@ public class DecomposeRequestReaderTests
 {
     private const long MiB = 1024 * 1024;
 
-    // No model loaded, so every request here carries a prompt.
-    private static readonly DecomposeRequestReader Reader = new(Options.Create(new LimitsOptions()), Options.Create(new EngineOptions()),
-        new ModelHost(Options.Create(new EngineOptions { Device = "cpu" }), NullLogger<ModelHost>.Instance));
+    // The published model's policy without a captioner (as while no model is loaded), so every request here carries a prompt.
+    private static readonly DecomposeRequestReader Reader = new(new ServedPolicy(() => DecompositionPolicy.Published with { CanCaption = false }));
 
     [Fact]
     public void Read_CmykJpeg_IsConvertedToOpaqueRgba()
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(HandmadeImages.CmykJpeg()) });
 
-        var image = spec.Input.Decode();
+        var image = spec.Image.Decode();
 
         Assert.Equal((8, 8), (image.Width, image.Height));
         Assert.All(image.Pixels.Where((_, i) => i % 4 == 3), alpha => Assert.Equal(255, alpha));
@@ -32,7 +30,7 @@ public class DecomposeRequestReaderTests
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16, PngColorType.RgbWithAlpha, PngBitDepth.Bit16)) });
 
-        var image = spec.Input.Decode();
+        var image = spec.Image.Decode();
 
         Assert.Equal(16, image.SourceBitsPerChannel);
         Assert.Equal(16 * 16 * 4, image.Pixels.Length);
@@ -46,7 +44,7 @@ public class DecomposeRequestReaderTests
 
         var (spec, allocated) = Allocating(() => Reader.Read(request));
 
-        Assert.Equal((8192, 8192), (spec.Input.Width, spec.Input.Height));
+        Assert.Equal((8192, 8192), (spec.Image.Width, spec.Image.Height));
         Assert.True(allocated < 16 * MiB, $"Reading the request allocated {allocated / MiB} MiB.");
     }
 

@@ -1,8 +1,8 @@
 using Google.Protobuf;
 using Grpc.Core;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Services;
 
@@ -10,10 +10,12 @@ namespace QwenLayered.Server.Tests.Services;
 
 public class DecomposeRequestValidatorTests
 {
-    // No model loaded, so the defaults quoted are the configured ones.
-    private readonly DecomposeRequestValidator _validator =
-        new(Options.Create(new LimitsOptions { MaxLayers = 10, MaxSteps = 100, MaxImageBytes = 1000, DefaultSteps = 30 }),
-            new ModelHost(Options.Create(new EngineOptions { Device = "cpu" }), NullLogger<ModelHost>.Instance));
+    // A model whose profile defaults to 30 steps, so the defaults quoted are the model's.
+    private readonly DecomposeRequestValidator _validator = new(new ServedPolicy(() => DecompositionPolicy.Published with
+    {
+        Profile = new ModelProfile { DefaultSteps = 30 },
+        Limits = new DecompositionLimits { MaxLayers = 10, MaxSteps = 100, MaxImageBytes = 1000 },
+    }));
 
     private static DecomposeRequest Valid() => new() { Image = ByteString.CopyFrom(TestImages.PngHeader) };
 

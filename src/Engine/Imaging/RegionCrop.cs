@@ -1,6 +1,4 @@
-using QwenLayered.Engine.Imaging;
-
-namespace QwenLayered.Server.Jobs;
+namespace QwenLayered.Engine.Imaging;
 
 /// <summary>Cuts the requested region out of the input: the rect's pixels, transparent where the mask is zero.</summary>
 public static class RegionCrop

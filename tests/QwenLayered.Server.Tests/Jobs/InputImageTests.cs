@@ -1,16 +1,15 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Server.Jobs;
 
 namespace QwenLayered.Server.Tests.Jobs;
 
-public class JobInputTests
+public class InputImageTests
 {
     private const long MiB = 1024 * 1024;
 
     [Fact]
     public void Decode_PngWithATextChunkInflatingTo64MiB_LeavesItUninflated()
     {
-        var input = new JobInput(HandmadeImages.BlackPng(64, 64, chunks: HandmadeImages.CompressedTextChunk(64 * (int)MiB)), new ImageHeader("PNG", 64, 64, 8));
+        var input = new InputImage(HandmadeImages.BlackPng(64, 64, chunks: HandmadeImages.CompressedTextChunk(64 * (int)MiB)), new ImageHeader("PNG", 64, 64, 8));
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         var image = input.Decode();
@@ -23,7 +22,7 @@ public class JobInputTests
     [Fact]
     public void Decode_ImageDamagedPastItsHeader_SaysWhichFieldAndWhatIsWrong()
     {
-        var input = new JobInput(TestImages.Png(32, 32)[..60], new ImageHeader("PNG", 32, 32, 8));
+        var input = new InputImage(TestImages.Png(32, 32)[..60], new ImageHeader("PNG", 32, 32, 8));
 
         var error = Assert.Throws<InvalidImageException>(input.Decode);
 
@@ -34,7 +33,7 @@ public class JobInputTests
     public void Decode_Region_IsCutOutAndTransparentWhereItsMaskIsBlack()
     {
         var mask = HandmadeImages.BlackPng(2, 1);
-        var input = new JobInput(TestImages.Png(4, 4), new ImageHeader("PNG", 4, 4, 8), new JobRegion(1, 1, 2, 1, mask));
+        var input = new InputImage(TestImages.Png(4, 4), new ImageHeader("PNG", 4, 4, 8), new ImageRegion(1, 1, 2, 1, mask));
 
         var image = input.Decode();
 

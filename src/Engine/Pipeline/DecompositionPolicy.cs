@@ -1,0 +1,124 @@
+using System.Text;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Models;
+using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.Vae;
+
+namespace QwenLayered.Engine.Pipeline;
+
+/// <summary>
+/// How requests to one model are decided, for the CLI, the server and the engine alike: the defaults (from the
+/// model's profile, else the published model's recommendation), the limits, the resolutions, when an empty prompt is
+/// captioned, the working size, and how layers are named. Each rule lives here once; a request it refuses throws
+/// <see cref="ArgumentException"/> (<see cref="InvalidImageException"/> for images) with a message that names the
+/// request's field, says what was wrong and what to send instead. In asked values, 0 means the default.
+/// </summary>
+/// <param name="CanCaption">The model's text encoder has its vision tower.</param>
+/// <param name="VaeScaleFactor">Image pixels per latent pixel per side (the VAE's spatial compression).</param>
+public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimits Limits, bool CanCaption, int VaeScaleFactor)
+{
+    public const int DefaultLayers = 4;
+
+    /// <summary>Sampling steps when the profile names none: the published model's recommendation.</summary>
+    public const int FallbackSteps = 50;
+
+    /// <summary>True CFG scale when the profile names none: the published model's recommendation.</summary>
+    public const float FallbackGuidanceScale = 4f;
+
+    /// <summary>The recommended negative prompt, which turns true guidance on.</summary>
+    public const string DefaultNegativePrompt = PromptTemplate.DefaultNegativePrompt;
+
+    /// <summary>Longest preview edge in pixels when the request names none.</summary>
+    public const int DefaultPreviewMaxEdge = 256;
+
+    /// <summary>The smallest preview the engine makes.</summary>
+    public const int MinPreviewEdge = 8;
+
+    /// <summary>The published model (640 and 1024 px, captions) under the default limits.</summary>
+    public static DecompositionPolicy Published { get; } =
+        new(ModelProfile.Published, new DecompositionLimits(), CanCaption: true, new AutoencoderKLQwenImageConfig().SpatialCompression);
+
+    /// <summary>Working area in pixels used instead of the resolution's; 0 uses the resolution (tiny test models use small areas).</summary>
+    public long WorkingArea { get; init; }
+
+    public int DefaultSteps => Profile.DefaultSteps ?? FallbackSteps;
+
+    public float DefaultGuidanceScale => Profile.DefaultGuidanceScale ?? FallbackGuidanceScale;
+
+    /// <summary>The working resolutions the model was trained at; the first is the default.</summary>
+    public IReadOnlyList<int> Resolutions => Profile.Resolutions;
+
+    public int DefaultResolution => Profile.DefaultResolution;
+
+    /// <summary>Whether an empty prompt is replaced by a caption of the image (else it is used as it is, or refused).</summary>
+    public bool CaptionsEmptyPrompt => CanCaption && !Profile.TrainedWithEmptyPrompt;
+
+    /// <summary>The name of the layer at <paramref name="index"/> (0 = bottom), counted from 1 as Photoshop names new layers.</summary>
+    public static string LayerName(int index) => $"Layer {index + 1}";
+
+    /// <summary>The layer count for <paramref name="asked"/>, 0 for the default.</summary>
+    public int Layers(int asked) => asked >= 0 && asked <= Limits.MaxLayers ? OrDefault(asked, DefaultLayers)
+        : throw new ArgumentException($"layers is {asked}; ask for 1 to {Limits.MaxLayers} layers, or 0 for the default ({DefaultLayers}).");
+
+    /// <summary>The sampling steps for <paramref name="asked"/>, 0 for the model's default.</summary>
+    public int Steps(int asked) => asked >= 0 && asked <= Limits.MaxSteps ? OrDefault(asked, DefaultSteps)
+        : throw new ArgumentException($"steps is {asked}; ask for 1 to {Limits.MaxSteps} steps, or 0 for the default ({DefaultSteps}).");
+
+    /// <summary>The true CFG scale for <paramref name="asked"/>, 0 for the model's default; 1 or less turns guidance off.</summary>
+    public float GuidanceScale(float asked) => float.IsFinite(asked) && asked >= 0 ? (asked == 0 ? DefaultGuidanceScale : asked)
+        : throw new ArgumentException($"guidance_scale is {asked}; use a finite value of at least 0 (0 for the default {DefaultGuidanceScale}; 1 or less turns guidance off).");
+
+    /// <summary>The longest preview edge for <paramref name="asked"/>, 0 for the default; smaller asks get the smallest preview.</summary>
+    public static int PreviewMaxEdge(int asked) => asked > 0 ? Math.Max(MinPreviewEdge, asked) : DefaultPreviewMaxEdge;
+
+    /// <summary>Refuses a prompt longer than <see cref="DecompositionLimits.MaxPromptBytes"/>; <paramref name="field"/> names it.</summary>
+    public void CheckPromptLength(string field, string prompt)
+    {
+        int bytes = Encoding.UTF8.GetByteCount(prompt);
+        if (bytes > Limits.MaxPromptBytes)
+            throw new ArgumentException($"{field} is {bytes} bytes of UTF-8; this server accepts at most {Limits.MaxPromptBytes}. The model reads only its " +
+                "first 512 tokens (about 2,400 characters of English, 650 of Chinese or Japanese): shorten it.");
+    }
+
+    /// <summary>Whether <paramref name="prompt"/> is to be replaced by a caption of the image.</summary>
+    /// <exception cref="ArgumentException">The prompt is empty and the model can neither caption nor run without one.</exception>
+    public bool NeedsCaption(string prompt)
+    {
+        if (!PromptSource.NeedsCaption(prompt) || Profile.TrainedWithEmptyPrompt) return false;
+        if (!CanCaption)
+            throw new ArgumentException("The prompt is empty and this model cannot caption images (its text encoder has no vision tower): " +
+                "describe the image in a few words (what it shows, including partly hidden things).");
+        return true;
+    }
+
+    /// <summary>Reads an encoded image's header and checks it against the limits, without decoding its pixels.</summary>
+    /// <exception cref="InvalidImageException">Empty, too many bytes, not an accepted format, or too many pixels.</exception>
+    public ImageHeader ReadImageHeader(ReadOnlySpan<byte> encoded) => ImageDecoder.ReadHeader(encoded, Limits.MaxPixels, Limits.MaxImageBytes);
+
+    /// <summary>The size an input of <paramref name="width"/>x<paramref name="height"/> works at, for <paramref name="resolution"/> (0 for the default).</summary>
+    public WorkingSize WorkingSize(int width, int height, int resolution)
+    {
+        if (resolution < 0)
+            throw new ArgumentException($"resolution is {resolution}; use one of the model's resolutions ({string.Join(" or ", Resolutions)}), or 0 for its default.");
+        return WorkingArea > 0
+            ? Pipeline.WorkingSize.ForArea(width, height, WorkingArea, VaeScaleFactor)
+            : Pipeline.WorkingSize.For(width, height, OrDefault(resolution, DefaultResolution), VaeScaleFactor, Resolutions);
+    }
+
+    /// <summary>A request for this model, sized at <paramref name="resolution"/> (0 for the default).</summary>
+    public DecompositionRequest Request(InputImage image, string prompt, DecompositionSettings settings, int resolution = 0) =>
+        new(image, WorkingSize(image.Width, image.Height, resolution), prompt, settings) { Resolution = OrDefault(resolution, DefaultResolution) };
+
+    /// <summary>Checks what every run needs, whatever the limits: the engine's own guard.</summary>
+    public static void Check(DecompositionSettings settings)
+    {
+        if (settings.Layers < 1) throw new ArgumentException($"Layers is {settings.Layers}; at least 1 layer is needed.");
+        if (settings.Steps < 1) throw new ArgumentException($"Steps is {settings.Steps}; at least 1 sampling step is needed.");
+        if (!float.IsFinite(settings.GuidanceScale) || settings.GuidanceScale < 0)
+            throw new ArgumentException($"Guidance scale {settings.GuidanceScale} must be a finite number of at least 0.");
+        if (settings.PreviewEverySteps < 0) throw new ArgumentException("PreviewEverySteps must be 0 (no previews) or more.");
+        if (settings.PreviewMaxEdge < MinPreviewEdge) throw new ArgumentException($"PreviewMaxEdge is {settings.PreviewMaxEdge}; use at least {MinPreviewEdge} pixels.");
+    }
+
+    private static int OrDefault(int asked, int fallback) => asked == 0 ? fallback : asked;
+}
