@@ -1,5 +1,3 @@
-using QwenLayered.Contracts.V1;
-
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>One artist's decomposition while it is queued or running; its events are in <see cref="Log"/>.</summary>
@@ -30,7 +28,7 @@ public sealed class Job(string id, string owner, string clientRequestId, JobSpec
         else _cancellation.Cancel();
     }
 
-    public JobEvent Cancelled() => Log.Append(new JobEvent { Cancelled = new Cancelled { Reason = CancelReason ?? "Cancelled." } });
+    public JobUpdate Cancelled() => Log.Append(new JobCancelled(CancelReason ?? "Cancelled."));
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Server.Imaging;
 
 namespace QwenLayered.Server.Jobs;
 

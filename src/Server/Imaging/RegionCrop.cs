@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Imaging;
 
-namespace QwenLayered.Server.Jobs;
+namespace QwenLayered.Server.Imaging;
 
 /// <summary>Cuts the requested region out of the input: the rect's pixels, transparent where the mask is zero.</summary>
 public static class RegionCrop

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Server.Jobs;
+using QwenLayered.Server.Imaging;
 
-namespace QwenLayered.Server.Tests.Jobs;
+namespace QwenLayered.Server.Tests.Imaging;
 
 public class RegionCropTests
 {
