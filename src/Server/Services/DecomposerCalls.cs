@@ -21,7 +21,8 @@ public sealed class DecomposerCalls(
     {
         validator.Validate(request);
         if (host.Unavailability is { } reason) throw new RpcException(new Status(StatusCode.Unavailable, reason));
-        var job = SchedulingErrors.Mapped(() => scheduler.FindFor(caller, scheduler.Submit(caller, request.ClientRequestId, reader.Read(request))));
+        var spec = reader.Read(request);
+        var job = SchedulingErrors.Mapped(() => scheduler.FindFor(caller, scheduler.Submit(caller, request.ClientRequestId, spec)));
         return Follow(job, 0, cancellation);
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using QwenLayered.Engine.Imaging;
@@ -123,6 +124,34 @@ public sealed class JobSchedulerTests : IDisposable
         Assert.Equal(first, retried);
         Assert.Equal(0, _scheduler.QueueLength);
     }
+
+    [Fact]
+    public async Task Submit_WhileAStoredResultIsBeingRead_IsNotHeldUpByTheRead()
+    {
+        string anns = Submit(Ann);
+        await CompleteNextAsync();
+        // Its result file becomes a pipe: a read of it waits until this test writes, as on a disk that hangs.
+        string path = Path.Combine(_results.Path, anns + ".result");
+        File.Delete(path);
+        Assert.Equal(0, mkfifo(path, 0b110_000_000));
+        var cancel = Task.Run(() => _scheduler.Cancel(Ann, anns), Cancellation);
+
+        Task<string> submit;
+        // Opening the pipe returns once Cancel has opened it too: from then on, Cancel is inside the read.
+        await using (new FileStream(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite))
+        {
+            submit = Task.Run(() => Submit(Bob), Cancellation);
+            await Task.WhenAny(submit, Task.Delay(Deadlines.Hung, Cancellation));
+            Assert.True(submit.IsCompletedSuccessfully, "Submit waited for another call's read of a result file.");
+        }
+
+        // The pipe closed empty: no result file, so no such job.
+        await Assert.ThrowsAsync<JobNotFoundException>(() => cancel);
+        Assert.Equal(0, ((JobAccepted)Events(await submit)[0]).QueuePosition);
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int mkfifo(string path, uint mode);
 
     private string Submit(Caller artist) => _scheduler.Submit(artist, "", Spec);
 
