@@ -41,13 +41,13 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
     }
 
     /// <returns>False when the connection must close (a fatal error was sent).</returns>
-    private async Task<bool> HandleAsync(WebSocketMessageType type, byte[] data, bool tooLarge, CancellationToken cancellation)
+    private async Task<bool> HandleAsync(WebSocketMessageType type, ReadOnlyMemory<byte> data, bool tooLarge, CancellationToken cancellation)
     {
         PanelFrame frame;
         try
         {
             if (tooLarge) throw new PanelFrameException($"The message is larger than the bridge accepts ({options.MaxMessageBytes} bytes).");
-            frame = type == WebSocketMessageType.Text ? PanelCodec.DecodeText(data) : PanelCodec.DecodeBinary(data);
+            frame = type == WebSocketMessageType.Text ? PanelCodec.DecodeText(data.Span) : PanelCodec.DecodeBinary(data);
         }
         catch (PanelFrameException e)
         {
