@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http;
-using System.Security.Cryptography.X509Certificates;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -16,10 +14,12 @@ namespace QwenLayered.Bridge;
 /// <summary>Serves the panel WebSocket in any ASP.NET Core app: the server itself, or the local qwenlayered-bridge proxy.</summary>
 public static class PanelBridgeEndpoint
 {
-    /// <summary>Registers one gRPC channel to <see cref="PanelBridgeOptions.Server"/>, shared by every panel connection.</summary>
+    /// <summary>
+    /// Serves the panel from a remote server: one gRPC channel to <see cref="PanelBridgeOptions.Server"/>, shared by
+    /// every panel connection.
+    /// </summary>
     public static IServiceCollection AddPanelBridge(this IServiceCollection services, Action<PanelBridgeOptions> configure)
     {
-        services.Configure(configure);
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<PanelBridgeOptions>>().Value;
@@ -27,23 +27,22 @@ public static class PanelBridgeEndpoint
             // decides what a request may carry (RESOURCE_EXHAUSTED above it).
             return GrpcChannel.ForAddress(options.Server, new GrpcChannelOptions
             {
-                HttpHandler = options.ServerCertificate is { } pinned ? TrustingOnly(pinned) : null,
-                DisposeHttpClient = true,
                 MaxReceiveMessageSize = options.MaxMessageBytes,
                 MaxSendMessageSize = options.MaxMessageBytes,
             });
         });
         services.AddSingleton(provider => new Decomposer.DecomposerClient(provider.GetRequiredService<GrpcChannel>()));
-        return services;
+        return services.AddPanelBridge<GrpcPanelDecomposer>(configure);
     }
 
-    // GrpcChannel's own default handler, accepting exactly this certificate and no other.
-    private static SocketsHttpHandler TrustingOnly(X509Certificate2 pinned) => new()
+    /// <summary>Serves the panel from <typeparamref name="TDecomposer"/>, for example the scheduler of this very process.</summary>
+    public static IServiceCollection AddPanelBridge<TDecomposer>(this IServiceCollection services, Action<PanelBridgeOptions> configure)
+        where TDecomposer : class, IPanelDecomposer
     {
-        EnableMultipleHttp2Connections = true,
-        SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            certificate is not null && pinned.RawData.AsSpan().SequenceEqual(certificate.GetRawCertData()) },
-    };
+        services.Configure(configure);
+        services.AddSingleton<IPanelDecomposer, TDecomposer>();
+        return services;
+    }
 
     /// <summary>Maps the panel WebSocket; only loopback clients with no Origin or an allowed one get in.</summary>
     public static IEndpointConventionBuilder MapPanelBridge(this IEndpointRouteBuilder endpoints, string pattern = "/panel") =>
@@ -63,7 +62,7 @@ public static class PanelBridgeEndpoint
                 return;
             }
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
-            var session = new PanelSession(socket, context.RequestServices.GetRequiredService<Decomposer.DecomposerClient>(), options,
+            var session = new PanelSession(socket, context.RequestServices.GetRequiredService<IPanelDecomposer>(), options,
                 context.RequestServices.GetRequiredService<ILogger<PanelSession>>());
             await session.RunAsync(context.RequestAborted);
         });

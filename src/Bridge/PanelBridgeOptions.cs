@@ -1,5 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
-
 namespace QwenLayered.Bridge;
 
 /// <summary>How the panel bridge reaches the gRPC server and whom it lets in (configuration section "Panel").</summary>
@@ -7,15 +5,11 @@ public sealed class PanelBridgeOptions
 {
     public const string Section = "Panel";
 
-    /// <summary>The gRPC server: http:// for cleartext HTTP/2, https:// for TLS.</summary>
-    public Uri Server { get; set; } = new("http://127.0.0.1:50051");
-
     /// <summary>
-    /// When set, the one certificate an https:// <see cref="Server"/> must present, whatever name it carries: the server's
-    /// own certificate, for the bridge inside qwenlayered serve that dials that server over loopback. When null, the
-    /// system's trust store decides.
+    /// The gRPC server: http:// for cleartext HTTP/2, https:// for TLS. Inside qwenlayered serve, which needs no
+    /// connection to itself, the address its gRPC port is reached at, for messages and the status page.
     /// </summary>
-    public X509Certificate2? ServerCertificate { get; set; }
+    public Uri Server { get; set; } = new("http://127.0.0.1:50051");
 
     /// <summary>Sent to the server as a bearer token; when empty, the token from the panel's hello is sent instead.</summary>
     public string? Token { get; set; }

@@ -14,17 +14,17 @@ public static class PanelStatusPage
     /// <summary>Maps the page beside the panel WebSocket (<see cref="PanelBridgeEndpoint.MapPanelBridge"/>).</summary>
     /// <param name="program">The program that serves it, the page's heading: "qwenlayered serve" or "qwenlayered-bridge".</param>
     public static IEndpointConventionBuilder MapPanelStatusPage(this IEndpointRouteBuilder endpoints, string pattern, string program) =>
-        endpoints.MapGet(pattern, (Decomposer.DecomposerClient client, IOptions<PanelBridgeOptions> options, HttpContext context) =>
-            RenderAsync(program, client, options.Value, context));
+        endpoints.MapGet(pattern, (IPanelDecomposer decomposer, IOptions<PanelBridgeOptions> options, HttpContext context) =>
+            RenderAsync(program, decomposer, options.Value, context));
 
-    private static async Task<IResult> RenderAsync(string program, Decomposer.DecomposerClient client, PanelBridgeOptions bridge, HttpContext context)
+    private static async Task<IResult> RenderAsync(string program, IPanelDecomposer decomposer, PanelBridgeOptions bridge, HttpContext context)
     {
-        var headers = string.IsNullOrEmpty(bridge.Token) ? [] : new Metadata { { "authorization", $"Bearer {bridge.Token}" } };
         string status;
         try
         {
-            var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), headers,
-                deadline: DateTime.UtcNow.AddSeconds(5), cancellationToken: context.RequestAborted);
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            deadline.CancelAfter(TimeSpan.FromSeconds(5));
+            var info = await decomposer.GetServerInfoAsync(bridge.Token, deadline.Token);
             var model = info.Model is { Loaded: true } m ? $"{m.Name} on {m.Device}" : "no model loaded";
             status = $"Connected: server {info.ServerVersion} ({info.ContractVersion}), {model}, {info.QueueLength} job(s) waiting.";
         }

@@ -36,7 +36,7 @@ public static class JobEventMapping
             throw new PanelFrameException($"The submit says its mask has {maskLength} bytes, but the frame holds {payload.Length} payload bytes in all.");
         var request = new DecomposeRequest
         {
-            Image = ByteString.CopyFrom(payload.Span[..^maskLength]),
+            Image = Shared(payload[..^maskLength]),
             Layers = submit.Layers,
             Prompt = submit.Prompt ?? "",
             Steps = submit.Steps,
@@ -54,10 +54,13 @@ public static class JobEventMapping
             request.Region = new Region
             {
                 Rect = new Rect { X = region.Rect.X, Y = region.Rect.Y, Width = region.Rect.Width, Height = region.Rect.Height },
-                Mask = ByteString.CopyFrom(payload.Span[^maskLength..]),
+                Mask = Shared(payload[^maskLength..]),
             };
         return request;
     }
+
+    // A received frame's bytes are the session's own and never change, so the request shares them rather than copy them.
+    private static ByteString Shared(ReadOnlyMemory<byte> bytes) => UnsafeByteOperations.UnsafeWrap(bytes);
 
     private static PanelFrame Text(PanelMessage message) => new(message, ReadOnlyMemory<byte>.Empty);
 

@@ -12,8 +12,11 @@ internal sealed class FramedSocket(WebSocket socket, int maxMessageBytes)
 
     private readonly SemaphoreSlim _writeLock = new(1, 1);
 
-    /// <summary>The next whole message; null once the peer closed. Oversized messages are drained and reported as too large.</summary>
-    public async Task<(WebSocketMessageType Type, byte[] Data, bool TooLarge)?> ReceiveAsync(CancellationToken cancellation)
+    /// <summary>
+    /// The next whole message, in memory of its own that nothing else writes; null once the peer closed. Oversized
+    /// messages are drained and reported as too large.
+    /// </summary>
+    public async Task<(WebSocketMessageType Type, ReadOnlyMemory<byte> Data, bool TooLarge)?> ReceiveAsync(CancellationToken cancellation)
     {
         var chunk = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -26,7 +29,8 @@ internal sealed class FramedSocket(WebSocket socket, int maxMessageBytes)
                 if (result.MessageType == WebSocketMessageType.Close) return null;
                 tooLarge |= message.Length + result.Count > MaxMessageBytes;
                 if (!tooLarge) message.Write(chunk, 0, result.Count);
-                if (result.EndOfMessage) return (result.MessageType, tooLarge ? [] : message.ToArray(), tooLarge);
+                // The stream's own buffer rather than one more copy of the image.
+                if (result.EndOfMessage) return (result.MessageType, tooLarge ? default : message.GetBuffer().AsMemory(0, (int)message.Length), tooLarge);
             }
         }
         finally

@@ -7,14 +7,16 @@ using QwenLayered.Contracts.V1;
 namespace QwenLayered.Bridge.Session;
 
 /// <summary>
-/// One panel connection mapped onto the gRPC Decomposer: a hello first, then submits, attaches and cancels, with
-/// every job's events streamed back. Closing the socket stops the streams, never the jobs: the panel can attach again.
+/// One panel connection mapped onto the Decomposer: a hello first, then submits, attaches and cancels, with every
+/// job's events streamed back. Closing the socket stops the streams, never the jobs: the panel can attach again.
 /// </summary>
-public sealed partial class PanelSession(WebSocket socket, Decomposer.DecomposerClient client, PanelBridgeOptions options, ILogger logger)
+public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer decomposer, PanelBridgeOptions options, ILogger logger)
 {
     private readonly FramedSocket _socket = new(socket, PanelBridgeOptions.MaxHelloBytes);
     private readonly List<Task> _streams = [];
-    private Metadata? _headers;
+    private bool _greeted;
+    // The token the server accepted at hello: the bridge's own, else the panel's.
+    private string? _token;
 
     public async Task RunAsync(CancellationToken aborted)
     {
@@ -39,13 +41,13 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
     }
 
     /// <returns>False when the connection must close (a fatal error was sent).</returns>
-    private async Task<bool> HandleAsync(WebSocketMessageType type, byte[] data, bool tooLarge, CancellationToken cancellation)
+    private async Task<bool> HandleAsync(WebSocketMessageType type, ReadOnlyMemory<byte> data, bool tooLarge, CancellationToken cancellation)
     {
         PanelFrame frame;
         try
         {
             if (tooLarge) throw new PanelFrameException($"The message is larger than the bridge accepts ({_socket.MaxMessageBytes} bytes).");
-            frame = type == WebSocketMessageType.Text ? PanelCodec.DecodeText(data) : PanelCodec.DecodeBinary(data);
+            frame = type == WebSocketMessageType.Text ? PanelCodec.DecodeText(data.Span) : PanelCodec.DecodeBinary(data);
         }
         catch (PanelFrameException e)
         {
@@ -54,7 +56,7 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         }
 
         if (frame.Message is HelloMessage hello) return await GreetAsync(hello, cancellation);
-        if (_headers is null)
+        if (!_greeted)
         {
             await _socket.SendAsync(new ErrorMessage(ErrorCodes.HelloRequired, "Send a hello with the protocol version and token first."), cancellation);
             return true;
@@ -62,7 +64,9 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         switch (frame.Message)
         {
             case SubmitMessage submit: await SubmitAsync(submit, frame.Payload, cancellation); break;
-            case AttachMessage attach: Stream(client.Attach(new AttachRequest { JobId = attach.JobId, AfterSequence = attach.AfterSequence }, ForJob(attach.JobId), cancellationToken: cancellation), attach.JobId, null, cancellation); break;
+            case AttachMessage attach:
+                Stream(decomposer.Attach(_token, new AttachRequest { JobId = attach.JobId, AfterSequence = attach.AfterSequence }, cancellation), attach.JobId, null, cancellation);
+                break;
             case CancelMessage cancel: await CancelAsync(cancel, cancellation); break;
             default: await _socket.SendAsync(new ErrorMessage(ErrorCodes.BadFrame, "The bridge sends this message; a panel may not."), cancellation); break;
         }
@@ -77,11 +81,10 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
             return false;
         }
         var token = string.IsNullOrEmpty(options.Token) ? hello.Token : options.Token;
-        var headers = string.IsNullOrEmpty(token) ? [] : new Metadata { { "authorization", $"Bearer {token}" } };
         try
         {
-            var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), headers, cancellationToken: cancellation);
-            _headers = headers;
+            var info = await decomposer.GetServerInfoAsync(token, cancellation);
+            (_greeted, _token) = (true, token);
             // Welcomed panels may send what the server accepts (an image of its max_image_bytes with its JSON).
             _socket.MaxMessageBytes = options.MaxMessageBytes ?? (int)Math.Min(int.MaxValue, info.Limits?.MaxRequestBytes ?? 0);
             await _socket.SendAsync(new WelcomeMessage(PanelProtocol.Version, BridgeVersion.Current, Summarize(info)), cancellation);
@@ -107,14 +110,14 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
             await _socket.SendAsync(new ErrorMessage(ErrorCodes.BadFrame, e.Message, ClientRequestId: submit.ClientRequestId), cancellation);
             return;
         }
-        Stream(client.Decompose(request, _headers, cancellationToken: cancellation), null, submit.ClientRequestId, cancellation);
+        Stream(decomposer.Decompose(_token, request, cancellation), null, submit.ClientRequestId, cancellation);
     }
 
     private async Task CancelAsync(CancelMessage cancel, CancellationToken cancellation)
     {
         try
         {
-            var response = await client.CancelAsync(new CancelRequest { JobId = cancel.JobId }, ForJob(cancel.JobId), cancellationToken: cancellation);
+            var response = await decomposer.CancelAsync(_token, new CancelRequest { JobId = cancel.JobId }, cancellation);
             await _socket.SendAsync(new CancelResultMessage(cancel.JobId, response.Cancelled), cancellation);
         }
         catch (RpcException e) when (!cancellation.IsCancellationRequested)
@@ -123,44 +126,28 @@ public sealed partial class PanelSession(WebSocket socket, Decomposer.Decomposer
         }
     }
 
-    /// <summary>
-    /// The session's headers plus <c>x-job-id</c>: a load balancer in front of several servers routes calls about a
-    /// job by it, to the server that holds the job (docs/deploy.md, "Several servers").
-    /// </summary>
-    private Metadata ForJob(string jobId)
-    {
-        var headers = new Metadata();
-        foreach (var entry in _headers!) headers.Add(entry);
-        headers.Add("x-job-id", jobId);
-        return headers;
-    }
-
     /// <summary>Relays one job's event stream in the background, so the panel can cancel or submit meanwhile.</summary>
-    private void Stream(AsyncServerStreamingCall<JobEvent> call, string? jobId, string? clientRequestId, CancellationToken cancellation)
+    private void Stream(IAsyncEnumerable<JobEvent> events, string? jobId, string? clientRequestId, CancellationToken cancellation)
     {
         _streams.Add(RelayAsync());
 
         async Task RelayAsync()
         {
-            using (call)
+            try
             {
-                try
+                await foreach (var e in events.WithCancellation(cancellation))
                 {
-                    while (await call.ResponseStream.MoveNext(cancellation))
-                    {
-                        var e = call.ResponseStream.Current;
-                        jobId = e.JobId;
-                        await _socket.SendAsync(JobEventMapping.ToPanel(e, clientRequestId), cancellation);
-                    }
+                    jobId = e.JobId;
+                    await _socket.SendAsync(JobEventMapping.ToPanel(e, clientRequestId), cancellation);
                 }
-                catch (RpcException e) when (!cancellation.IsCancellationRequested)
-                {
-                    await _socket.SendAsync(RpcErrorMapping.ToPanel(e, options.Server, jobId, clientRequestId), cancellation);
-                }
-                catch (Exception e) when (e is OperationCanceledException or RpcException or WebSocketException)
-                {
-                    LogStreamStopped(logger, jobId ?? clientRequestId, e.Message);
-                }
+            }
+            catch (RpcException e) when (!cancellation.IsCancellationRequested)
+            {
+                await _socket.SendAsync(RpcErrorMapping.ToPanel(e, options.Server, jobId, clientRequestId), cancellation);
+            }
+            catch (Exception e) when (e is OperationCanceledException or RpcException or WebSocketException)
+            {
+                LogStreamStopped(logger, jobId ?? clientRequestId, e.Message);
             }
         }
     }

@@ -23,19 +23,16 @@ public sealed class BearerTokenInterceptor(TokenDirectory tokens) : Interceptor
         return continuation(request, responseStream, context);
     }
 
-    private void Authenticate(ServerCallContext context)
+    private void Authenticate(ServerCallContext context) => context.SetCaller(CallerOf(context.RequestHeaders.GetValue("authorization")));
+
+    /// <summary>The caller an <c>authorization</c> header (null when absent) names; UNAUTHENTICATED when it names none.</summary>
+    public Caller CallerOf(string? authorization)
     {
-        if (!tokens.IsEnabled)
-        {
-            context.SetCaller(Caller.Local);
-            return;
-        }
-        string? header = context.RequestHeaders.GetValue("authorization");
-        if (header is null || !header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
+        if (!tokens.IsEnabled) return Caller.Local;
+        if (authorization is null || !authorization.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase))
             throw new RpcException(new Status(StatusCode.Unauthenticated,
                 "This server needs an API token: send 'authorization: Bearer <token>' metadata. Ask its administrator for a token."));
-        var caller = tokens.Find(header[Scheme.Length..].Trim())
+        return tokens.Find(authorization[Scheme.Length..].Trim())
             ?? throw new RpcException(new Status(StatusCode.Unauthenticated, "The API token is not known to this server. Check it, or ask its administrator for a new one."));
-        context.SetCaller(caller);
     }
 }

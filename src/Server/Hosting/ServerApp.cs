@@ -94,16 +94,17 @@ public static partial class ServerApp
         builder.Services.AddSingleton<DecompositionRunner>();
         builder.Services.AddSingleton<DecomposeRequestValidator>();
         builder.Services.AddSingleton<DecomposeRequestReader>();
+        builder.Services.AddSingleton<DecomposerCalls>();
+        builder.Services.AddSingleton<BearerTokenInterceptor>();
         builder.Services.AddHostedService<ModelLoader>();
         builder.Services.AddHostedService<JobWorkers>();
-        builder.Services.AddPanelBridge(panel =>
+        // The panel endpoint calls this server's scheduler directly, as the caller the panel's token names.
+        builder.Services.AddPanelBridge<InProcessPanelDecomposer>(panel =>
         {
             builder.Configuration.GetSection(PanelBridgeOptions.Section).Bind(panel);
-            // The in-process panel bridge is a gRPC client of this very server, over loopback. These options are read
-            // at the first panel connection, so the gRPC port is bound by then.
-            // With TLS it trusts exactly the certificate it serves, whatever name that carries.
+            // Where the gRPC port is, for the status page and messages. These options are read at the first panel
+            // connection or status page, so the gRPC port is bound by then.
             panel.Server = new UriBuilder(certificate is null ? "http" : "https", ListenAddress.Loopback(address).ToString(), ports.Grpc).Uri;
-            panel.ServerCertificate = certificate;
         });
 
         var app = builder.Build();

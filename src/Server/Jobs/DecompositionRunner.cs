@@ -1,7 +1,3 @@
-using Google.Protobuf;
-using Google.Protobuf.WellKnownTypes;
-using Grpc.Core;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
@@ -25,63 +21,52 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         try
         {
             job.Cancellation.ThrowIfCancellationRequested();
-            JobLog.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
+            JobLogMessages.Started(logger, job.Id, job.Owner, model.Device, spec.Settings.Layers, spec.Settings.Steps, spec.Size.Width, spec.Size.Height, spec.Settings.Seed);
             var events = new EngineEventTranslator(job, metrics);
             var result = model.Model.Decompose(spec, events.Translate, job.Cancellation);
 
             var total = DateTime.UtcNow - job.SubmittedAt;
-            var completed = new Completed { LayerCount = result.Layers.Count };
-            completed.Timings.Add(Timing("queued", queued));
-            completed.Timings.AddRange(result.Timings.Where(t => t.Phase != "total").Select(t => Timing(t.Phase, t.Duration)));
-            completed.Timings.Add(Timing("total", total));
-            job.Log.Append(new JobEvent { Completed = completed });
-            JobLog.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
+            job.Log.Append(new JobCompleted(result.Layers.Count,
+            [
+                new PhaseTime("queued", queued),
+                .. result.Timings.Where(t => t.Phase != "total").Select(t => new PhaseTime(t.Phase, t.Duration)),
+                new PhaseTime("total", total),
+            ]));
+            JobLogMessages.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
             return "completed";
         }
         catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
         {
             job.Cancelled();
-            JobLog.Cancelled(logger, job.Id, job.Owner, job.CancelReason ?? "");
+            JobLogMessages.Cancelled(logger, job.Id, job.Owner, job.CancelReason ?? "");
             return "cancelled";
         }
         catch (InvalidImageException error)
         {
             // Its header passed at submit but its pixels do not decode (a truncated file, say): the artist's to fix.
-            JobLog.InputUndecodable(logger, job.Id, job.Owner, error.Message);
-            job.Log.Append(new JobEvent { Failed = new Failed { StatusCode = (int)StatusCode.InvalidArgument, Message = error.Message } });
+            JobLogMessages.InputUndecodable(logger, job.Id, job.Owner, error.Message);
+            job.Log.Append(new JobFailed(JobFailure.BadInput, error.Message));
             return "failed";
         }
         catch (Exception error)
         {
             // One job's failure (bad input the checks missed, out of memory, a model computing NaN) ends that job only;
             // the worker goes on.
-            JobLog.Failed(logger, job.Id, job.Owner, error);
-            job.Log.Append(new JobEvent { Failed = Failure(error, job.Id) });
+            JobLogMessages.Failed(logger, job.Id, job.Owner, error);
+            job.Log.Append(Failure(error, job.Id));
             return "failed";
         }
     }
 
     // What the artist reads: what to change where they can, else what the operator needs to look for.
-    private static Failed Failure(Exception error, string jobId) => error switch
+    private static JobFailed Failure(Exception error, string jobId) => error switch
     {
-        _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) => new Failed
-        {
-            StatusCode = (int)StatusCode.ResourceExhausted,
-            Message = "The server ran out of device memory for this job. Try fewer layers or a lower resolution.",
-        },
-        NonFiniteValuesException => new Failed
-        {
-            StatusCode = (int)StatusCode.Internal,
-            Message = $"{error.Message} Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job {jobId}).",
-        },
-        _ => new Failed
-        {
-            StatusCode = (int)StatusCode.Internal,
-            Message = $"The decomposition failed on the server ({error.Message}). Its log has the details (job {jobId}).",
-        },
+        _ when error.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase) =>
+            new(JobFailure.OutOfMemory, "The server ran out of device memory for this job. Try fewer layers or a lower resolution."),
+        NonFiniteValuesException =>
+            new(JobFailure.Internal, $"{error.Message} Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job {jobId})."),
+        _ => new(JobFailure.Internal, $"The decomposition failed on the server ({error.Message}). Its log has the details (job {jobId})."),
     };
-
-    private static Contracts.V1.PhaseTiming Timing(string phase, TimeSpan duration) => new() { Phase = phase, Duration = Duration.FromTimeSpan(duration) };
 
     /// <summary>
     /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
@@ -98,57 +83,29 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             {
                 case PromptReady ready:
                     var spec = job.Spec;
-                    job.Log.Append(new JobEvent
-                    {
-                        Started = new Started
-                        {
-                            Seed = spec.Settings.Seed, Width = spec.Size.OutputWidth, Height = spec.Size.OutputHeight,
-                            Layers = spec.Settings.Layers, Steps = spec.Settings.Steps, Prompt = ready.Prompt,
-                        },
-                    });
+                    job.Log.Append(new JobStarted(spec.Settings.Seed, spec.Size.OutputWidth, spec.Size.OutputHeight,
+                        spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
                     _lastStepAt = progress.Elapsed;
-                    job.Log.Append(new JobEvent
-                    {
-                        Progress = new Progress
-                        {
-                            Step = progress.Step, TotalSteps = progress.TotalSteps,
-                            Elapsed = Duration.FromTimeSpan(progress.Elapsed),
-                            EstimatedRemaining = Duration.FromTimeSpan(progress.EstimatedRemaining),
-                        },
-                    });
+                    job.Log.Append(new JobProgress(progress.Step, progress.TotalSteps, progress.Elapsed, progress.EstimatedRemaining));
                     break;
                 case LayerPreview preview:
                     if (!_previewSeen) metrics.FirstPreviewSeconds.Observe((DateTime.UtcNow - job.SubmittedAt).TotalSeconds);
                     _previewSeen = true;
-                    job.Log.Append(new JobEvent
-                    {
-                        Preview = new Contracts.V1.Preview
-                        {
-                            Step = preview.Step, LayerIndex = preview.LayerIndex,
-                            Png = ByteString.CopyFrom(LayerPng.Encode8(preview.Rgba, preview.Width, preview.Height)),
-                        },
-                    });
+                    job.Log.Append(new JobPreview(preview.Step, preview.LayerIndex, LayerPng.Encode8(preview.Rgba, preview.Width, preview.Height)));
                     break;
                 case DecodedLayer layer:
-                    job.Log.Append(new JobEvent { Layer = ToLayer(layer) });
+                    job.Log.Append(ToLayer(layer));
                     break;
             }
         }
 
-        private static Layer ToLayer(DecodedLayer layer)
-        {
-            var message = new Layer
-            {
-                Index = layer.Index,
-                Name = DecompositionPolicy.LayerName(layer.Index),
-                Png = ByteString.CopyFrom(LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height)),
-            };
-            if (AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } bounds)
-                message.Bounds = new Rect { X = bounds.X, Y = bounds.Y, Width = bounds.Width, Height = bounds.Height };
-            return message;
-        }
+        private static JobLayer ToLayer(DecodedLayer layer) => new(
+            layer.Index,
+            DecompositionPolicy.LayerName(layer.Index),
+            LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height),
+            AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : null);
     }
 }

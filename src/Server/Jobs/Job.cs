@@ -1,4 +1,3 @@
-using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Server.Jobs;
@@ -31,7 +30,7 @@ public sealed class Job(string id, string owner, string clientRequestId, Decompo
         else _cancellation.Cancel();
     }
 
-    public JobEvent Cancelled() => Log.Append(new JobEvent { Cancelled = new Cancelled { Reason = CancelReason ?? "Cancelled." } });
+    public JobUpdate Cancelled() => Log.Append(new JobCancelled(CancelReason ?? "Cancelled."));
 
     public void Dispose() => _cancellation.Dispose();
 }

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using Google.Protobuf.WellKnownTypes;
-using QwenLayered.Contracts.V1;
 
 namespace QwenLayered.Server.Jobs;
 
@@ -13,7 +11,7 @@ namespace QwenLayered.Server.Jobs;
 public sealed class JobEventLog : IJobEvents
 {
     private readonly Lock _gate = new();
-    private readonly List<JobEvent> _events = [];
+    private readonly List<JobUpdate> _events = [];
     private TaskCompletionSource _appended = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public JobEventLog(string jobId) => JobId = jobId;
@@ -23,57 +21,55 @@ public sealed class JobEventLog : IJobEvents
     /// <summary>True once a completed, failed or cancelled event is in the log; nothing follows it.</summary>
     public bool IsFinished { get; private set; }
 
-    /// <summary>Numbers, stamps and stores the event and wakes every follower.</summary>
-    public JobEvent Append(JobEvent jobEvent)
+    /// <summary>Numbers, stamps and stores the event and wakes every follower; returns it as stored.</summary>
+    public JobUpdate Append(JobUpdate update)
     {
         TaskCompletionSource appended;
         lock (_gate)
         {
             if (IsFinished) throw new InvalidOperationException($"Job {JobId} has finished; no event may follow its outcome.");
-            jobEvent.Sequence = (ulong)_events.Count + 1;
-            jobEvent.JobId = JobId;
-            jobEvent.Time = Timestamp.FromDateTime(DateTime.UtcNow);
-            _events.Add(jobEvent);
-            IsFinished = IsTerminal(jobEvent);
+            update = update with { Sequence = (ulong)_events.Count + 1, Time = DateTime.UtcNow };
+            _events.Add(update);
+            IsFinished = update.IsOutcome;
             appended = _appended;
             _appended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         appended.TrySetResult();
-        return jobEvent;
+        return update;
     }
 
     /// <summary>
     /// What a follower from the start receives now: every event but the previews superseded by a newer one of the same
     /// layer. A finished job is stored as this.
     /// </summary>
-    public IReadOnlyList<JobEvent> Replay()
+    public IReadOnlyList<JobUpdate> Replay()
     {
         lock (_gate) return [.. _events.Where((_, index) => !IsSupersededPreview(index))];
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<JobEvent> Follow(ulong afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    public async IAsyncEnumerable<JobUpdate> Follow(ulong afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
     {
         int next = (int)Math.Min(afterSequence, int.MaxValue);
         while (true)
         {
-            JobEvent? jobEvent = null;
+            JobUpdate? update = null;
             bool skip = false, finished;
             Task appended;
             lock (_gate)
             {
                 if (next < _events.Count)
                 {
-                    jobEvent = _events[next];
+                    update = _events[next];
                     skip = IsSupersededPreview(next);
                 }
                 finished = IsFinished;
                 appended = _appended.Task;
             }
-            if (jobEvent is not null)
+            if (update is not null)
             {
                 next++;
-                if (!skip) yield return jobEvent;
+                if (!skip) yield return update;
                 continue;
             }
             if (finished) yield break;
@@ -81,14 +77,11 @@ public sealed class JobEventLog : IJobEvents
         }
     }
 
-    public static bool IsTerminal(JobEvent jobEvent) =>
-        jobEvent.KindCase is JobEvent.KindOneofCase.Completed or JobEvent.KindOneofCase.Failed or JobEvent.KindOneofCase.Cancelled;
-
     private bool IsSupersededPreview(int index)
     {
-        if (_events[index].Preview is not { } preview) return false;
+        if (_events[index] is not JobPreview preview) return false;
         for (int later = index + 1; later < _events.Count; later++)
-            if (_events[later].Preview?.LayerIndex == preview.LayerIndex) return true;
+            if (_events[later] is JobPreview newer && newer.LayerIndex == preview.LayerIndex) return true;
         return false;
     }
 }

@@ -1,6 +1,4 @@
-using Grpc.Core;
 using Microsoft.Extensions.Options;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Hosting;
@@ -10,7 +8,9 @@ namespace QwenLayered.Server.Jobs;
 
 /// <summary>
 /// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
-/// result store (finished). Every queued job hears its queue position whenever it changes.
+/// result store (finished). Every queued job hears its queue position whenever it changes. What it will not do it
+/// refuses with a <see cref="JobSchedulingException"/>; the service layer words those for its callers. Its lock guards
+/// the queue and the jobs in memory only: result files are read and written outside it.
 /// </summary>
 public sealed class JobScheduler(
     IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
@@ -27,9 +27,9 @@ public sealed class JobScheduler(
 
     /// <summary>
     /// Queues a job and returns its id; a retry with the same client request id from the same artist returns the
-    /// existing job's id instead. RESOURCE_EXHAUSTED when the queue or the artist's share of it is full, UNAVAILABLE
-    /// when shutting down.
+    /// existing job's id instead.
     /// </summary>
+    /// <exception cref="JobRefusedException">The server is shutting down, or the queue or the artist's share of it is full.</exception>
     public string Submit(Caller caller, string clientRequestId, DecompositionRequest spec)
     {
         lock (_gate)
@@ -37,9 +37,10 @@ public sealed class JobScheduler(
             if (!string.IsNullOrEmpty(clientRequestId))
             {
                 if (_liveByRequest.TryGetValue((caller.Artist, clientRequestId), out var existing)) return existing.Id;
+                // The store answers from its index in memory.
                 if (results.FindByRequest(caller.Artist, clientRequestId) is { } stored) return stored;
             }
-            if (_refusal is not null) throw new RpcException(new Status(StatusCode.Unavailable, _refusal));
+            if (_refusal is not null) throw new JobRefusedException(RefusalReason.ShuttingDown, _refusal);
 
             var job = new Job(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId, spec);
             var admission = _queue.Enqueue(caller.Artist, job, out int position);
@@ -51,9 +52,9 @@ public sealed class JobScheduler(
             }
             _live[job.Id] = job;
             if (!string.IsNullOrEmpty(clientRequestId)) _liveByRequest[(caller.Artist, clientRequestId)] = job;
-            job.Log.Append(new JobEvent { Accepted = new Accepted { QueuePosition = position } });
+            job.Log.Append(new JobAccepted(position));
             job.ReportedPosition = position;
-            JobLog.Accepted(logger, job.Id, job.Owner, position);
+            JobLogMessages.Accepted(logger, job.Id, job.Owner, position);
             ReportPositions();
             return job.Id;
         }
@@ -66,24 +67,41 @@ public sealed class JobScheduler(
         {
             if (_live.TryGetValue(id, out var job)) return new JobRecord(job.Id, job.Owner, job.Log);
         }
+        // A job leaves memory only once its result is saved, so one not found above is in the store or nowhere.
         return results.Find(id);
+    }
+
+    /// <summary>A job the caller may attach to: theirs, or anyone's for an admin.</summary>
+    /// <exception cref="JobNotFoundException">No such job (or its result has expired).</exception>
+    /// <exception cref="JobNotYoursException">The job is another artist's.</exception>
+    public JobRecord FindFor(Caller caller, string id)
+    {
+        var job = Find(id) ?? throw new JobNotFoundException(id);
+        CheckMayManage(caller, job.Owner, id);
+        return job;
     }
 
     /// <summary>
     /// Cancels a job of the caller (any job for an admin): a queued one leaves the queue at once, a running one stops
-    /// before its next sampling step. False when it had already ended. NOT_FOUND or PERMISSION_DENIED otherwise.
+    /// before its next sampling step. False when it had already ended.
     /// </summary>
+    /// <exception cref="JobNotFoundException">No such job (or its result has expired).</exception>
+    /// <exception cref="JobNotYoursException">The job is another artist's.</exception>
     public bool Cancel(Caller caller, string id)
+    {
+        if (CancelInMemory(caller, id) is { } cancelled) return cancelled;
+        // Finished (its result is read outside the lock) or unknown.
+        FindFor(caller, id);
+        return false;
+    }
+
+    // Null when the job is not in memory.
+    private bool? CancelInMemory(Caller caller, string id)
     {
         Job? removed;
         lock (_gate)
         {
-            if (!_live.TryGetValue(id, out var job))
-            {
-                var stored = results.Find(id) ?? throw UnknownJob(id);
-                CheckMayManage(caller, stored.Owner, id);
-                return false;
-            }
+            if (!_live.TryGetValue(id, out var job)) return null;
             CheckMayManage(caller, job.Owner, id);
             if (job.Log.IsFinished) return false;
             job.Cancel(caller.Artist == job.Owner ? $"Cancelled by {caller.Artist}." : $"Cancelled by the administrator {caller.Artist}.");
@@ -118,7 +136,7 @@ public sealed class JobScheduler(
         }
         catch (IOException error)
         {
-            JobLog.NotSaved(logger, job.Id, job.Owner, error);
+            JobLogMessages.NotSaved(logger, job.Id, job.Owner, error);
         }
         lock (_gate)
         {
@@ -156,38 +174,27 @@ public sealed class JobScheduler(
             var job = order[position];
             if (job.ReportedPosition == position) continue;
             job.ReportedPosition = position;
-            job.Log.Append(new JobEvent { QueuePositionChanged = new QueuePositionChanged { QueuePosition = position } });
+            job.Log.Append(new JobQueuePositionChanged(position));
         }
         metrics.QueueLength.Set(order.Count);
     }
 
-    private RpcException Refusal(string artist, Admission admission)
+    private JobRefusedException Refusal(string artist, Admission admission)
     {
-        string message;
         if (admission == Admission.ShareFull)
         {
-            JobLog.RefusedShareFull(logger, artist, _queue.PerArtist);
-            message = $"Your share of the queue is full: {_queue.PerArtist} of your jobs are waiting, the most one artist may have " +
-                $"waiting on this server (of {_queue.Capacity} in all). Submit more when one of yours has started.";
+            JobLogMessages.RefusedShareFull(logger, artist, _queue.PerArtist);
+            return new JobRefusedException(RefusalReason.ShareFull,
+                $"Your share of the queue is full: {_queue.PerArtist} of your jobs are waiting, the most one artist may have " +
+                $"waiting on this server (of {_queue.Capacity} in all). Submit more when one of yours has started.");
         }
-        else
-        {
-            JobLog.Refused(logger, artist, _queue.Capacity);
-            message = $"The queue is full: {_queue.Capacity} jobs are waiting, the most this server queues. Try again when some have started.";
-        }
-        return new RpcException(new Status(StatusCode.ResourceExhausted, message));
+        JobLogMessages.Refused(logger, artist, _queue.Capacity);
+        return new JobRefusedException(RefusalReason.QueueFull,
+            $"The queue is full: {_queue.Capacity} jobs are waiting, the most this server queues. Try again when some have started.");
     }
 
     private static void CheckMayManage(Caller caller, string owner, string id)
     {
-        if (!caller.MayManage(owner))
-            throw new RpcException(new Status(StatusCode.PermissionDenied,
-                $"Job '{id}' belongs to another artist; only its owner or an administrator may attach to or cancel it."));
+        if (!caller.MayManage(owner)) throw new JobNotYoursException(id);
     }
-
-    public static RpcException UnknownJob(string id) =>
-        new(new Status(StatusCode.NotFound, $"No job '{id}' is known to this server. Check the job id, or submit the image again."));
-
-    /// <summary>PERMISSION_DENIED unless the caller owns the job or is an admin.</summary>
-    public static void Authorize(Caller caller, JobRecord job) => CheckMayManage(caller, job.Owner, job.Id);
 }

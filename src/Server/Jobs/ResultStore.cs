@@ -1,25 +1,24 @@
-using System.Text.Json;
 using System.Text.RegularExpressions;
-using Google.Protobuf;
-using Grpc.Core;
 using Microsoft.Extensions.Options;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>
-/// Finished jobs on disk: <c>&lt;id&gt;.events</c> (the length-delimited JobEvents, layer PNGs included) and
-/// <c>&lt;id&gt;.json</c> (owner, client request id, finish time), written in that order through temporary files, so a
-/// result is either complete or absent. Results older than the time to live are deleted at startup and whenever
-/// another result is saved.
+/// Finished jobs on disk, one <see cref="ResultFile"/> each (<c>&lt;id&gt;.result</c>), written through a temporary file
+/// so that a result is either complete or absent. Results older than the time to live are deleted at startup and
+/// whenever another result is saved. An index in memory answers which results exist, whose they are and when they
+/// expire; the lock guards that index only, and no file is read, written or deleted while it is held.
 /// </summary>
 public sealed partial class ResultStore
 {
+    private const string Extension = ".result";
+
     private readonly string _folder;
     private readonly TimeSpan _timeToLive;
     private readonly ILogger<ResultStore> _logger;
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, ResultHeader> _results = [];
     private readonly Dictionary<(string Owner, string ClientRequestId), string> _byRequest = [];
 
     public ResultStore(IOptions<JobsOptions> options, ILogger<ResultStore> logger)
@@ -28,32 +27,40 @@ public sealed partial class ResultStore
         _timeToLive = options.Value.ResultTimeToLive;
         _logger = logger;
         CheckFolderIsWritable();
-        foreach (var (id, summary) in ReadSummaries())
-            if (!string.IsNullOrEmpty(summary.ClientRequestId)) _byRequest[(summary.Owner, summary.ClientRequestId)] = id;
-    }
-
-    public void Save(string id, string owner, string clientRequestId, IReadOnlyList<JobEvent> events)
-    {
-        using (var stream = File.Create(TempPath(id, ".events")))
-            foreach (var jobEvent in events) jobEvent.WriteDelimitedTo(stream);
-        File.Move(TempPath(id, ".events"), EventsPath(id), overwrite: true);
-        File.WriteAllText(TempPath(id, ".json"), JsonSerializer.Serialize(new ResultSummary(owner, clientRequestId, DateTime.UtcNow)));
-        File.Move(TempPath(id, ".json"), SummaryPath(id), overwrite: true);
-        lock (_gate)
+        foreach (string path in Directory.EnumerateFiles(_folder, "*" + Extension))
         {
-            if (!string.IsNullOrEmpty(clientRequestId)) _byRequest[(owner, clientRequestId)] = id;
+            string id = Path.GetFileNameWithoutExtension(path);
+            if (IsJobId(id) && ReadHeader(id) is { } header) Index(id, header);
         }
         PurgeExpired();
     }
 
+    public void Save(string id, string owner, string clientRequestId, IReadOnlyList<JobUpdate> events)
+    {
+        var header = new ResultHeader(owner, clientRequestId, DateTime.UtcNow);
+        string temporary = ResultPath(id) + ".tmp";
+        using (var stream = File.Create(temporary)) ResultFile.Write(stream, header, events);
+        File.Move(temporary, ResultPath(id), overwrite: true);
+        Index(id, header);
+        PurgeExpired();
+    }
+
     /// <summary>
-    /// The stored job, or null when it is unknown or expired. Its events stay on disk until followed, and are then read
-    /// one at a time, so each Attach holds one event, not the whole result.
+    /// The stored job, or null when it is unknown, expired, or its file cannot be read (then logged). Its events stay
+    /// on disk until followed, and are then read one at a time, so each Attach holds one event, not the whole result.
     /// </summary>
     public JobRecord? Find(string id)
     {
-        if (!IsJobId(id) || ReadSummary(id) is not { } summary || !File.Exists(EventsPath(id))) return null;
-        return new JobRecord(id, summary.Owner, new StoredEvents(id, EventsPath(id), _logger));
+        lock (_gate)
+        {
+            if (!_results.TryGetValue(id, out var indexed) || IsExpired(indexed)) return null;
+        }
+        if (ReadHeader(id, checkEvents: true) is not { } header)
+        {
+            Forget(id);
+            return null;
+        }
+        return new JobRecord(id, header.Owner, new StoredEvents(id, ResultPath(id), _logger));
     }
 
     /// <summary>The id of a stored job submitted by <paramref name="owner"/> with this client request id.</summary>
@@ -61,16 +68,43 @@ public sealed partial class ResultStore
     {
         lock (_gate)
         {
-            return _byRequest.TryGetValue((owner, clientRequestId), out var id) && ReadSummary(id) is not null ? id : null;
+            return _byRequest.TryGetValue((owner, clientRequestId), out var id) && !IsExpired(_results[id]) ? id : null;
         }
     }
 
-    // Reading a summary deletes an expired result; reading all of them after each save is cheap next to a
-    // decomposition, and keeps expiry free of timers.
+    private void Index(string id, ResultHeader header)
+    {
+        lock (_gate)
+        {
+            _results[id] = header;
+            if (!string.IsNullOrEmpty(header.ClientRequestId)) _byRequest[(header.Owner, header.ClientRequestId)] = id;
+        }
+    }
+
+    private void Forget(string id)
+    {
+        lock (_gate)
+        {
+            if (!_results.Remove(id, out var header)) return;
+            if (_byRequest.TryGetValue((header.Owner, header.ClientRequestId), out var indexed) && indexed == id)
+                _byRequest.Remove((header.Owner, header.ClientRequestId));
+        }
+    }
+
+    // Checking every result after each save is cheap next to a decomposition, and keeps expiry free of timers.
     private void PurgeExpired()
     {
-        foreach (var _ in ReadSummaries()) { }
+        List<string> expired;
+        lock (_gate) expired = [.. _results.Where(result => IsExpired(result.Value)).Select(result => result.Key)];
+        foreach (string id in expired)
+        {
+            Forget(id);
+            File.Delete(ResultPath(id));
+            LogExpired(_logger, id);
+        }
     }
+
+    private bool IsExpired(ResultHeader header) => DateTime.UtcNow - header.FinishedAt > _timeToLive;
 
     // Created and written once at startup, so a folder this server may not write is reported then, not as the first job ends.
     private void CheckFolderIsWritable()
@@ -92,93 +126,71 @@ public sealed partial class ResultStore
     // Ids are generated by the scheduler; anything else (a path, say) is never looked up on disk.
     private static bool IsJobId(string id) => JobIdPattern().IsMatch(id);
 
-    private IEnumerable<(string Id, ResultSummary Summary)> ReadSummaries()
+    // Null, and logged, when the file is gone or cannot be read as a result of this version.
+    private ResultHeader? ReadHeader(string id, bool checkEvents = false)
     {
-        foreach (string path in Directory.EnumerateFiles(_folder, "*.json"))
-        {
-            string id = Path.GetFileNameWithoutExtension(path);
-            if (IsJobId(id) && ReadSummary(id) is { } summary) yield return (id, summary);
-        }
-    }
-
-    // Null when absent, unreadable or expired; an expired result is deleted.
-    private ResultSummary? ReadSummary(string id)
-    {
-        ResultSummary? summary;
         try
         {
-            summary = JsonSerializer.Deserialize<ResultSummary>(File.ReadAllText(SummaryPath(id)));
+            using var stream = File.OpenRead(ResultPath(id));
+            var header = ResultFile.ReadHeader(stream);
+            if (checkEvents) ResultFile.CheckEvents(stream);
+            return header;
         }
-        catch (Exception error) when (error is IOException or JsonException)
+        catch (FileNotFoundException)
         {
             return null;
         }
-        if (summary is null || DateTime.UtcNow - summary.FinishedAt <= _timeToLive) return summary;
-        File.Delete(SummaryPath(id));
-        File.Delete(EventsPath(id));
-        LogExpired(_logger, id);
-        return null;
+        catch (Exception error) when (error is ResultFormatException or IOException or UnauthorizedAccessException)
+        {
+            LogRefused(_logger, id, ResultPath(id), error.Message);
+            return null;
+        }
     }
 
-    private string SummaryPath(string id) => Path.Combine(_folder, id + ".json");
-    private string EventsPath(string id) => Path.Combine(_folder, id + ".events");
-    private string TempPath(string id, string extension) => Path.Combine(_folder, id + extension + ".tmp");
+    private string ResultPath(string id) => Path.Combine(_folder, id + Extension);
 
     private sealed class StoredEvents(string id, string path, ILogger logger) : IJobEvents
     {
         // A finished job gets no new events: the stored ones, read as the stream asks for them.
-        public IAsyncEnumerable<JobEvent> Follow(ulong afterSequence, CancellationToken cancellation) =>
+        public IAsyncEnumerable<JobUpdate> Follow(ulong afterSequence, CancellationToken cancellation) =>
             Read(afterSequence, cancellation).ToAsyncEnumerable();
 
-        private IEnumerable<JobEvent> Read(ulong afterSequence, CancellationToken cancellation)
+        private IEnumerable<JobUpdate> Read(ulong afterSequence, CancellationToken cancellation)
         {
             using var stream = Open();
-            while (Next(stream) is { } jobEvent)
+            Next(() => ResultFile.ReadHeader(stream));
+            while (Next(() => ResultFile.ReadEvent(stream)) is { } update)
             {
                 cancellation.ThrowIfCancellationRequested();
-                if (jobEvent.Sequence > afterSequence) yield return jobEvent;
+                if (update.Sequence > afterSequence) yield return update;
             }
         }
 
-        private FileStream Open()
+        private FileStream Open() => Next(() => File.OpenRead(path));
+
+        // The file was checked when found; failing now, it was damaged or deleted since.
+        private T Next<T>(Func<T> read)
         {
             try
             {
-                return File.OpenRead(path);
+                return read();
             }
-            catch (IOException error)
+            catch (Exception error) when (error is ResultFormatException or IOException or UnauthorizedAccessException)
             {
-                throw Unreadable(error);
+                LogUnreadable(logger, id, error);
+                throw new ResultUnreadableException(id, error);
             }
-        }
-
-        private JobEvent? Next(FileStream stream)
-        {
-            try
-            {
-                return stream.Position < stream.Length ? JobEvent.Parser.ParseDelimitedFrom(stream) : null;
-            }
-            catch (Exception error) when (error is IOException or InvalidProtocolBufferException)
-            {
-                throw Unreadable(error);
-            }
-        }
-
-        private RpcException Unreadable(Exception error)
-        {
-            LogUnreadable(logger, id, error);
-            return new RpcException(new Status(StatusCode.DataLoss,
-                $"The stored result of job '{id}' could not be read; submit the image again."));
         }
     }
-
-    private sealed record ResultSummary(string Owner, string ClientRequestId, DateTime FinishedAt);
 
     [GeneratedRegex("^[A-Za-z0-9-]{1,100}$")]
     private static partial Regex JobIdPattern();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Result of job {JobId} expired and was deleted")]
     private static partial void LogExpired(ILogger logger, string jobId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The result file {Path} of job {JobId} was refused: {Reason}; Attach treats the job as unknown")]
+    private static partial void LogRefused(ILogger logger, string jobId, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Result of job {JobId} could not be read")]
     private static partial void LogUnreadable(ILogger logger, string jobId, Exception error);

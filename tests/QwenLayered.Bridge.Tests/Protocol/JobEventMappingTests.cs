@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Google.Protobuf;
 using QwenLayered.Bridge.Protocol;
@@ -58,6 +59,19 @@ public class JobEventMappingTests
         Assert.False(request.HasSeed);
         Assert.False(request.HasNegativePrompt);
         Assert.Null(request.Region);
+    }
+
+    [Fact]
+    public void ToRequest_ImageAndMask_ShareTheFramesBytesRatherThanCopyThem()
+    {
+        var payload = new byte[] { 1, 2, 3, 9, 9 };
+        var submit = new SubmitMessage("req-1", Region: new RegionSettings(new PanelRect(0, 0, 1, 1), MaskLength: 2));
+
+        var request = JobEventMapping.ToRequest(submit, payload);
+
+        Assert.True(MemoryMarshal.TryGetArray(request.Image.Memory, out var image) && ReferenceEquals(payload, image.Array));
+        Assert.True(MemoryMarshal.TryGetArray(request.Region.Mask.Memory, out var mask) && ReferenceEquals(payload, mask.Array));
+        Assert.Equal((0, 3, 3, 2), (image.Offset, image.Count, mask.Offset, mask.Count));
     }
 
     [Theory]

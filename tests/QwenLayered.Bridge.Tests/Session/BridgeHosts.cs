@@ -9,8 +9,9 @@ using QwenLayered.BridgeProxy;
 namespace QwenLayered.Bridge.Tests.Session;
 
 /// <summary>
-/// A gRPC server running <see cref="FakeDecomposer"/>, with the panel bridge served both ways in front of it: in-process
-/// on the same app's HTTP/1.1 port (as qwenlayered serve does) and by the qwenlayered-bridge proxy app. All on free ports.
+/// A gRPC server running <see cref="FakeDecomposer"/>, with the panel bridge's gRPC client served both ways in front of
+/// it: on the same app's HTTP/1.1 port and by the qwenlayered-bridge proxy app. All on free ports. (qwenlayered serve's
+/// own endpoint calls its scheduler instead; the server's tests cover it.)
 /// </summary>
 public sealed class BridgeHosts : IAsyncLifetime
 {

@@ -1,9 +1,12 @@
+using Grpc.Net.Client;
+using Microsoft.Extensions.DependencyInjection;
 using QwenLayered.Bridge;
 using QwenLayered.Bridge.Protocol;
+using QwenLayered.Server.Services;
 
 namespace QwenLayered.Server.Tests.Hosting;
 
-/// <summary>qwenlayered serve carries the panel bridge on its HTTP/1.1 port, relaying to its own gRPC port.</summary>
+/// <summary>qwenlayered serve carries the panel bridge on its HTTP/1.1 port, calling its own scheduler.</summary>
 public class PanelEndpointTests(RunningServer server) : IClassFixture<RunningServer>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -31,6 +34,30 @@ public class PanelEndpointTests(RunningServer server) : IClassFixture<RunningSer
         var error = Assert.IsType<ErrorMessage>(await panel.ReceiveAsync());
         Assert.Equal((ErrorCodes.ServerUnavailable, "req-1"), (error.Code, error.ClientRequestId));
         Assert.Contains("No model is loaded", error.Message);
+    }
+
+    [Fact]
+    public async Task AttachAndCancel_UnknownJob_GetTheSchedulersNotFoundMessage()
+    {
+        using var panel = await PanelSocket.ConnectAsync(server.HttpPort);
+        await panel.SendAsync(new HelloMessage(PanelProtocol.Version));
+        await panel.ReceiveAsync();
+
+        await panel.SendAsync(new AttachMessage("no-such-job"));
+        var attach = Assert.IsType<ErrorMessage>(await panel.ReceiveAsync());
+        await panel.SendAsync(new CancelMessage("no-such-job"));
+        var cancel = Assert.IsType<ErrorMessage>(await panel.ReceiveAsync());
+
+        Assert.Equal((ErrorCodes.NotFound, "no-such-job"), (attach.Code, attach.JobId));
+        Assert.Equal((ErrorCodes.NotFound, "no-such-job"), (cancel.Code, cancel.JobId));
+        Assert.StartsWith("No job 'no-such-job' is known to this server.", attach.Message);
+    }
+
+    [Fact]
+    public void PanelEndpoint_CallsTheSchedulerInThisProcess_WithoutAGrpcChannelToItself()
+    {
+        Assert.IsType<InProcessPanelDecomposer>(server.Services.GetRequiredService<IPanelDecomposer>());
+        Assert.Null(server.Services.GetService<GrpcChannel>());
     }
 
     [Fact]

@@ -1,6 +1,4 @@
-using Grpc.Core;
 using Microsoft.Extensions.Logging.Abstractions;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
@@ -24,9 +22,10 @@ public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<Na
 
         var events = job.Log.Replay();
         Assert.Equal("failed", outcome);
-        Assert.Equal((int)StatusCode.Internal, events[^1].Failed.StatusCode);
-        Assert.StartsWith("Sampling produced NaN or infinite values (Float32 on cpu)", events[^1].Failed.Message);
-        Assert.EndsWith("Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job job-1).", events[^1].Failed.Message);
-        Assert.DoesNotContain(events, e => e.KindCase == JobEvent.KindOneofCase.Layer);
+        var failed = Assert.IsType<JobFailed>(events[^1]);
+        Assert.Equal(JobFailure.Internal, failed.Failure);
+        Assert.StartsWith("Sampling produced NaN or infinite values (Float32 on cpu)", failed.Message);
+        Assert.EndsWith("Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job job-1).", failed.Message);
+        Assert.DoesNotContain(events, e => e is JobLayer);
     }
 }

@@ -1,7 +1,4 @@
-using Google.Protobuf;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Jobs;
-using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Jobs;
 
@@ -13,22 +10,22 @@ public class JobEventLogTests
     public async Task Follow_AReaderBehindByManyPreviews_GetsTheLatestPreviewOfEachLayerAndEveryOtherEvent()
     {
         var log = new JobEventLog("job");
-        log.Append(new JobEvent { Accepted = new Accepted() });
+        log.Append(new JobAccepted(0));
         for (int step = 1; step <= 10; step++)
         {
-            log.Append(new JobEvent { Progress = new Progress { Step = step } });
+            log.Append(Progress(step));
             for (int layer = 0; layer < 2; layer++) log.Append(Preview(step, layer));
         }
-        log.Append(new JobEvent { Layer = new Layer { Index = 0 } });
-        log.Append(new JobEvent { Layer = new Layer { Index = 1 } });
-        log.Append(new JobEvent { Completed = new Completed { LayerCount = 2 } });
+        log.Append(Layer(0));
+        log.Append(Layer(1));
+        log.Append(new JobCompleted(2, []));
 
         var read = await ReadAll(log.Follow(0, Cancellation));
 
-        Assert.Equal([(10, 0), (10, 1)], read.Where(e => e.KindCase == Kind.Preview).Select(e => (e.Preview.Step, e.Preview.LayerIndex)));
-        Assert.Equal(10, read.Count(e => e.KindCase == Kind.Progress));
-        Assert.Equal(2, read.Count(e => e.KindCase == Kind.Layer));
-        Assert.Equal(Kind.Completed, read[^1].KindCase);
+        Assert.Equal([(10, 0), (10, 1)], read.OfType<JobPreview>().Select(e => (e.Step, e.LayerIndex)));
+        Assert.Equal(10, read.OfType<JobProgress>().Count());
+        Assert.Equal(2, read.OfType<JobLayer>().Count());
+        Assert.IsType<JobCompleted>(read[^1]);
     }
 
     [Fact]
@@ -36,14 +33,14 @@ public class JobEventLogTests
     {
         var log = new JobEventLog("job");
         var follower = ReadAll(log.Follow(1, Cancellation));
-        log.Append(new JobEvent { Accepted = new Accepted() });
-        log.Append(new JobEvent { Started = new Started() });
-        log.Append(new JobEvent { Cancelled = new Cancelled { Reason = "r" } });
+        log.Append(new JobAccepted(0));
+        log.Append(new JobStarted(1, 64, 64, 2, 2, "p"));
+        log.Append(new JobCancelled("r"));
 
         var read = await follower;
 
         Assert.Equal([2ul, 3ul], read.Select(e => e.Sequence));
-        Assert.All(read, e => Assert.Equal("job", e.JobId));
+        Assert.All(read, e => Assert.NotEqual(default, e.Time));
     }
 
     [Fact]
@@ -53,7 +50,7 @@ public class JobEventLogTests
         log.Append(Preview(1, 0));
         log.Append(Preview(1, 1));
         log.Append(Preview(2, 0));
-        log.Append(new JobEvent { Layer = new Layer { Index = 0 } });
+        log.Append(Layer(0));
 
         var replayed = log.Replay();
 
@@ -64,17 +61,20 @@ public class JobEventLogTests
     public void Append_AfterTheOutcome_Throws()
     {
         var log = new JobEventLog("job");
-        log.Append(new JobEvent { Failed = new Failed() });
+        log.Append(new JobFailed(JobFailure.Internal, "m"));
 
-        Assert.Throws<InvalidOperationException>(() => log.Append(new JobEvent { Progress = new Progress() }));
+        Assert.Throws<InvalidOperationException>(() => log.Append(Progress(1)));
     }
 
-    private static JobEvent Preview(int step, int layer) =>
-        new() { Preview = new Preview { Step = step, LayerIndex = layer, Png = ByteString.CopyFrom(1, 2, 3) } };
+    private static JobPreview Preview(int step, int layer) => new(step, layer, new byte[] { 1, 2, 3 });
 
-    private static async Task<List<JobEvent>> ReadAll(IAsyncEnumerable<JobEvent> events)
+    private static JobProgress Progress(int step) => new(step, 10, TimeSpan.Zero, TimeSpan.Zero);
+
+    private static JobLayer Layer(int index) => new(index, $"Layer {index + 1}", new byte[] { 4 }, null);
+
+    private static async Task<List<JobUpdate>> ReadAll(IAsyncEnumerable<JobUpdate> events)
     {
-        var read = new List<JobEvent>();
+        var read = new List<JobUpdate>();
         await foreach (var e in events) read.Add(e);
         return read;
     }

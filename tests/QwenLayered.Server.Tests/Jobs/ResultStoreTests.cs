@@ -1,10 +1,9 @@
-using Google.Protobuf;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Jobs;
-using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
+using QwenLayered.Server.Services;
 
 namespace QwenLayered.Server.Tests.Jobs;
 
@@ -17,13 +16,12 @@ public sealed class ResultStoreTests : IDisposable
 
     public ResultStoreTests()
     {
-        _store = new ResultStore(Options.Create(new JobsOptions { ResultsFolder = _folder.Path }), NullLogger<ResultStore>.Instance);
+        _store = Open(NullLogger<ResultStore>.Instance);
         // Sixteen layers of 1 MiB between the first event and the outcome.
-        List<JobEvent> events = [new() { Accepted = new Accepted() }];
-        for (int i = 0; i < 16; i++) events.Add(new JobEvent { Layer = new Layer { Index = i, Png = ByteString.CopyFrom(new byte[MiB]) } });
-        events.Add(new JobEvent { Completed = new Completed { LayerCount = 16 } });
-        for (int i = 0; i < events.Count; i++) events[i].Sequence = (ulong)i + 1;
-        _store.Save("job-1", "ann", "", events);
+        List<JobUpdate> events = [new JobAccepted(0)];
+        for (int i = 0; i < 16; i++) events.Add(new JobLayer(i, $"Layer {i + 1}", new byte[MiB], null));
+        events.Add(new JobCompleted(16, []));
+        _store.Save("job-1", "ann", "", [.. events.Select((e, i) => e with { Sequence = (ulong)i + 1 })]);
     }
 
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
@@ -37,7 +35,7 @@ public sealed class ResultStoreTests : IDisposable
         Assert.True(await follower.MoveNextAsync());
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        Assert.Equal(Kind.Accepted, follower.Current.KindCase);
+        Assert.IsType<JobAccepted>(follower.Current);
         Assert.True(allocated < 4 * MiB, $"Finding the result and reading its first event allocated {allocated / MiB} MiB.");
     }
 
@@ -46,17 +44,102 @@ public sealed class ResultStoreTests : IDisposable
     {
         var job = _store.Find("job-1")!;
 
-        var events = new List<JobEvent>();
-        await foreach (var jobEvent in job.Events.Follow(16, Cancellation)) events.Add(jobEvent);
+        var events = await ReadAll(job.Events);
 
-        Assert.Equal([17ul, 18ul], events.Select(e => e.Sequence));
-        Assert.Equal(Kind.Completed, events[^1].KindCase);
+        Assert.Equal([17ul, 18ul], events.Where(e => e.Sequence > 16).Select(e => e.Sequence));
+        Assert.Equal([17ul, 18ul], (await ReadAll(job.Events, afterSequence: 16)).Select(e => e.Sequence));
+        Assert.IsType<JobCompleted>(events[^1]);
     }
 
     [Fact]
     public void Find_UnknownJob_IsNull()
     {
         Assert.Null(_store.Find("job-2"));
+    }
+
+    [Fact]
+    public async Task Find_AfterARestart_ReadsBackEveryKindOfEventWithItsFields()
+    {
+        var time = new DateTime(2026, 12, 7, 12, 0, 0, DateTimeKind.Utc);
+        JobUpdate[] events =
+        [
+            new JobAccepted(3), new JobQueuePositionChanged(2), new JobStarted(777, 640, 480, 4, 50, "a cat"),
+            new JobProgress(7, 50, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(21.5)), new JobPreview(10, 1, new byte[] { 1, 2, 3 }),
+            new JobLayer(2, "Layer 3", new byte[] { 4, 5, 6 }, new LayerBounds(10, 20, 30, 40)), new JobLayer(3, "Layer 4", new byte[] { 7 }, null),
+            new JobFailed(JobFailure.OutOfMemory, "Out of device memory; try fewer layers."),
+        ];
+        events = [.. events.Select((e, i) => e with { Sequence = (ulong)i + 1, Time = time.AddSeconds(i) })];
+        JobUpdate completed = new JobCompleted(4, [new PhaseTime("sampling", TimeSpan.FromSeconds(42))]) { Sequence = 1, Time = time };
+        JobUpdate cancelled = new JobCancelled("Cancelled by bob.") { Sequence = 1, Time = time };
+        _store.Save("job-3", "bob", "req-3", events);
+        _store.Save("job-4", "bob", "", [completed]);
+        _store.Save("job-5", "bob", "", [cancelled]);
+
+        var restarted = Open(NullLogger<ResultStore>.Instance);
+        var read = new List<JobUpdate>();
+        foreach (string id in new[] { "job-3", "job-4", "job-5" }) read.AddRange(await ReadAll(restarted.Find(id)!.Events));
+
+        // Compared as the contract sends them: their image bytes compared by value.
+        Assert.Equal(events.Append(completed).Append(cancelled).Select(Contract), read.Select(Contract));
+        Assert.Equal(("bob", "job-3"), (restarted.Find("job-3")!.Owner, restarted.FindByRequest("bob", "req-3")));
+        Assert.Equal((4, "sampling"), (((JobCompleted)read[^2]).LayerCount, ((JobCompleted)read[^2]).Timings[0].Phase));
+        Assert.Equal("Cancelled by bob.", ((JobCancelled)read[^1]).Reason);
+    }
+
+    [Fact]
+    public void Find_FileOfAnotherVersion_IsNullAndTheRefusalIsLogged()
+    {
+        var bytes = File.ReadAllBytes(ResultPath("job-1"));
+        BitConverter.TryWriteBytes(bytes.AsSpan(8), ResultFile.Version + 1);
+        File.WriteAllBytes(ResultPath("job-1"), bytes);
+        var log = new ListLogger<ResultStore>();
+
+        var restarted = Open(log);
+
+        Assert.Null(restarted.Find("job-1"));
+        var line = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains($"job-1.result of job job-1 was refused: it is of version {ResultFile.Version + 1}, and this server reads version {ResultFile.Version} only", line.Message);
+    }
+
+    [Fact]
+    public void Find_FileDamagedAfterItWasStored_IsNullAndTheRefusalIsLogged()
+    {
+        var log = new ListLogger<ResultStore>();
+        var store = Open(log);
+        using (var file = File.OpenWrite(ResultPath("job-1"))) file.SetLength(file.Length - 3);
+
+        var found = store.Find("job-1");
+
+        Assert.Null(found);
+        var line = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
+        Assert.Contains("job-1.result of job job-1 was refused: an event at byte", line.Message);
+        Assert.Contains("is cut short", line.Message);
+    }
+
+    [Fact]
+    public void Find_FileThatIsNoResult_IsNullAndTheRefusalIsLogged()
+    {
+        File.WriteAllText(ResultPath("job-9"), "{\"owner\": \"ann\"}");
+        var log = new ListLogger<ResultStore>();
+
+        var restarted = Open(log);
+
+        Assert.Null(restarted.Find("job-9"));
+        Assert.Contains(log.Lines, l => l.Message.Contains("job-9.result of job job-9 was refused: it is not a QwenLayered result file"));
+    }
+
+    private ResultStore Open(ILogger<ResultStore> logger) =>
+        new(Options.Create(new JobsOptions { ResultsFolder = _folder.Path }), logger);
+
+    private string ResultPath(string id) => Path.Combine(_folder.Path, id + ".result");
+
+    private static string Contract(JobUpdate update) => ContractEvents.ToContract("job", update).ToString();
+
+    private static async Task<List<JobUpdate>> ReadAll(IJobEvents events, ulong afterSequence = 0)
+    {
+        var read = new List<JobUpdate>();
+        await foreach (var e in events.Follow(afterSequence, Cancellation)) read.Add(e);
+        return read;
     }
 
     public void Dispose() => _folder.Dispose();

@@ -64,7 +64,7 @@ public class TlsTests(TestCertificates certificates, TinyModelFolder model) : IC
     }
 
     [Fact]
-    public async Task Panel_WithTls_IsWelcomedOverWssByTheBridgeDiallingItsOwnServer()
+    public async Task Panel_WithTls_IsWelcomedOverWss()
     {
         await using var server = await StartAsync(certificates.PemSettings());
         using var panel = await PanelSocket.ConnectAsync(new Uri($"wss://127.0.0.1:{server.HttpPort}/panel"),

@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Imaging;
 
-namespace QwenLayered.Server.Tests.Jobs;
+namespace QwenLayered.Server.Tests.Imaging;
 
 public class RegionCropTests
 {

@@ -1,7 +1,7 @@
 namespace QwenLayered.Server.Operations;
 
 /// <summary>Structured log lines of the job lifecycle; every one names the job and its artist.</summary>
-public static partial class JobLog
+public static partial class JobLogMessages
 {
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} accepted at queue position {Position}")]
     public static partial void Accepted(ILogger logger, string jobId, string artist, int position);
