@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Text;
 using static TorchSharp.torch;

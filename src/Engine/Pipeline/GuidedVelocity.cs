@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Guidance;
 using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Transformer;
 using static TorchSharp.torch;

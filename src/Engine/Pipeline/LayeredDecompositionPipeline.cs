@@ -1,5 +1,6 @@
+using QwenLayered.Engine.Guidance;
 using System.Diagnostics;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;

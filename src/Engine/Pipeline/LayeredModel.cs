@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Text;
 using static TorchSharp.torch;
 

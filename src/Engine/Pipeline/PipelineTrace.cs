@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Guidance;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;

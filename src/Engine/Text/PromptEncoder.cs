@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Benchmarks;
+using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Text;
 

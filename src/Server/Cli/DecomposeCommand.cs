@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
 

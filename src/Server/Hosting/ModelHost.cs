@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Vae;
 

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Microsoft.Extensions.Options;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Text;
 using QwenLayered.Server.Hosting;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using QwenLayered.Engine.Caption;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Caption;

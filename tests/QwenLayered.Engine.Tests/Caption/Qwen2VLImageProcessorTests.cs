@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Caption;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Parity;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Tests.Text;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
+using QwenLayered.Engine.Guidance;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Tests;
+using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;

@@ -1,5 +1,4 @@
 using QwenLayered.Engine.Text;
-using QwenLayered.Tests;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Text;

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Parity;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Text;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;

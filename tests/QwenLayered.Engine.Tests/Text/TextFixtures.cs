@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using QwenLayered.Engine.Parity;
-using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Text;
 
 namespace QwenLayered.Engine.Tests.Text;
