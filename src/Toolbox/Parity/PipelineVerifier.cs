@@ -15,7 +15,7 @@ namespace QwenLayered.Toolbox.Parity;
 /// <summary>
 /// <c>pipeline</c> cases: the whole decomposition with the case's transformer, VAE and scheduler, its image, noise
 /// and prompt embeddings, and the call's layers, steps, guidance and target area. Every stored intermediate (names as
-/// <see cref="PipelineTrace"/> emits them) is checked as it is produced.
+/// <see cref="PipelineTaps"/> reads them) is checked as it is produced.
 /// </summary>
 public sealed class PipelineVerifier : IComponentVerifier
 {
@@ -51,7 +51,11 @@ public sealed class PipelineVerifier : IComponentVerifier
         };
 
         var results = new Dictionary<string, ParityResult>(StringComparer.Ordinal);
-        pipeline.Run(input, trace: (name, value) => fixture.CheckIfListed(name, value, results));
+        using (var taps = new PipelineTaps(pipeline, (name, value) => fixture.CheckIfListed(name, value, results)))
+        {
+            pipeline.Run(input);
+            taps.Finish();
+        }
         return fixture.InManifestOrder(results);
     }
 

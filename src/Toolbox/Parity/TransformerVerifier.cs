@@ -9,7 +9,7 @@ namespace QwenLayered.Toolbox.Parity;
 /// <summary>
 /// <c>transformer</c> cases: one forward of <c>QwenImageTransformer2DModel</c> built from the manifest config, with the
 /// stored inputs and the manifest's <c>img_shapes</c>. The final output and every stored intermediate
-/// (<c>intermediate.{name}</c>, names as <see cref="TransformerIntermediateObserver"/> emits them) are checked as they
+/// (<c>intermediate.{name}</c>, names as <see cref="TransformerTaps"/> reads them) are checked as they
 /// are produced; a manifest output the model never produced is a failure.
 /// </summary>
 public sealed class TransformerVerifier : IComponentVerifier
@@ -26,8 +26,9 @@ public sealed class TransformerVerifier : IComponentVerifier
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath)) model.LoadWeights(checkpoint, dtype, device);
 
         var checkedOutputs = new Dictionary<string, ParityResult>(StringComparer.Ordinal);
+        using var taps = new TransformerTaps(model, (name, value) => fixture.CheckIfListed(IntermediatePrefix + name, value, checkedOutputs));
         Tensor? Optional(string name, ScalarType type) => fixture.InputNames.Contains(name) ? fixture.Input(name, type, device) : null;
-        var output = model.forward(new QwenImageTransformerInput
+        var output = model.call(new QwenImageTransformerInput
         {
             HiddenStates = fixture.Input("hidden_states", dtype, device),
             EncoderHiddenStates = fixture.Input("encoder_hidden_states", dtype, device),
@@ -36,7 +37,6 @@ public sealed class TransformerVerifier : IComponentVerifier
             Timestep = fixture.Input("timestep", ScalarType.Float32, device),
             AdditionalTCond = Optional("additional_t_cond", ScalarType.Float32)?.to(ScalarType.Int64),
             ImageShapes = ImageShapes(fixture),
-            Observer = (name, value) => fixture.CheckIfListed(IntermediatePrefix + name, value, checkedOutputs),
         });
         fixture.CheckIfListed("output", output, checkedOutputs);
         return fixture.InManifestOrder(checkedOutputs);

@@ -5,15 +5,16 @@ using static QwenLayered.Engine.Runtime.Scalars;
 namespace QwenLayered.Engine.Transformer;
 
 /// <summary>
-/// diffusers <c>RMSNorm</c> with a learned <c>weight</c>: the mean square is taken in fp32, the normalised value is
-/// cast back to the weight dtype before the scale (as the reference does for bf16/fp16 weights).
+/// diffusers <c>RMSNorm</c> over the last axis with a learned <c>weight</c>: the mean square is taken in fp32 and the
+/// normalised value is rounded to the weight's dtype before the scale, as the reference does for bf16/fp16 weights
+/// (the text encoder's <see cref="Text.Qwen2RmsNorm"/> rounds to the input's dtype instead).
 /// </summary>
-internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class WeightDtypeRmsNorm : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
     private readonly Parameter weight;
 
-    public RmsNorm(long dim, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(RmsNorm))
+    public WeightDtypeRmsNorm(long dim, double eps, Device? device = null, ScalarType? dtype = null) : base(nameof(WeightDtypeRmsNorm))
     {
         this.eps = eps;
         weight = new Parameter(ones(dim, dtype: dtype, device: device));

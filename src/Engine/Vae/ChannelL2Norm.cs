@@ -6,16 +6,17 @@ using static QwenLayered.Engine.Runtime.Scalars;
 namespace QwenLayered.Engine.Vae;
 
 /// <summary>
-/// <c>QwenImageRMS_norm</c>: <c>normalize(x, dim=channel) · √C · gamma</c>. The normalisation runs in fp32 for
+/// <c>QwenImageRMS_norm</c>, which is an L2 normalisation over the channel axis: <c>normalize(x, dim=channel) · √C · gamma</c>
+/// (no eps inside a root mean square, unlike <see cref="Transformer.WeightDtypeRmsNorm"/>). The normalisation runs in fp32 for
 /// half-precision inputs, as the reference does. <c>gamma</c> keeps its stored shape (<c>[C,1,1,1]</c> in residual
 /// blocks, <c>[C,1,1]</c> in attention) and is viewed as <c>[C,1,1]</c> for the 4-D single-frame layout.
 /// </summary>
-internal sealed class RmsNorm : nn.Module<Tensor, Tensor>
+internal sealed class ChannelL2Norm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter gamma;
     private readonly double _scale;
 
-    public RmsNorm(long channels, bool images, Device? device, ScalarType dtype) : base(nameof(RmsNorm))
+    public ChannelL2Norm(long channels, bool images, Device? device, ScalarType dtype) : base(nameof(ChannelL2Norm))
     {
         gamma = new Parameter(images ? ones(channels, 1, 1, dtype: dtype, device: device) : ones(channels, 1, 1, 1, dtype: dtype, device: device));
         _scale = Math.Sqrt(channels);

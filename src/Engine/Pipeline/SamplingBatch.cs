@@ -3,12 +3,12 @@ using QwenLayered.Engine.Text;
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
-/// Jobs that can share every transformer forward: the same working size, layer count, steps and guidance, so their
-/// latents stack along the batch dimension. Images, prompts, seeds and supplied noise may differ.
+/// Decompositions sampled together, sharing every transformer forward: the same working size, layer count, steps and
+/// guidance, so their latents stack along the batch dimension. Images, prompts, seeds and supplied noise may differ.
 /// </summary>
-internal sealed class JobBatch
+internal sealed class SamplingBatch
 {
-    private JobBatch(IReadOnlyList<DecompositionInput> inputs) => Inputs = inputs;
+    private SamplingBatch(IReadOnlyList<DecompositionInput> inputs) => Inputs = inputs;
 
     public IReadOnlyList<DecompositionInput> Inputs { get; }
 
@@ -25,7 +25,7 @@ internal sealed class JobBatch
     public IReadOnlyList<PromptEmbedding>? NegativePrompts => Inputs[0].NegativePrompt is null ? null : [.. Inputs.Select(i => i.NegativePrompt!)];
 
     /// <summary>Checks that <paramref name="inputs"/> can run as one batch; throws <see cref="ArgumentException"/> naming the first difference.</summary>
-    public static JobBatch Of(IReadOnlyList<DecompositionInput> inputs)
+    public static SamplingBatch Of(IReadOnlyList<DecompositionInput> inputs)
     {
         if (inputs.Count == 0) throw new ArgumentException("A batch needs at least one job.", nameof(inputs));
         var first = inputs[0];
@@ -40,6 +40,6 @@ internal sealed class JobBatch
             if ((job.NegativePrompt is null) != (first.NegativePrompt is null))
                 throw new ArgumentException($"Job {i} {(job.NegativePrompt is null ? "has no" : "has a")} negative prompt unlike job 0; a batch guides all jobs or none.", nameof(inputs));
         }
-        return new JobBatch(inputs);
+        return new SamplingBatch(inputs);
     }
 }
