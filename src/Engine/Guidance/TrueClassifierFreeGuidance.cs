@@ -7,7 +7,7 @@ namespace QwenLayered.Engine.Guidance;
 /// True classifier-free guidance: u = u_uncond + s·(u_cond − u_uncond), optionally rescaled per token so its
 /// norm over the channels equals the conditional prediction's (the published model's recommended setting).
 /// </summary>
-public static class TrueClassifierFreeGuidance
+internal static class TrueClassifierFreeGuidance
 {
     public static Tensor Combine(Tensor conditional, Tensor unconditional, float scale, bool normalize)
     {

@@ -24,7 +24,7 @@ public sealed class ModelFolder
     /// <summary><c>_class_name</c> of <c>model_index.json</c>, e.g. <c>QwenImageLayeredPipeline</c>.</summary>
     public string PipelineClass { get; }
 
-    public IReadOnlyDictionary<string, ModelComponent> Components { get; }
+    internal IReadOnlyDictionary<string, ModelComponent> Components { get; }
 
     public static ModelFolder Open(string root)
     {
@@ -58,7 +58,7 @@ public sealed class ModelFolder
     }
 
     /// <summary>The component named <paramref name="name"/> in <c>model_index.json</c>.</summary>
-    public ModelComponent Component(string name) =>
+    internal ModelComponent Component(string name) =>
         Components.TryGetValue(name, out var component)
             ? component
             : throw new ModelFolderException(Path.Combine(Root, "model_index.json"), $"names no component '{name}'; it has {string.Join(", ", Components.Keys)}.");

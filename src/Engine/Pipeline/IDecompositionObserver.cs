@@ -7,7 +7,7 @@ namespace QwenLayered.Engine.Pipeline;
 /// Watches a decomposition at the edges of its stages, for parity checks and debugging; what happens inside the
 /// transformer is watched with forward hooks on it instead. Each tensor is valid only during the call: copy what you keep.
 /// </summary>
-public interface IDecompositionObserver
+internal interface IDecompositionObserver
 {
     /// <summary>The VAE's input images [N, C, 1, H, W], its posterior means and the condition frames packed as tokens.</summary>
     void ConditionEncoded(Tensor image, Tensor posteriorMean, Tensor packed) { }

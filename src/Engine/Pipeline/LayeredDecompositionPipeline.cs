@@ -28,7 +28,7 @@ public sealed class LayeredDecompositionPipeline(
     public ImageGuidance? ImageGuidance { get; } = imageGuidance;
 
     /// <summary>Sees every run's stages when set; null (the default) for plain inference.</summary>
-    public IDecompositionObserver? Observer { get; set; }
+    internal IDecompositionObserver? Observer { get; set; }
 
     /// <summary>Loads the transformer, VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
     public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null)

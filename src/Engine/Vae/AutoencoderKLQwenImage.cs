@@ -56,7 +56,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     }
 
     /// <summary>Encodes images <c>[B, input_channels, 1, H, W]</c> to the latent posterior.</summary>
-    public LatentPosterior Encode(Tensor image)
+    internal LatentPosterior Encode(Tensor image)
     {
         CheckSingleFrame(image, Config.InputChannels, "image");
         using var noGrad = NoGradUnlessTraining();
@@ -83,7 +83,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     /// Decodes in overlapping latent tiles blended linearly (see <see cref="VaeTiling"/> for the rule), bounding peak
     /// activation memory by the tile size. Falls back to <see cref="Decode"/> when the latents fit in one tile.
     /// </summary>
-    public Tensor DecodeTiled(Tensor latents, VaeTiling tiling)
+    internal Tensor DecodeTiled(Tensor latents, VaeTiling tiling)
     {
         CheckSingleFrame(latents, Config.ZDim, "latents");
         using var scope = NewDisposeScope();
