@@ -77,7 +77,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     {
         var (batch, imageLength, textLength) = TransformerInputCheck.Shapes(input, Config);
         using var scope = NewDisposeScope();
-        // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
+        // Inference unless the module was switched to training (the toolbox's Training.TrainingMode), which needs the autograd graph.
         using var noGrad = training ? null : no_grad();
 
         var image = img_in.call(input.HiddenStates.to(Dtype));
