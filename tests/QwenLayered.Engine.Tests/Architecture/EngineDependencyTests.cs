@@ -12,7 +12,7 @@ public sealed class EngineDependencyTests
     private static readonly Assembly Engine = typeof(Scalars).Assembly;
 
     [Fact]
-    public void EngineAssembly_ReferencesNoToolbox()
+    public void EngineAssembly_ReferencesNoToolboxNorAnyOtherProject()
     {
         var references = Engine.GetReferencedAssemblies().Select(name => name.Name).ToList();
 
