@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Training.Data;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.LayerFiles;
 

@@ -1,6 +1,6 @@
 using ImageMagick;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Training.Data;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.LayerFiles.Tests;
 

@@ -1,6 +1,7 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Tests;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Toolbox.RandomModels;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Server.Tests;

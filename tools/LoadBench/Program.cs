@@ -1,6 +1,7 @@
+using QwenLayered.Toolbox.RandomModels;
 using System.Diagnostics;
-using QwenLayered.Engine.Benchmarks;
-using QwenLayered.Engine.Models;
+using QwenLayered.Toolbox.Benchmarks;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
 using TorchSharp;
@@ -54,7 +55,7 @@ static int VaeLoad(string folder, bool direct)
     else
     {
         // What FromPretrained did before: default construction (fp32 on the CPU), then LoadWeights moves and fills it.
-        vae = new AutoencoderKLQwenImage(QwenLayered.Engine.Models.ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(folder, "config.json")));
+        vae = new AutoencoderKLQwenImage(QwenLayered.Engine.ModelFolders.ConfigFile.Read<AutoencoderKLQwenImageConfig>(Path.Combine(folder, "config.json")));
         using var checkpoint = Checkpoint.Open(folder);
         vae.LoadWeights(checkpoint, bf16, torch.CPU);
     }

@@ -1,10 +1,11 @@
+using QwenLayered.Toolbox.RandomModels;
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using QwenLayered.Contracts.V1;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Tools.ServerLoadCheck;

@@ -1,6 +1,6 @@
 using System.Text;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Vae;
 

@@ -1,4 +1,6 @@
+using QwenLayered.Engine.Guidance;
 using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Transformer;
 using static TorchSharp.torch;
 
@@ -45,36 +47,24 @@ internal sealed class GuidedVelocity : IDisposable
     /// <paramref name="sigma"/> [1] (t/1000, already in the latents' dtype), shared by the batch; <paramref name="noiseLevel"/>
     /// is the step's σ on the host, which decides whether image guidance applies.
     /// </summary>
-    public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, float noiseLevel, int step, PipelineTrace? trace)
+    public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, float noiseLevel)
     {
         using var scope = NewDisposeScope();
         int noisyTokens = (int)latents.shape[1];
         var hidden = cat([latents, imageLatents], 1);
         var timestep = sigma.expand(latents.shape[0]);
-        trace?.Invoke($"step{step}.transformer_hidden_states", hidden);
-        trace?.Invoke($"step{step}.transformer_timestep", timestep);
 
-        var velocity = UsesGuidance ? PromptGuided(hidden, timestep, noisyTokens, step, trace) : Conditional(hidden, timestep, noisyTokens, step, trace);
+        var velocity = UsesGuidance ? PromptGuided(hidden, timestep, noisyTokens) : Forward(hidden, timestep, _prompt, _promptMask)[.., ..noisyTokens];
         if (_imageGuidance is { } imageGuidance && imageGuidance.AppliesAt(noiseLevel))
         {
             var withoutImage = cat([latents, zeros_like(imageLatents)], 1);
-            trace?.Invoke($"step{step}.image_guidance_hidden_states", withoutImage);
             var unconditional = Forward(withoutImage, timestep, _prompt, _promptMask)[.., ..noisyTokens];
-            trace?.Invoke($"step{step}.image_guidance_output", unconditional);
             velocity = imageGuidance.Combine(velocity, unconditional);
         }
-        trace?.Invoke($"step{step}.noise_pred_guided", velocity);
         return velocity.MoveToOuterDisposeScope();
     }
 
-    private Tensor Conditional(Tensor hidden, Tensor timestep, int noisyTokens, int step, PipelineTrace? trace)
-    {
-        var conditional = Forward(hidden, timestep, _prompt, _promptMask);
-        trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
-        return conditional[.., ..noisyTokens];
-    }
-
-    private Tensor PromptGuided(Tensor hidden, Tensor timestep, int noisyTokens, int step, PipelineTrace? trace)
+    private Tensor PromptGuided(Tensor hidden, Tensor timestep, int noisyTokens)
     {
         int jobs = (int)hidden.shape[0];
         Tensor conditional, unconditional;
@@ -88,13 +78,11 @@ internal sealed class GuidedVelocity : IDisposable
             conditional = Forward(hidden, timestep, _prompt, _promptMask);
             unconditional = Forward(hidden, timestep, _negative!, _negativeMask);
         }
-        trace?.Invoke($"step{step}.transformer_output_cond_full", conditional);
-        trace?.Invoke($"step{step}.transformer_output_uncond_full", unconditional);
         return TrueClassifierFreeGuidance.Combine(
             conditional[.., ..noisyTokens], unconditional[.., ..noisyTokens], _settings.GuidanceScale, _settings.NormalizeGuidance);
     }
 
-    private Tensor Forward(Tensor hidden, Tensor timestep, Tensor text, Tensor? mask) => _transformer.forward(new QwenImageTransformerInput
+    private Tensor Forward(Tensor hidden, Tensor timestep, Tensor text, Tensor? mask) => _transformer.call(new QwenImageTransformerInput
     {
         HiddenStates = hidden,
         EncoderHiddenStates = text,

@@ -6,7 +6,7 @@ using static QwenLayered.Engine.Runtime.Scalars;
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>Turns the input image into the VAE's input: resized to the working size, RGBA in [−1, 1].</summary>
-public static class ImagePreprocessing
+internal static class ImagePreprocessing
 {
     /// <summary>[1, 4, 1, H, W] float32 on the CPU; the caller moves it to the model's device and dtype.</summary>
     public static Tensor ToVaeInput(RgbaImage image, WorkingSize size) =>

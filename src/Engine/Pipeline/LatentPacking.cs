@@ -6,7 +6,7 @@ namespace QwenLayered.Engine.Pipeline;
 /// The transformer sees latents as tokens: each 2x2 patch of a frame becomes one token of 4·C channels
 /// (channel-major, then patch row, then patch column), frame after frame.
 /// </summary>
-public static class LatentPacking
+internal static class LatentPacking
 {
     /// <summary>[B, F, C, h, w] → [B, F·(h/2)·(w/2), C·4].</summary>
     public static Tensor Pack(Tensor latents)

@@ -4,7 +4,7 @@ using static QwenLayered.Engine.Runtime.Scalars;
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>Turns decoded layers in [−1, 1] into straight-alpha RGBA pixels, rounding as the reference does.</summary>
-public static class LayerImages
+internal static class LayerImages
 {
     /// <summary>[N, 4, H, W] in [−1, 1] → N arrays of H·W·4 bytes (RGBA, row-major).</summary>
     public static byte[][] ToRgba8(Tensor decoded)

@@ -1,5 +1,6 @@
+using QwenLayered.Engine.Guidance;
 using System.Diagnostics;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
@@ -26,6 +27,9 @@ public sealed class LayeredDecompositionPipeline(
     public Device Device { get; } = device;
     public ImageGuidance? ImageGuidance { get; } = imageGuidance;
 
+    /// <summary>Sees every run's stages when set; null (the default) for plain inference.</summary>
+    internal IDecompositionObserver? Observer { get; set; }
+
     /// <summary>Loads the transformer, VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
     public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null)
     {
@@ -43,18 +47,18 @@ public sealed class LayeredDecompositionPipeline(
     }
 
     public DecompositionResult Run(DecompositionInput input, Action<DecompositionEvent>? onEvent = null,
-        CancellationToken cancellation = default, PipelineTrace? trace = null) =>
-        RunBatch([input], onEvent is null ? null : (_, e) => onEvent(e), cancellation, trace)[0];
+        CancellationToken cancellation = default) =>
+        RunBatch([input], onEvent is null ? null : (_, e) => onEvent(e), cancellation)[0];
 
     /// <summary>
-    /// Runs several jobs of the same shape (see <see cref="JobBatch"/>) as one batch: one VAE encode, one transformer
+    /// Runs several jobs of the same shape (see <see cref="SamplingBatch"/>) as one batch: one VAE encode, one transformer
     /// forward per step for all of them, then each job's layers. Events carry the job's index in
     /// <paramref name="inputs"/>; every result gets the batch's phase timings.
     /// </summary>
     public IReadOnlyList<DecompositionResult> RunBatch(IReadOnlyList<DecompositionInput> inputs, Action<int, DecompositionEvent>? onEvent = null,
-        CancellationToken cancellation = default, PipelineTrace? trace = null)
+        CancellationToken cancellation = default)
     {
-        var batch = JobBatch.Of(inputs);
+        var batch = SamplingBatch.Of(inputs);
         if (batch.Size.VaeScaleFactor != Vae.Config.SpatialCompression)
             throw new ArgumentException($"The working size {batch.Size.Width}x{batch.Size.Height} was computed for {batch.Size.VaeScaleFactor} px a latent; " +
                 $"this model's VAE has {Vae.Config.SpatialCompression}. Compute it with the model's VaeScaleFactor.");
@@ -67,14 +71,15 @@ public sealed class LayeredDecompositionPipeline(
         int frames = settings.Layers + 1;
 
         var phase = Stopwatch.StartNew();
-        var imageLatents = EncodeCondition(batch, vaeDtype, trace);
+        var imageLatents = EncodeCondition(batch, vaeDtype);
         // Phase ends wait for the device (never inside the step loop), so the timings are honest on a GPU too.
         DeviceSync.Wait(Device);
         var encodeTime = phase.Elapsed;
         RequireFinite(imageLatents, "The VAE encoded the image to");
 
-        var latents = InitialLatents(batch, frames, imageLatents, trace);
-        var schedule = Schedule(settings.Steps, (int)imageLatents.shape[1], trace);
+        var latents = InitialLatents(batch, frames, imageLatents);
+        var schedule = FlowMatchEulerScheduler.Create(scheduler, settings.Steps, FlowMatchEulerScheduler.Mu((int)imageLatents.shape[1]));
+        Observer?.SamplingStarts(latents, schedule);
         // The reference rounds each timestep to the latents' dtype before dividing by 1000. Built once: a tensor made
         // from a host value inside the loop would be a host-to-device copy, which waits for the device, every step.
         var sigmas = tensor(schedule.Timesteps, device: Device).to(latents.dtype) / Kept(1000f);
@@ -86,21 +91,18 @@ public sealed class LayeredDecompositionPipeline(
             : null;
         var pending = new List<(int Job, PendingPreviews Previews)>();
 
-        trace?.Invoke("additional_t_cond", zeros(1));
-
         phase.Restart();
         for (int i = 0; i < settings.Steps; i++)
         {
             cancellation.ThrowIfCancellationRequested();
             using var step = NewDisposeScope();
-            trace?.Invoke($"step{i}.scheduler_timestep", tensor(new[] { schedule.Timesteps[i] }));
-            var guided = velocity.Predict(latents, imageLatents, sigmas[i].reshape(1), schedule.Sigmas[i], i, trace);
+            var guided = velocity.Predict(latents, imageLatents, sigmas[i].reshape(1), schedule.Sigmas[i]);
             Report(pending, onEvent, waitForAll: false);
             if (previews is not null && ((i + 1) % settings.PreviewEverySteps == 0 || i + 1 == settings.Steps))
                 for (int job = 0; job < batch.Count; job++)
                     pending.Add((job, previews.Start(latents[job..(job + 1)], guided[job..(job + 1)], schedule.Sigmas[i], i + 1)));
             var next = schedule.Step(guided, i, latents);
-            trace?.Invoke($"step{i}.latents", next);
+            Observer?.Stepped(i, guided, next);
             latents.Dispose();
             latents = next.DetachFromDisposeScope();
             var elapsed = phase.Elapsed;
@@ -114,7 +116,7 @@ public sealed class LayeredDecompositionPipeline(
 
         phase.Restart();
         var layers = Enumerable.Range(0, batch.Count).Select(job => Decode(latents[job..(job + 1)], frames, size, vaeDtype,
-            settings.SixteenBit, onEvent is null ? null : e => onEvent(job, e), cancellation, trace)).ToList();
+            settings.SixteenBit, onEvent is null ? null : e => onEvent(job, e), cancellation)).ToList();
         latents.Dispose();
         PhaseTiming[] timings =
         [
@@ -138,20 +140,18 @@ public sealed class LayeredDecompositionPipeline(
     }
 
     // The condition frames: VAE posterior means, normalised, packed as one frame of tokens per job.
-    private Tensor EncodeCondition(JobBatch batch, ScalarType vaeDtype, PipelineTrace? trace)
+    private Tensor EncodeCondition(SamplingBatch batch, ScalarType vaeDtype)
     {
         var image = cat([.. batch.Inputs.Select(input => ImagePreprocessing.ToVaeInput(input.Image, input.Size))], 0).to(vaeDtype, Device);
-        trace?.Invoke("preprocessed_image", image);
         using var posterior = Vae.Encode(image);
-        trace?.Invoke("vae_encode_mean", posterior.Mean);
         var normalized = Vae.NormalizeLatents(posterior.Mean).to(Transformer.Dtype);
         var packed = LatentPacking.Pack(normalized.permute(0, 2, 1, 3, 4));
-        trace?.Invoke("image_latents_packed", packed);
+        Observer?.ConditionEncoded(image, posterior.Mean, packed);
         return packed;
     }
 
     // Noise for the composite and every layer of each job, from its seed unless the caller supplies it.
-    private Tensor InitialLatents(JobBatch batch, int frames, Tensor imageLatents, PipelineTrace? trace)
+    private Tensor InitialLatents(SamplingBatch batch, int frames, Tensor imageLatents)
     {
         long channels = imageLatents.shape[2] / 4;
         var size = batch.Size;
@@ -168,50 +168,27 @@ public sealed class LayeredDecompositionPipeline(
                 throw new ArgumentException($"The supplied noise is [{string.Join(", ", noise.shape)}]; this image and layer count need [{string.Join(", ", expected)}].");
             return noise.to(Transformer.Dtype, Device);
         })], 0);
-        trace?.Invoke("latents_init_packed", latents);
         return latents.DetachFromDisposeScope();
-    }
-
-    private FlowMatchEulerScheduler Schedule(int steps, int conditionTokens, PipelineTrace? trace)
-    {
-        float mu = FlowMatchEulerScheduler.Mu(conditionTokens);
-        var schedule = FlowMatchEulerScheduler.Create(scheduler, steps, mu);
-        if (trace is not null)
-        {
-            trace("mu", tensor(new[] { mu }));
-            trace("input_sigmas", tensor(FlowMatchEulerScheduler.LinearGrid(steps)));
-            trace("scheduler_timesteps", tensor(schedule.Timesteps));
-            trace("scheduler_sigmas", tensor(schedule.Sigmas));
-        }
-        return schedule;
     }
 
     // Decodes one layer at a time, so peak memory holds one layer's activations and each layer is reported early.
     private List<DecodedLayer> Decode(Tensor latents, int frames, WorkingSize size, ScalarType vaeDtype, bool sixteenBit,
-        Action<DecompositionEvent>? onEvent, CancellationToken cancellation, PipelineTrace? trace)
+        Action<DecompositionEvent>? onEvent, CancellationToken cancellation)
     {
         using var scope = NewDisposeScope();
         var perLayer = LatentLayers.ForDecoding(latents, frames, size, Vae, vaeDtype);
-        trace?.Invoke("vae_decode_input", perLayer);
-        var decodedLayers = new List<Tensor>();
         var layers = new List<DecodedLayer>();
         for (int index = 0; index < perLayer.shape[0]; index++)
         {
             cancellation.ThrowIfCancellationRequested();
             var decoded = Vae.Decode(perLayer[index..(index + 1)]).squeeze(2);
             RequireFinite(decoded, $"The VAE decoded layer {index + 1} to");
-            decodedLayers.Add(decoded);
+            Observer?.LayerDecoded(index, perLayer[index..(index + 1)], decoded);
             var output = LayerResize.ToOutputSize(decoded, size);
             var layer = new DecodedLayer(index, size.OutputWidth, size.OutputHeight, LayerImages.ToRgba8(output)[0],
                 sixteenBit ? LayerImages.ToRgba16(output)[0] : null);
             layers.Add(layer);
             onEvent?.Invoke(layer);
-        }
-        if (trace is not null)
-        {
-            var all = cat(decodedLayers, 0);
-            trace("vae_decode_output", all.unsqueeze(2));
-            trace("output_images", (all.to(ScalarType.Float32) * Kept(0.5f)).Plus(Kept(0.5f)).clamp(Kept(0f), Kept(1f)).permute(0, 2, 3, 1));
         }
         return layers;
     }

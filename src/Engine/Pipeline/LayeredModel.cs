@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Engine.QwenVL.Vision;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;

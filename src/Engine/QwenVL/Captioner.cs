@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
 using QwenLayered.Engine.Runtime;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 
 namespace QwenLayered.Engine.QwenVL;
 

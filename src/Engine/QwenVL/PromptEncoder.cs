@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
 

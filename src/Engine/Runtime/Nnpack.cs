@@ -11,7 +11,7 @@ namespace QwenLayered.Engine.Runtime;
 /// could not use it anyway, and silences that line alone: every other libtorch warning still reaches stderr. Where
 /// NNPACK works it stays on.
 /// </summary>
-public static class Nnpack
+internal static class Nnpack
 {
     private const int ErrorLogLevel = 2; // c10's levels: 0 info, 1 warning, 2 error
 

@@ -9,7 +9,7 @@ namespace QwenLayered.Engine.Runtime;
 /// given, and CUDA kernels refuse them ("Expected a 'cuda' device type for generator"); drawing on the CPU also gives
 /// one seed the same numbers on every device, as diffusers does when it is handed a CPU generator.
 /// </summary>
-public static class SeededRandom
+internal static class SeededRandom
 {
     /// <summary>Standard normal values of <paramref name="shape"/> in <paramref name="dtype"/> on <paramref name="device"/>.</summary>
     public static Tensor Normal(long[] shape, Generator generator, Device device, ScalarType dtype = ScalarType.Float32) =>

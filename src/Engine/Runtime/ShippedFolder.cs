@@ -5,7 +5,7 @@ namespace QwenLayered.Engine.Runtime;
 /// folder and the working directory upwards, so a build inside the repository, <c>dotnet run</c> from any folder and
 /// a published executable run from inside the repository (or with a copy beside it) all find it.
 /// </summary>
-public static class ShippedFolder
+internal static class ShippedFolder
 {
     /// <summary>The first <paramref name="relativeFolder"/> below those folders that holds <paramref name="markerFile"/>; null when there is none.</summary>
     public static string? Find(string relativeFolder, string markerFile) =>

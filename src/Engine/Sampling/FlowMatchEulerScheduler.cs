@@ -8,7 +8,7 @@ namespace QwenLayered.Engine.Sampling;
 /// The flow-matching Euler sampler of Qwen-Image-Layered: a linear sigma grid from 1 towards 0, time-shifted
 /// by μ, then one deterministic Euler step per model evaluation. Arithmetic is float32, as the reference's.
 /// </summary>
-public sealed class FlowMatchEulerScheduler
+internal sealed class FlowMatchEulerScheduler
 {
     /// <summary>σ for each step, followed by the terminal 0 (length steps + 1).</summary>
     public float[] Sigmas { get; }

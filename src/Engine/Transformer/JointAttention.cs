@@ -15,13 +15,13 @@ internal sealed class JointAttention : nn.Module
     private readonly Linear to_q;
     private readonly Linear to_k;
     private readonly Linear to_v;
-    private readonly RmsNorm norm_q;
-    private readonly RmsNorm norm_k;
+    private readonly WeightDtypeRmsNorm norm_q;
+    private readonly WeightDtypeRmsNorm norm_k;
     private readonly Linear add_q_proj;
     private readonly Linear add_k_proj;
     private readonly Linear add_v_proj;
-    private readonly RmsNorm norm_added_q;
-    private readonly RmsNorm norm_added_k;
+    private readonly WeightDtypeRmsNorm norm_added_q;
+    private readonly WeightDtypeRmsNorm norm_added_k;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> to_out;
     private readonly Linear to_add_out;
 
@@ -32,13 +32,13 @@ internal sealed class JointAttention : nn.Module
         to_q = nn.Linear(dim, inner, device: device, dtype: dtype);
         to_k = nn.Linear(dim, inner, device: device, dtype: dtype);
         to_v = nn.Linear(dim, inner, device: device, dtype: dtype);
-        norm_q = new RmsNorm(headDim, NormEps, device, dtype);
-        norm_k = new RmsNorm(headDim, NormEps, device, dtype);
+        norm_q = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
+        norm_k = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
         add_q_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
         add_k_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
         add_v_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
-        norm_added_q = new RmsNorm(headDim, NormEps, device, dtype);
-        norm_added_k = new RmsNorm(headDim, NormEps, device, dtype);
+        norm_added_q = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
+        norm_added_k = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
         // Slot 1 is the (p = 0) dropout of the reference; it holds no weights but keeps the index.
         to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Linear(inner, dim, device: device, dtype: dtype), nn.Dropout(0.0));
         to_add_out = nn.Linear(inner, dim, device: device, dtype: dtype);
@@ -68,7 +68,7 @@ internal sealed class JointAttention : nn.Module
         return (imageOut.MoveToOuterDisposeScope(), textOut.MoveToOuterDisposeScope());
     }
 
-    private Tensor SplitHeads(RmsNorm? norm, Linear projection, Tensor x)
+    private Tensor SplitHeads(WeightDtypeRmsNorm? norm, Linear projection, Tensor x)
     {
         var perHead = projection.forward(x).unflatten(2, [heads, -1]);
         return norm is null ? perHead : norm.forward(perHead);

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,7 +19,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
 
     private readonly RotaryEmbedding pos_embed;
     private readonly TimestepProjEmbeddings time_text_embed;
-    private readonly RmsNorm txt_norm;
+    private readonly WeightDtypeRmsNorm txt_norm;
     private readonly Linear img_in;
     private readonly Linear txt_in;
     private readonly ModuleList<QwenImageTransformerBlock> transformer_blocks;
@@ -35,7 +35,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         int dim = config.InnerDim;
         pos_embed = new RotaryEmbedding(config.AxesDimsRope, config.UseLayer3DRope, device);
         time_text_embed = new TimestepProjEmbeddings(dim, config.UseAdditionalTCond, device, dtype);
-        txt_norm = new RmsNorm(config.JointAttentionDim, TextNormEps, device, dtype);
+        txt_norm = new WeightDtypeRmsNorm(config.JointAttentionDim, TextNormEps, device, dtype);
         img_in = nn.Linear(config.InChannels, dim, device: device, dtype: dtype);
         txt_in = nn.Linear(config.JointAttentionDim, dim, device: device, dtype: dtype);
         transformer_blocks = nn.ModuleList([.. Enumerable.Range(0, config.NumLayers)
@@ -69,31 +69,21 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     /// <summary>The dtype of the weights and of every activation between modules.</summary>
     public ScalarType Dtype { get; }
 
-    /// <summary>Velocity prediction [B, S_img, patch²·out_channels] in <see cref="Dtype"/> for every image token.</summary>
+    /// <summary>
+    /// Velocity prediction [B, S_img, patch²·out_channels] in <see cref="Dtype"/> for every image token. Submodules run
+    /// through <c>call</c>, so forward hooks on them (parity checks, debugging) see their inputs and outputs.
+    /// </summary>
     public override Tensor forward(QwenImageTransformerInput input)
     {
         var (batch, imageLength, textLength) = TransformerInputCheck.Shapes(input, Config);
         using var scope = NewDisposeScope();
-        // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
+        // Inference unless the module was switched to training (the toolbox's Training.TrainingMode), which needs the autograd graph.
         using var noGrad = training ? null : no_grad();
-        var observe = input.Observer ?? ((_, _) => { });
 
-        var image = img_in.forward(input.HiddenStates.to(Dtype));
-        observe("img_in", image);
-        var textNormed = txt_norm.forward(input.EncoderHiddenStates.to(Dtype));
-        observe("txt_norm", textNormed);
-        var text = txt_in.forward(textNormed);
-        observe("txt_in", text);
-
-        var (projection, temb) = time_text_embed.forward(input.Timestep.to(Dtype), input.AdditionalTCond, Dtype);
-        observe("timesteps_proj", projection);
-        observe("temb", temb);
-
+        var image = img_in.call(input.HiddenStates.to(Dtype));
+        var text = txt_in.call(txt_norm.call(input.EncoderHiddenStates.to(Dtype)));
+        var (_, temb) = time_text_embed.call(input.Timestep.to(Dtype), input.AdditionalTCond);
         var rope = pos_embed.For(input.ImageShapes, (int)textLength);
-        observe("rope_vid_freqs_real", rope.Image.Cos);
-        observe("rope_vid_freqs_imag", rope.Image.Sin);
-        observe("rope_txt_freqs_real", rope.Text.Cos);
-        observe("rope_txt_freqs_imag", rope.Text.Sin);
 
         var keyMask = input.EncoderHiddenStatesMask is { } mask
             ? cat([mask.ne(Kept(0)), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
@@ -101,17 +91,14 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
 
         for (int i = 0; i < transformer_blocks.Count; i++)
         {
-            var (nextText, nextImage) = transformer_blocks[i].forward(image, text, temb, rope, keyMask);
-            observe($"block{i}.encoder_hidden_states", nextText);
-            observe($"block{i}.hidden_states", nextImage);
+            var (nextText, nextImage) = transformer_blocks[i].call(image, text, temb, rope, keyMask);
             // Free each block's input as soon as it is replaced: 60 blocks of activations would not fit otherwise.
             image.Dispose();
             text.Dispose();
             (image, text) = (nextImage, nextText);
         }
 
-        var normed = norm_out.forward(image, temb);
-        observe("norm_out", normed);
+        var normed = norm_out.call(image, temb);
         return proj_out.forward(normed).MoveToOuterDisposeScope();
     }
 

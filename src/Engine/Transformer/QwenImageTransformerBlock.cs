@@ -9,7 +9,7 @@ namespace QwenLayered.Engine.Transformer;
 /// <c>{img,txt}_mod.1(SiLU(temb))</c> giving (shift, scale, gate) for the attention half, then for the MLP half; the
 /// attention itself is joint over both streams.
 /// </summary>
-internal sealed class QwenImageTransformerBlock : nn.Module
+internal sealed class QwenImageTransformerBlock : nn.Module<Tensor, Tensor, Tensor, RotaryTables, Tensor?, (Tensor Text, Tensor Image)>
 {
     private const double NormEps = 1e-6;
     private const int ModulationChunks = 6;
@@ -32,7 +32,7 @@ internal sealed class QwenImageTransformerBlock : nn.Module
     }
 
     /// <summary>Returns the new (text, image) streams; inputs are left untouched.</summary>
-    public (Tensor Text, Tensor Image) forward(Tensor image, Tensor text, Tensor temb, RotaryTables rope, Tensor? keyMask)
+    public override (Tensor Text, Tensor Image) forward(Tensor image, Tensor text, Tensor temb, RotaryTables rope, Tensor? keyMask)
     {
         using var scope = NewDisposeScope();
         var imgMod = img_mod.forward(temb).chunk(ModulationChunks, -1);

@@ -2,14 +2,6 @@ using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Transformer;
 
-/// <summary>
-/// Receives named intermediates of a forward pass (<c>timesteps_proj</c>, <c>temb</c>, <c>rope_vid_freqs_real</c>,
-/// <c>rope_vid_freqs_imag</c>, <c>rope_txt_freqs_real</c>, <c>rope_txt_freqs_imag</c>, <c>img_in</c>, <c>txt_norm</c>,
-/// <c>txt_in</c>, <c>block{i}.encoder_hidden_states</c>, <c>block{i}.hidden_states</c>, <c>norm_out</c>). The tensor
-/// is only valid during the call: copy what you keep.
-/// </summary>
-public delegate void TransformerIntermediateObserver(string name, Tensor value);
-
 /// <summary>The arguments of <c>QwenImageTransformer2DModel.forward</c>, with diffusers' names and meanings.</summary>
 public sealed class QwenImageTransformerInput
 {
@@ -30,7 +22,4 @@ public sealed class QwenImageTransformerInput
 
     /// <summary>[B] integer row of <c>addition_t_embedding</c> (the pipeline passes 0); required when the config uses it.</summary>
     public Tensor? AdditionalTCond { get; init; }
-
-    /// <summary>Optional hook for parity checks and debugging.</summary>
-    public TransformerIntermediateObserver? Observer { get; init; }
 }

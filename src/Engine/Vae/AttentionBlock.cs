@@ -10,13 +10,13 @@ namespace QwenLayered.Engine.Vae;
 /// </summary>
 internal sealed class AttentionBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly RmsNorm norm;
+    private readonly ChannelL2Norm norm;
     private readonly Conv2dLayer to_qkv;
     private readonly Conv2dLayer proj;
 
     public AttentionBlock(long dim, Device? device, ScalarType dtype) : base(nameof(AttentionBlock))
     {
-        norm = new RmsNorm(dim, images: true, device, dtype);
+        norm = new ChannelL2Norm(dim, images: true, device, dtype);
         to_qkv = new Conv2dLayer(dim, dim * 3, 1, device, dtype);
         proj = new Conv2dLayer(dim, dim, 1, device, dtype);
         RegisterComponents();

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -20,7 +20,8 @@ public sealed class AutoencoderKLQwenImage : nn.Module
 
     /// <summary>
     /// Builds the VAE with its parameters created in <paramref name="dtype"/> on <paramref name="device"/>, so loading
-    /// bf16 weights for a GPU never holds an fp32 copy in host memory. Parameters need no gradients until Training.TrainingMode switches the module to training.
+    /// bf16 weights for a GPU never holds an fp32 copy in host memory. Parameters need no gradients until the toolbox's
+    /// Training.TrainingMode switches the module to training.
     /// </summary>
     public AutoencoderKLQwenImage(AutoencoderKLQwenImageConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
         : base(nameof(AutoencoderKLQwenImage))
@@ -56,7 +57,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     }
 
     /// <summary>Encodes images <c>[B, input_channels, 1, H, W]</c> to the latent posterior.</summary>
-    public LatentPosterior Encode(Tensor image)
+    internal LatentPosterior Encode(Tensor image)
     {
         CheckSingleFrame(image, Config.InputChannels, "image");
         using var noGrad = NoGradUnlessTraining();
@@ -83,7 +84,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     /// Decodes in overlapping latent tiles blended linearly (see <see cref="VaeTiling"/> for the rule), bounding peak
     /// activation memory by the tile size. Falls back to <see cref="Decode"/> when the latents fit in one tile.
     /// </summary>
-    public Tensor DecodeTiled(Tensor latents, VaeTiling tiling)
+    internal Tensor DecodeTiled(Tensor latents, VaeTiling tiling)
     {
         CheckSingleFrame(latents, Config.ZDim, "latents");
         using var scope = NewDisposeScope();
@@ -110,7 +111,7 @@ public sealed class AutoencoderKLQwenImage : nn.Module
     // One frame [N, z, h, w] to a clamped image [N, C, 8h, 8w]; also the per-tile decoder of DecodeTiled.
     private Tensor DecodeFrame(Tensor latents) => decoder.forward(post_quant_conv.forward(latents)).clamp_(Kept(-1.0), Kept(1.0));
 
-    // Inference unless the module was switched to training (Training.TrainingMode), which needs the autograd graph.
+    // Inference unless the module was switched to training (the toolbox's Training.TrainingMode), which needs the autograd graph.
     private IDisposable? NoGradUnlessTraining() => training ? null : no_grad();
 
     private (Tensor Mean, Tensor Std) LatentStatistics(Tensor latents)

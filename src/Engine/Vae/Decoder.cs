@@ -13,7 +13,7 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
     private readonly CausalConv3d conv_in;
     private readonly MidBlock mid_block;
     private readonly ModuleList<UpBlock> up_blocks;
-    private readonly RmsNorm norm_out;
+    private readonly ChannelL2Norm norm_out;
     private readonly CausalConv3d conv_out;
 
     public Decoder(AutoencoderKLQwenImageConfig config, Device? device, ScalarType dtype) : base(nameof(Decoder))
@@ -31,7 +31,7 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
                 : temporalUpsample[stage] ? ResampleMode.Upsample3d : ResampleMode.Upsample2d;
             up_blocks.Add(new UpBlock(inDim, dims[stage + 1], config.NumResBlocks, upsample, device, dtype));
         }
-        norm_out = new RmsNorm(dims[^1], images: false, device, dtype);
+        norm_out = new ChannelL2Norm(dims[^1], images: false, device, dtype);
         conv_out = new CausalConv3d(dims[^1], config.InputChannels, 3, device, dtype);
         RegisterComponents();
     }

@@ -14,7 +14,7 @@ internal sealed class Encoder : nn.Module<Tensor, Tensor>
     private readonly CausalConv3d conv_in;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> down_blocks;
     private readonly MidBlock mid_block;
-    private readonly RmsNorm norm_out;
+    private readonly ChannelL2Norm norm_out;
     private readonly CausalConv3d conv_out;
 
     public Encoder(AutoencoderKLQwenImageConfig config, Device? device, ScalarType dtype) : base(nameof(Encoder))
@@ -37,7 +37,7 @@ internal sealed class Encoder : nn.Module<Tensor, Tensor>
             scale /= 2.0;
         }
         mid_block = new MidBlock(dims[^1], device, dtype);
-        norm_out = new RmsNorm(dims[^1], images: false, device, dtype);
+        norm_out = new ChannelL2Norm(dims[^1], images: false, device, dtype);
         conv_out = new CausalConv3d(dims[^1], config.ZDim * 2, 3, device, dtype);
         RegisterComponents();
     }

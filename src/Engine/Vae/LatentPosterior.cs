@@ -8,7 +8,7 @@ namespace QwenLayered.Engine.Vae;
 /// <c>quant_conv</c>'s output (mean and logvar concatenated, before the clamp); <see cref="LogVar"/> is clamped to
 /// [-30, 20] as the reference does. The pipeline uses <see cref="Mean"/> (the mode).
 /// </summary>
-public sealed class LatentPosterior : IDisposable
+internal sealed class LatentPosterior : IDisposable
 {
     private const double MinLogVar = -30.0;
     private const double MaxLogVar = 20.0;

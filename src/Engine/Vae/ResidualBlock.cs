@@ -10,17 +10,17 @@ namespace QwenLayered.Engine.Vae;
 /// </summary>
 internal sealed class ResidualBlock : nn.Module<Tensor, Tensor>
 {
-    private readonly RmsNorm norm1;
+    private readonly ChannelL2Norm norm1;
     private readonly CausalConv3d conv1;
-    private readonly RmsNorm norm2;
+    private readonly ChannelL2Norm norm2;
     private readonly CausalConv3d conv2;
     private readonly CausalConv3d? conv_shortcut;
 
     public ResidualBlock(long inDim, long outDim, Device? device, ScalarType dtype) : base(nameof(ResidualBlock))
     {
-        norm1 = new RmsNorm(inDim, images: false, device, dtype);
+        norm1 = new ChannelL2Norm(inDim, images: false, device, dtype);
         conv1 = new CausalConv3d(inDim, outDim, 3, device, dtype);
-        norm2 = new RmsNorm(outDim, images: false, device, dtype);
+        norm2 = new ChannelL2Norm(outDim, images: false, device, dtype);
         conv2 = new CausalConv3d(outDim, outDim, 3, device, dtype);
         conv_shortcut = inDim != outDim ? new CausalConv3d(inDim, outDim, 1, device, dtype) : null;
         RegisterComponents();

@@ -12,7 +12,7 @@ namespace QwenLayered.Engine.Vae;
 /// tile borders see less context than in one pass, so tiled output approximates untiled output; a latent that fits
 /// in one tile decodes exactly as untiled.
 /// </summary>
-public sealed record VaeTiling(int TileLatent = 64, int OverlapLatent = 8)
+internal sealed record VaeTiling(int TileLatent = 64, int OverlapLatent = 8)
 {
     /// <summary>512-pixel tiles with 64-pixel blends: a 1024² image decodes as 9 tiles.</summary>
     public static VaeTiling Default { get; } = new();

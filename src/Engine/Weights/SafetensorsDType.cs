@@ -3,7 +3,7 @@ using TorchSharp;
 namespace QwenLayered.Engine.Weights;
 
 /// <summary>The safetensors dtype names this engine reads and writes, and their torch equivalents.</summary>
-public static class SafetensorsDType
+internal static class SafetensorsDType
 {
     private static readonly Dictionary<string, torch.ScalarType> ByName = new(StringComparer.Ordinal)
     {

@@ -7,7 +7,7 @@ namespace QwenLayered.Engine.Weights;
 /// One safetensors file, memory-mapped. The header is validated on open; tensors are then read one at a time
 /// straight from the mapping into a torch tensor, so host memory never holds a second copy of the whole file.
 /// </summary>
-public sealed class SafetensorsFile : IDisposable
+internal sealed class SafetensorsFile : IDisposable
 {
     private readonly MemoryMappedFile _mapping;
     private readonly long _dataStart;

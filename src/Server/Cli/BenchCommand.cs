@@ -1,9 +1,9 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Benchmarks;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.Runtime;
 
 namespace QwenLayered.Server.Cli;

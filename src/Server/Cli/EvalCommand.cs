@@ -2,11 +2,11 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Evaluation;
-using QwenLayered.Engine.Models;
+using QwenLayered.Toolbox.Evaluation;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Training.Data;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Server.Cli;
 

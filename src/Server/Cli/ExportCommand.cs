@@ -1,7 +1,7 @@
 using System.CommandLine;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Training;
+using QwenLayered.Toolbox.Training;
 
 namespace QwenLayered.Server.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Cli;

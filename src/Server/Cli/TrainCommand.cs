@@ -1,10 +1,11 @@
+using QwenLayered.Toolbox.RandomModels;
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Engine.Training.Data;
-using QwenLayered.Engine.Training;
+using QwenLayered.Toolbox.Training.Data;
+using QwenLayered.Toolbox.Training;
 
 namespace QwenLayered.Server.Cli;
 

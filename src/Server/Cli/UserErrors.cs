@@ -1,6 +1,6 @@
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Weights;
 using QwenLayered.Server.Hosting;

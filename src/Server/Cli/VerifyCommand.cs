@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using QwenLayered.Engine.Parity;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Runtime;
 using static TorchSharp.torch;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
 

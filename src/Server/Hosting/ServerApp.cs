@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Prometheus;
 using QwenLayered.Bridge;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
 using QwenLayered.Server.Jobs;

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 

@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 
 namespace QwenLayered.Engine.Tests.Pipeline;

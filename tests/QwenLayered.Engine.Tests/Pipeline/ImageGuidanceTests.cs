@@ -1,6 +1,8 @@
+using QwenLayered.Engine.Guidance;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Sampling;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
@@ -15,39 +17,39 @@ public class ImageGuidanceTests(TinyModel tiny)
         var image = new RgbaImage(64, 64, [.. Enumerable.Range(0, 64 * 64 * 4).Select(i => (byte)(i * 7))]);
         var input = new DecompositionInput(image, WorkingSize.ForArea(64, 64, 64 * 64, pipeline.Vae.Config.SpatialCompression),
             tiny.Prompts.Encode("a pattern"), new DecompositionSettings { Layers = 2, Steps = 6, Seed = 3 });
-        var traced = new Dictionary<string, Tensor>();
+        var recorder = new StepRecorder(pipeline);
 
-        pipeline.Run(input, cancellation: TestContext.Current.CancellationToken,
-            trace: (name, value) => traced[name] = value.detach().clone().DetachFromDisposeScope());
+        pipeline.Run(input, cancellation: TestContext.Current.CancellationToken);
 
         try
         {
-            float[] sigmas = traced["scheduler_sigmas"].data<float>().ToArray()[..6];
+            float[] sigmas = recorder.Sigmas[..6];
             Assert.Contains(sigmas, s => s >= guidance.MinSigma);
             Assert.Contains(sigmas, s => s < guidance.MinSigma);
             for (int step = 0; step < sigmas.Length; step++)
             {
-                var velocity = traced[$"step{step}.noise_pred_guided"];
+                var velocity = recorder.Velocities[step];
                 int noisy = (int)velocity.shape[1];
-                var withImage = traced[$"step{step}.transformer_output_cond_full"][.., ..noisy];
+                var calls = recorder.Calls[step];
+                var (hidden, withImageFull) = calls[0];
+                var withImage = withImageFull[.., ..noisy];
                 if (sigmas[step] < guidance.MinSigma)
                 {
-                    Assert.False(traced.ContainsKey($"step{step}.image_guidance_output"));
+                    Assert.Single(calls);
                     Assert.True(velocity.allclose(withImage), $"step {step}");
                     continue;
                 }
-                var hidden = traced[$"step{step}.transformer_hidden_states"];
-                var hiddenWithoutImage = traced[$"step{step}.image_guidance_hidden_states"];
+                var (hiddenWithoutImage, withoutImageFull) = calls[1];
                 Assert.True(hiddenWithoutImage[.., ..noisy].allclose(hidden[.., ..noisy], rtol: 0, atol: 0), "the same noisy latents");
                 Assert.Equal(0, hiddenWithoutImage[.., noisy..].abs().max().item<float>());
                 Assert.NotEqual(0, hidden[.., noisy..].abs().max().item<float>());
-                var withoutImage = traced[$"step{step}.image_guidance_output"];
+                var withoutImage = withoutImageFull[.., ..noisy];
                 Assert.True(velocity.allclose(withoutImage + (withImage - withoutImage) * guidance.Scale, rtol: 1e-5, atol: 1e-5), $"step {step}");
             }
         }
         finally
         {
-            foreach (var tensor in traced.Values) tensor.Dispose();
+            recorder.Dispose();
         }
     }
 
@@ -69,5 +71,42 @@ public class ImageGuidanceTests(TinyModel tiny)
         using var model = LayeredModel.Load(tiny.Folder, ScalarType.Float32, CPU);
 
         Assert.Null(model.Pipeline.ImageGuidance);
+    }
+
+    /// <summary>
+    /// Each step's transformer calls (input hidden states, output) through forward hooks, its guided velocity and the
+    /// schedule's σ through the pipeline's observer; copies, kept until disposed.
+    /// </summary>
+    private sealed class StepRecorder : IDecompositionObserver, IDisposable
+    {
+        private readonly List<(Tensor Hidden, Tensor Output)> _current = [];
+        private Tensor? _hidden;
+
+        public StepRecorder(LayeredDecompositionPipeline pipeline)
+        {
+            pipeline.Observer = this;
+            pipeline.Transformer.register_forward_pre_hook((_, input) => { _hidden = Keep(input.HiddenStates); return input; });
+            pipeline.Transformer.register_forward_hook((_, _, output) => { _current.Add((_hidden!, Keep(output))); return output; });
+        }
+
+        public float[] Sigmas { get; private set; } = [];
+        public List<Tensor> Velocities { get; } = [];
+        public List<List<(Tensor Hidden, Tensor Output)>> Calls { get; } = [];
+
+        public void SamplingStarts(Tensor latents, FlowMatchEulerScheduler schedule) => Sigmas = schedule.Sigmas;
+
+        public void Stepped(int step, Tensor velocity, Tensor latents)
+        {
+            Velocities.Add(Keep(velocity));
+            Calls.Add([.. _current]);
+            _current.Clear();
+        }
+
+        public void Dispose()
+        {
+            foreach (var tensor in Velocities.Concat(Calls.SelectMany(calls => calls.SelectMany(call => new[] { call.Hidden, call.Output })))) tensor.Dispose();
+        }
+
+        private static Tensor Keep(Tensor value) => value.detach().clone().DetachFromDisposeScope();
     }
 }

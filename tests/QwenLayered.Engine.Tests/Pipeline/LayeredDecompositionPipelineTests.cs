@@ -1,5 +1,5 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
@@ -103,11 +103,12 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     public void Run_BatchedGuidance_MatchesTwoSeparateCalls()
     {
         var settings = new DecompositionSettings { Layers = 2, Steps = 2, Seed = 5, GuidanceScale = 4f };
-        var batched = new List<float>();
-        var separate = new List<float>();
+        using var pipeline = ObservedPipeline();
+        var batched = new StepLatents(1);
+        var separate = new StepLatents(1);
 
-        Run(Input(settings), trace: Collect("step1.latents", batched));
-        Run(Input(settings with { BatchGuidance = false }), trace: Collect("step1.latents", separate));
+        Observe(pipeline, batched).Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+        Observe(pipeline, separate).Run(Input(settings with { BatchGuidance = false }), cancellation: TestContext.Current.CancellationToken);
 
         Assert.Equal(batched.Count, separate.Count);
         Assert.All(batched.Zip(separate), pair => Assert.Equal(pair.First, pair.Second, 1e-5f));
@@ -120,13 +121,14 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
         // Prompts of different lengths, so the batch pads and masks the shorter one.
         var first = Input(settings with { Seed = 3 });
         var second = Input(settings with { Seed = 4 }) with { Prompt = model.Prompts.Encode("a much longer description of a soft gradient from red to green") };
-        var batched = new List<float>();
-        var separate = new List<float>();
+        using var pipeline = ObservedPipeline();
+        var batched = new StepLatents(1);
+        var separate = new StepLatents(1);
         var previews = new List<(int Job, LayerPreview Preview)>();
 
-        var results = model.Pipeline.RunBatch([first, second], (job, e) => { if (e is LayerPreview p) previews.Add((job, p)); },
-            TestContext.Current.CancellationToken, Collect("step1.latents", batched));
-        var alone = new[] { first, second }.Select(input => Run(input, trace: Collect("step1.latents", separate))).ToList();
+        var results = Observe(pipeline, batched).RunBatch([first, second], (job, e) => { if (e is LayerPreview p) previews.Add((job, p)); },
+            TestContext.Current.CancellationToken);
+        var alone = new[] { first, second }.Select(input => Observe(pipeline, separate).Run(input, cancellation: TestContext.Current.CancellationToken)).ToList();
 
         Assert.Equal(batched.Count, separate.Count);
         Assert.All(batched.Zip(separate), pair => Assert.Equal(pair.Second, pair.First, 1e-4f));
@@ -197,9 +199,25 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     private DecompositionResult Run(DecompositionInput input, Action<DecompositionEvent>? onEvent = null,
-        PipelineTrace? trace = null, CancellationToken? cancellation = null) =>
-        model.Pipeline.Run(input, onEvent, cancellation ?? TestContext.Current.CancellationToken, trace);
+        CancellationToken? cancellation = null) =>
+        model.Pipeline.Run(input, onEvent, cancellation ?? TestContext.Current.CancellationToken);
 
-    private static PipelineTrace Collect(string name, List<float> into) =>
-        (traced, value) => { if (traced == name) into.AddRange(value.to(TorchSharp.torch.ScalarType.Float32).data<float>().ToArray()); };
+    // A pipeline of its own, so observing it does not touch the one the other tests share.
+    private LayeredDecompositionPipeline ObservedPipeline() =>
+        LayeredDecompositionPipeline.FromPretrained(ModelFolder.Open(model.Folder), torch.ScalarType.Float32, torch.CPU);
+
+    private static LayeredDecompositionPipeline Observe(LayeredDecompositionPipeline pipeline, IDecompositionObserver observer)
+    {
+        pipeline.Observer = observer;
+        return pipeline;
+    }
+
+    /// <summary>The latents one step led to, of every run it observes, in order.</summary>
+    private sealed class StepLatents(int step) : List<float>, IDecompositionObserver
+    {
+        public void Stepped(int index, torch.Tensor velocity, torch.Tensor latents)
+        {
+            if (index == step) AddRange(latents.to(torch.ScalarType.Float32).data<float>().ToArray());
+        }
+    }
 }

@@ -1,8 +1,9 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Weights;
 using QwenLayered.Tests;
+using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Engine.QwenVL.Vision;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.QwenVL;

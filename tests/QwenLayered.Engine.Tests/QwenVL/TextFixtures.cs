@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
-using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.QwenVL;
-using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Tests;
+using QwenLayered.Toolbox.Parity;
 
 namespace QwenLayered.Engine.Tests.QwenVL;
 

@@ -3,7 +3,7 @@ using System.Reflection.Emit;
 
 namespace QwenLayered.Engine.Tests.Runtime;
 
-/// <summary>The methods a method's IL calls, read with the runtime's own opcode table.</summary>
+/// <summary>The methods a method's IL calls (and the members it names), read with the runtime's own opcode table.</summary>
 internal static class MethodCalls
 {
     private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
@@ -11,7 +11,10 @@ internal static class MethodCalls
         .Select(field => (OpCode)field.GetValue(null)!)
         .ToDictionary(code => code.Value);
 
-    public static IEnumerable<MethodBase> Of(MethodBase method)
+    public static IEnumerable<MethodBase> Of(MethodBase method) => MembersNamedBy(method, OperandType.InlineMethod).OfType<MethodBase>();
+
+    /// <summary>The methods, fields and types a method's IL names in operands of the given kinds.</summary>
+    public static IEnumerable<MemberInfo> MembersNamedBy(MethodBase method, params OperandType[] kinds)
     {
         var il = method.GetMethodBody()?.GetILAsByteArray();
         if (il is null) yield break;
@@ -19,8 +22,8 @@ internal static class MethodCalls
         {
             var code = OpCodesByValue[il[i] == 0xFE ? (short)(0xFE00 | il[i + 1]) : il[i]];
             i += code.Size;
-            if (code.OperandType == OperandType.InlineMethod && Resolve(method, BitConverter.ToInt32(il, i)) is { } callee)
-                yield return callee;
+            if (kinds.Contains(code.OperandType) && Resolve(method, BitConverter.ToInt32(il, i)) is { } member)
+                yield return member;
             i += OperandSize(code.OperandType, il, i);
         }
     }
@@ -32,17 +35,17 @@ internal static class MethodCalls
         return assembly.GetTypes().SelectMany(type => type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all)));
     }
 
-    private static MethodBase? Resolve(MethodBase method, int token)
+    private static MemberInfo? Resolve(MethodBase method, int token)
     {
         try
         {
-            return method.Module.ResolveMethod(token,
+            return method.Module.ResolveMember(token,
                 method.DeclaringType is { IsGenericType: true } type ? type.GetGenericArguments() : null,
                 method.IsGenericMethod ? method.GetGenericArguments() : null);
         }
         catch (ArgumentException)
         {
-            return null; // a call on a generic instantiation this context cannot name
+            return null; // a member of a generic instantiation this context cannot name
         }
     }
 

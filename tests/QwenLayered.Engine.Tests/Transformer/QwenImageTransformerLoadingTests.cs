@@ -1,5 +1,5 @@
 using System.Text.Json;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Weights;
 using TorchSharp;

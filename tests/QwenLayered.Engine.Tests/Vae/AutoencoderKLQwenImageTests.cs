@@ -1,5 +1,6 @@
-using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Training;
+using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Toolbox.RandomModels;
+using QwenLayered.Toolbox.Training;
 using QwenLayered.Engine.Vae;
 using TorchSharp;
 

@@ -1,5 +1,4 @@
-using QwenLayered.Engine.Parity;
-using QwenLayered.Engine.Tests.Parity;
+using QwenLayered.Toolbox.Parity;
 
 namespace QwenLayered.Engine.Tests.Vae;
 

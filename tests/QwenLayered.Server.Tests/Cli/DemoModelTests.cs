@@ -1,7 +1,7 @@
 using System.Text.Json;
-using QwenLayered.Engine.Evaluation;
+using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Tests;

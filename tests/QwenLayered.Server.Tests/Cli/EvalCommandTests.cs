@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Evaluation;
+using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Server.Cli;
 using QwenLayered.Server.Tests.Serving;
 

@@ -1,7 +1,8 @@
-using QwenLayered.Engine.Models;
-using QwenLayered.Engine.Parity;
+using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Weights;
 using QwenLayered.Tests;
+using QwenLayered.Toolbox.RandomModels;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Training.Data;
+using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Server.Tests.Cli;

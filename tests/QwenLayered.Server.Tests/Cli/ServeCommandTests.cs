@@ -75,7 +75,7 @@ public class ServeCommandTests(TinyModelFolder model)
 
         Assert.True(info.Model.Loaded);
         Assert.Equal("qwenlayered-demo", info.Model.Name);
-        var profile = QwenLayered.Engine.Models.ModelProfile.Read(QwenLayered.Engine.Models.DemoModel.Find()!);
+        var profile = QwenLayered.Engine.ModelFolders.ModelProfile.Read(QwenLayered.Engine.ModelFolders.DemoModel.Find()!);
         int side = profile.DefaultResolution;
         Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
         Assert.Equal(2, completed.Completed.LayerCount);

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using QwenLayered.CommandLine;
-using QwenLayered.Engine.Training.Data;
+using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Server.Cli;
 using QwenLayered.Tests;
 

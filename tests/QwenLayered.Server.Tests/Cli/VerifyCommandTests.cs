@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Parity;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Server.Cli;
 using TorchSharp;
 

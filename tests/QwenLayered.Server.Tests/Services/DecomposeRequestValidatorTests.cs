@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Grpc.Core;
 using QwenLayered.Contracts.V1;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Services;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using QwenLayered.Contracts.V1;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Tests.Hosting;
 

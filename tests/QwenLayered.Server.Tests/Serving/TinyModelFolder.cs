@@ -1,5 +1,6 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Tests;
+using QwenLayered.Toolbox.RandomModels;
 
 [assembly: AssemblyFixture(typeof(QwenLayered.Server.Tests.Serving.TinyModelFolder))]
 

@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using QwenLayered.Engine.Models;
+using QwenLayered.Engine.ModelFolders;
 
 namespace QwenLayered.Engine.QwenVL.Vision;
 

@@ -1,6 +1,7 @@
-using QwenLayered.Engine.Parity;
+using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Tests.QwenVL;
+using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Parity;
 using QwenLayered.Engine.QwenVL.Vision;
 using QwenLayered.Engine.Tests.QwenVL;
+using QwenLayered.Toolbox.Parity;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.QwenVL.Vision;

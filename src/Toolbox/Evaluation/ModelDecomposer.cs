@@ -1,0 +1,32 @@
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.QwenVL;
+
+namespace QwenLayered.Toolbox.Evaluation;
+
+/// <summary>
+/// The model as an <see cref="ILayerDecomposer"/>. It encodes the prompt and runs the pipeline itself rather than
+/// going through <see cref="LayeredModel.Decompose"/>, which captions an empty prompt unless the model's profile says
+/// it was trained with it, and a training checkpoint has no profile: the trainer conditions on the empty prompt's
+/// embedding, so that is what a trained model is evaluated with.
+/// </summary>
+public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) : ILayerDecomposer
+{
+    public string Name => $"model {model.Name}";
+
+    public IReadOnlyList<RgbaImage> Decompose(RgbaImage image, int layers)
+    {
+        var settings = new DecompositionSettings
+        {
+            Layers = layers, Steps = sampling.Steps, GuidanceScale = sampling.GuidanceScale, Seed = sampling.Seed,
+        };
+        settings.Validate();
+        var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
+        {
+            // Guidance runs only above scale 1; below it the negative prompt would cost an encoder pass for nothing.
+            NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null,
+        };
+        var result = model.Pipeline.Run(input);
+        return [.. result.Layers.Select(layer => new RgbaImage(layer.Width, layer.Height, layer.Rgba8))];
+    }
+}

@@ -1,0 +1,18 @@
+using QwenLayered.Toolbox.Benchmarks;
+
+namespace QwenLayered.Toolbox.Tests.Benchmarks;
+
+public class HostMemoryTests
+{
+    [Fact]
+    public void PeakResidentBytes_OnLinux_IsAtLeastTheCurrentResidentSize()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "/proc/self/status is Linux only.");
+
+        long? current = HostMemory.ResidentBytes();
+        long? peak = HostMemory.PeakResidentBytes();
+
+        Assert.True(current > 0);
+        Assert.True(peak >= current);
+    }
+}
