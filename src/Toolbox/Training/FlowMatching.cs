@@ -3,7 +3,6 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
-using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Engine.Transformer;
