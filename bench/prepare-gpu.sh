@@ -19,7 +19,7 @@ mkdir -p "$OUT_DIR" && rm -rf "$OUT_DIR/out"  # a local dry run's results must n
 
 # Partial trimming trims only assemblies marked trimmable (the framework) and keeps ours and TorchSharp whole, so their
 # trim warnings are silenced rather than errors; config and report JSON use reflection, which trimming would turn off.
-dotnet publish src/Server/QwenLayered.Server.csproj -c Release -r linux-x64 --self-contained \
+dotnet publish src/Cli/QwenLayered.Cli.csproj -c Release -r linux-x64 --self-contained \
   -p:TorchBackend=external -p:PublishTrimmed=true -p:TrimMode=partial -p:TreatWarningsAsErrors=false -p:SuppressTrimAnalysisWarnings=true -p:JsonSerializerIsReflectionEnabledByDefault=true \
   -p:SatelliteResourceLanguages=en -p:DebugType=none -o "$PUBLISH" -nologo -v q
 test -f "$PUBLISH/libLibTorchSharp.so" || { echo "the TorchSharp shim is missing from the publish" >&2; exit 1; }

@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 if (($#)); then rids=("$@"); else rids=(win-x64 osx-arm64 linux-x64); fi
 for rid in "${rids[@]}"; do
   echo "== publish $rid"
-  dotnet publish src/BridgeProxy/QwenLayered.BridgeProxy.csproj -c Release -r "$rid" -o ".artifacts/bridge/$rid" --nologo -v quiet
+  dotnet publish src/BridgeCli/QwenLayered.BridgeCli.csproj -c Release -r "$rid" -o ".artifacts/bridge/$rid" --nologo -v quiet
   ls -la ".artifacts/bridge/$rid"
 done
 if [[ " ${rids[*]} " == *" linux-x64 "* ]]; then

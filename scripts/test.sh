@@ -18,7 +18,7 @@ step "build" dotnet build QwenLayered.sln -c Release --no-restore
 step ".NET tests" bash -c "dotnet test --solution QwenLayered.sln -c Release --no-build 2>&1 | tee $results/dotnet.txt; exit \${PIPESTATUS[0]}"
 step "panel install" bash -c "cd plugin-uxp && npm ci --no-audit --no-fund"
 step "panel tests" bash -c "cd plugin-uxp && npx vitest run --reporter=default --reporter=json --outputFile=../$results/vitest.json"
-step "publish" dotnet publish src/Server/QwenLayered.Server.csproj -c Release --no-build -o .artifacts/publish
+step "publish" dotnet publish src/Cli/QwenLayered.Cli.csproj -c Release --no-build -o .artifacts/publish
 step "published server loads libtorch" .artifacts/publish/qwenlayered info --device cpu
 
 dotnet_passed=$(awk '/^ *succeeded:/ {n += $2} END {print n + 0}' "$results/dotnet.txt" 2>/dev/null || echo 0)

@@ -20,7 +20,7 @@ high_noise_steps=${HIGH_NOISE_STEPS:-3000}
 decoder_steps=${DECODER_STEPS:-400}
 checkpoint() { printf '%s/checkpoint-%06d' "$1" "$2"; }
 
-dotnet build src/Server/QwenLayered.Server.csproj -c Release
+dotnet build src/Cli/QwenLayered.Cli.csproj -c Release
 qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
 
 "$qwenlayered" train --stage vae --config demo --tokenizer "$demo/tokenizer" --out "$work/vae" \

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using QwenLayered.BridgeProxy;
+using QwenLayered.BridgeCli;
 
 namespace QwenLayered.Bridge.Tests.Session;
 

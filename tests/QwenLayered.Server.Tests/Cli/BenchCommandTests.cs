@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using QwenLayered.CommandLine;
-using QwenLayered.Server.Cli;
+using QwenLayered.Cli;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using QwenLayered.CommandLine;
 using QwenLayered.Toolbox.Evaluation;
-using QwenLayered.Server.Cli;
+using QwenLayered.Cli;
 using QwenLayered.Server.Tests.Serving;
 
 namespace QwenLayered.Server.Tests.Cli;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using QwenLayered.CommandLine;
 using QwenLayered.Toolbox.Training.Data;
-using QwenLayered.Server.Cli;
+using QwenLayered.Cli;
 using QwenLayered.Tests;
 
 namespace QwenLayered.Server.Tests.Cli;

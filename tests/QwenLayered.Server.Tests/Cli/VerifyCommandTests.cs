@@ -1,5 +1,5 @@
 using QwenLayered.Toolbox.Parity;
-using QwenLayered.Server.Cli;
+using QwenLayered.Cli;
 using TorchSharp;
 
 namespace QwenLayered.Server.Tests.Cli;

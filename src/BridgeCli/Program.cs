@@ -1,5 +1,5 @@
 using System.CommandLine;
-using QwenLayered.BridgeProxy;
+using QwenLayered.BridgeCli;
 using QwenLayered.CommandLine;
 
 var server = new Option<Uri>("--server")

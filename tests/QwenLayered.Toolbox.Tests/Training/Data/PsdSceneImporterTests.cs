@@ -1,8 +1,9 @@
 using ImageMagick;
+using QwenLayered.LayerFiles;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Toolbox.Training.Data;
 
-namespace QwenLayered.LayerFiles.Tests;
+namespace QwenLayered.Toolbox.Tests.Training.Data;
 
 public class PsdSceneImporterTests : IDisposable
 {

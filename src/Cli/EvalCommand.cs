@@ -8,7 +8,7 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Toolbox.Training.Data;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// <c>qwenlayered eval</c>: scores the model against two baselines (the image as one layer, k-means colour layers) on

@@ -2,9 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.LayerFiles;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.LayerFiles;
 
 /// <summary>
 /// Writes a decomposition to a folder: <c>layer-1.png</c> … <c>layer-N.png</c> (bottom to top), <c>composite.png</c>
@@ -12,7 +11,7 @@ namespace QwenLayered.Server.Cli;
 /// <c>layers.ora</c> (OpenRaster, for Krita and GIMP), and <c>layers.json</c> (order, names, bounds, the files,
 /// settings, timings).
 /// </summary>
-internal static class DecompositionFiles
+public static class DecompositionFiles
 {
     public const string ManifestName = "layers.json";
     public const string CompositeName = "composite.png";

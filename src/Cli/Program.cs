@@ -1,7 +1,7 @@
 using System.CommandLine;
+using QwenLayered.Cli;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Server.Cli;
 
 // First, before libtorch allocates: glibc keeps freed tensor memory for reuse (see GlibcMalloc).
 GlibcMalloc.Apply();

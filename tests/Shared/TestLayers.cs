@@ -1,4 +1,4 @@
-namespace QwenLayered.LayerFiles.Tests;
+namespace QwenLayered.Tests;
 
 /// <summary>Small hand-made layers with distinct colours, soft edges and transparent margins.</summary>
 internal static class TestLayers

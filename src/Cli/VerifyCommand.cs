@@ -4,7 +4,7 @@ using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Runtime;
 using static TorchSharp.torch;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// <c>qwenlayered verify</c>: runs each fixture case's component and compares every output with the reference.

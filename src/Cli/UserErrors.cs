@@ -5,7 +5,7 @@ using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Weights;
 using QwenLayered.Server.Hosting;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>The domain errors that mean the user must change something: a qwenlayered command reports them in one line.</summary>
 internal static class UserErrors

@@ -6,8 +6,9 @@ using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.LayerFiles;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary><c>qwenlayered decompose IMAGE</c>: decomposes one image file locally and writes the layers to a folder.</summary>
 internal static class DecomposeCommand

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using QwenLayered.Engine.ModelFolders;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>The <c>--model</c> option of <c>decompose</c> and <c>eval</c>: a model folder, by default the demo model.</summary>
 internal static class ModelFolderOption

@@ -3,7 +3,7 @@ using QwenLayered.CommandLine;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Toolbox.Training;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary><c>qwenlayered export</c>: turns a training checkpoint into a model folder to ship, with its weights in one dtype.</summary>
 internal static class ExportCommand

@@ -7,7 +7,7 @@ using QwenLayered.Engine.Runtime;
 using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Toolbox.Training;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// <c>qwenlayered train</c>: trains one stage (the RGBA-VAE, then the transformer) of the model the engine runs, on

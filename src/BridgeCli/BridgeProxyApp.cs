@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using QwenLayered.Bridge;
 using QwenLayered.CommandLine;
 
-namespace QwenLayered.BridgeProxy;
+namespace QwenLayered.BridgeCli;
 
 /// <summary>The local proxy: the panel WebSocket and a status page on 127.0.0.1, gRPC to the remote server.</summary>
 public static class BridgeProxyApp

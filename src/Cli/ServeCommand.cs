@@ -2,7 +2,7 @@ using System.CommandLine;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Server.Hosting;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary><c>qwenlayered serve</c>: runs the gRPC server and the panel's HTTP endpoint.</summary>
 internal static class ServeCommand

@@ -2,7 +2,7 @@ using System.CommandLine;
 using QwenLayered.CommandLine;
 using QwenLayered.Toolbox.Training.Data;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// <c>qwenlayered scenes</c>: writes procedurally generated layered scenes as scene folders (layers, composite and

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary><c>qwenlayered info</c>: what this build is and which device the engine would use here.</summary>
 internal static class InfoCommand

@@ -1,8 +1,9 @@
 using System.CommandLine;
 using QwenLayered.CommandLine;
 using QwenLayered.LayerFiles;
+using QwenLayered.Toolbox.Training.Data;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// <c>qwenlayered import-psd</c>: turns layered PSD files into layered-scene folders that <c>train --data</c> reads.

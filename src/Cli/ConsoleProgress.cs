@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Pipeline;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary>
 /// Shows sampling progress: a bar redrawn in place on a terminal, one line per step when output is redirected

@@ -6,7 +6,7 @@ using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.Runtime;
 
-namespace QwenLayered.Server.Cli;
+namespace QwenLayered.Cli;
 
 /// <summary><c>qwenlayered bench</c>: measures load, encoding, sampling and decoding on a model folder or random weights.</summary>
 internal static class BenchCommand

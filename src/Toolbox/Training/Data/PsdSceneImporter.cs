@@ -1,7 +1,7 @@
+using QwenLayered.LayerFiles;
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Toolbox.Training.Data;
 
-namespace QwenLayered.LayerFiles;
+namespace QwenLayered.Toolbox.Training.Data;
 
 /// <summary>
 /// Turns PSD files into layered-scene folders (<see cref="SceneFolder"/>) for training: one folder per file, named
