@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
-using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Toolbox.Benchmarks;
 
 namespace QwenLayered.Cli;
 

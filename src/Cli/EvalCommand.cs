@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
-using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Cli;
@@ -24,7 +24,7 @@ internal static class EvalCommand
         // Far from the seeds training generates (0, 1, 2, …), so the scenes are held out.
         var seed = new Option<int>("--seed") { Description = "Seed of the first generated scene (scene i has seed + i).", DefaultValueFactory = _ => 1_000_000 };
         var data = new Option<DirectoryInfo?>("--data") { Description = "Folder of layered-scene folders to use instead of generated scenes." };
-        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => 20 };
+        var steps = new Option<int>("--steps") { Description = "Sampling steps.", DefaultValueFactory = _ => ModelSampling.DefaultSteps };
         var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 1f };
         var resolution = new Option<int?>("--resolution") { Description = "Working resolution of the model, any multiple of 16 (default: each scene's own size)." };
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the model's initial noise, the same for every scene.", DefaultValueFactory = _ => 0 };

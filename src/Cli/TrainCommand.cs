@@ -1,11 +1,11 @@
-using QwenLayered.Toolbox.RandomModels;
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
-using QwenLayered.Toolbox.Training.Data;
+using QwenLayered.Toolbox.RandomModels;
 using QwenLayered.Toolbox.Training;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Cli;
 

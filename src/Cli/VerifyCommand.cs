@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
-using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Toolbox.Parity;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Cli;

@@ -1,9 +1,9 @@
-using QwenLayered.Toolbox.RandomModels;
 using System.Diagnostics;
-using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Toolbox.Benchmarks;
+using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 
 // Usage:

@@ -1,4 +1,3 @@
-using QwenLayered.Toolbox.RandomModels;
 using System.Diagnostics;
 using System.Globalization;
 using Google.Protobuf;
@@ -8,6 +7,7 @@ using QwenLayered.Contracts.V1;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Server.Hosting;
+using QwenLayered.Toolbox.RandomModels;
 using QwenLayered.Tools.ServerLoadCheck;
 
 // Usage: ServerLoadCheck [artists=6] [jobsPerArtist=10] [seconds=120] [steps=8] [layers=2] [queueCapacity=12] [inFlightPerArtist=3]

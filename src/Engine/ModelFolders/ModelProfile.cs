@@ -1,6 +1,6 @@
-using QwenLayered.Engine.Guidance;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using QwenLayered.Engine.Guidance;
 
 namespace QwenLayered.Engine.ModelFolders;
 

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using SixLabors.ImageSharp.Processing;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;
 

@@ -1,12 +1,12 @@
-using QwenLayered.Engine.Guidance;
 using System.Diagnostics;
+using QwenLayered.Engine.Guidance;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;
 

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.QwenVL;
 

@@ -1,8 +1,8 @@
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Transformer;
 

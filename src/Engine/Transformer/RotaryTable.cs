@@ -1,5 +1,5 @@
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Transformer;
 

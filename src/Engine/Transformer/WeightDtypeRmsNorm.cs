@@ -1,6 +1,6 @@
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Transformer;
 

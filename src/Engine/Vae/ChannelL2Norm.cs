@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Vae;
 

@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
 
@@ -25,9 +26,10 @@ public sealed record BenchmarkOptions
     /// </summary>
     public int? Resolution { get; init; }
 
-    public int Layers { get; init; } = 4;
+    public int Layers { get; init; } = DecompositionPolicy.DefaultLayers;
 
-    public int Steps { get; init; } = 50;
+    /// <summary>The published model's default.</summary>
+    public int Steps { get; init; } = DecompositionPolicy.FallbackSteps;
 
     /// <summary>True classifier-free guidance (negative prompt " ", scale 4) on or off.</summary>
     public bool Guidance { get; init; } = true;

@@ -1,4 +1,3 @@
-using QwenLayered.Toolbox.RandomModels;
 using System.Diagnostics;
 using System.Globalization;
 using QwenLayered.Engine.Imaging;
@@ -7,6 +6,7 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -101,11 +101,11 @@ public static class BenchmarkRunner
         var image = TestImage(resolution);
         var size = WorkingSize.ForArea(image.Width, image.Height, (long)resolution * resolution, model.VaeScaleFactor);
         var clock = Stopwatch.StartNew();
-        var negative = options.Guidance ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null;
+        var negative = options.Guidance ? model.Prompts.Encode(DecompositionPolicy.DefaultNegativePrompt) : null;
         var inputs = Enumerable.Range(0, options.Batch).Select(job => new DecompositionInput(image, size, model.Prompts.Encode(Prompt(run, job)),
             new DecompositionSettings
             {
-                Layers = options.Layers, Steps = options.Steps, GuidanceScale = options.Guidance ? 4f : 1f, BatchGuidance = options.BatchGuidance,
+                Layers = options.Layers, Steps = options.Steps, GuidanceScale = options.Guidance ? DecompositionPolicy.FallbackGuidanceScale : 1f, BatchGuidance = options.BatchGuidance,
                 PreviewEverySteps = options.PreviewEverySteps, Seed = options.Seed + (ulong)job,
             })
         { NegativePrompt = negative }).ToList();

@@ -24,7 +24,7 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
         var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
         {
             // Guidance runs only above scale 1; below it the negative prompt would cost an encoder pass for nothing.
-            NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(PromptTemplate.DefaultNegativePrompt) : null,
+            NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(DecompositionPolicy.DefaultNegativePrompt) : null,
         };
         var result = model.Pipeline.Run(input);
         return [.. result.Layers.Select(layer => new RgbaImage(layer.Width, layer.Height, layer.Rgba8))];

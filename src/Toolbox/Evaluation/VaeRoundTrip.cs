@@ -1,7 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Engine.Vae;
+using QwenLayered.Toolbox.Training.Data;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Evaluation;

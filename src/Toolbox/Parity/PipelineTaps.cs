@@ -1,8 +1,8 @@
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Parity;
 

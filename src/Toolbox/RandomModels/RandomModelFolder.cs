@@ -3,10 +3,10 @@ using System.Text.Json.Nodes;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
-using QwenLayered.Toolbox.Training;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Toolbox.Training;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.RandomModels;

@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Runtime;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.RandomModels;
 

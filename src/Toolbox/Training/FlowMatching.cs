@@ -1,14 +1,14 @@
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
+using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
-using QwenLayered.Engine.QwenVL.Language;
-using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Engine.Transformer;
 using QwenLayered.Engine.Vae;
-using static TorchSharp.torch;
+using QwenLayered.Toolbox.Training.Data;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Training;
 

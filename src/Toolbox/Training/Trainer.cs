@@ -1,7 +1,7 @@
-using TorchSharp.Modules;
 using System.Diagnostics;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Toolbox.Training.Data;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Training;

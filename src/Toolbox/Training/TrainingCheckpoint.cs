@@ -1,7 +1,7 @@
-using TorchSharp.Modules;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using QwenLayered.Engine.Weights;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Training;

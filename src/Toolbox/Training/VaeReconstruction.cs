@@ -1,8 +1,8 @@
 using System.Text.Json;
-using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Engine.Vae;
-using static TorchSharp.torch;
+using QwenLayered.Toolbox.Training.Data;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Training;
 

@@ -1,7 +1,7 @@
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.Vae;
 using QwenLayered.Toolbox.RandomModels;
 using QwenLayered.Toolbox.Training;
-using QwenLayered.Engine.Vae;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Vae;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using QwenLayered.CommandLine;
 using QwenLayered.Cli;
+using QwenLayered.CommandLine;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
-using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Tests;
+using QwenLayered.Toolbox.Evaluation;
 
 namespace QwenLayered.Server.Tests.Cli;
 

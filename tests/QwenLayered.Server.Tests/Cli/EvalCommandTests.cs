@@ -1,9 +1,9 @@
 using System.CommandLine;
 using System.Text.Json;
-using QwenLayered.CommandLine;
-using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Cli;
+using QwenLayered.CommandLine;
 using QwenLayered.Server.Tests.Serving;
+using QwenLayered.Toolbox.Evaluation;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -1,5 +1,5 @@
-using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.LayerFiles;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
-using QwenLayered.CommandLine;
-using QwenLayered.Toolbox.Training.Data;
 using QwenLayered.Cli;
+using QwenLayered.CommandLine;
 using QwenLayered.Tests;
+using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Server.Tests.Cli;
 

@@ -1,5 +1,5 @@
-using QwenLayered.Toolbox.Parity;
 using QwenLayered.Cli;
+using QwenLayered.Toolbox.Parity;
 using TorchSharp;
 
 namespace QwenLayered.Server.Tests.Cli;

@@ -1,7 +1,7 @@
-using QwenLayered.Toolbox.RandomModels;
 using System.Text.Json;
-using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Toolbox.Benchmarks;
+using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 
 namespace QwenLayered.Toolbox.Tests.Benchmarks;

@@ -1,5 +1,5 @@
-using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Toolbox.Evaluation;
 using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Toolbox.Tests.Evaluation;

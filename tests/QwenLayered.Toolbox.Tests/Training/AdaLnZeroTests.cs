@@ -1,7 +1,7 @@
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.Weights;
 using QwenLayered.Toolbox.RandomModels;
 using QwenLayered.Toolbox.Training;
-using QwenLayered.Engine.Weights;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Toolbox.Tests.Training;

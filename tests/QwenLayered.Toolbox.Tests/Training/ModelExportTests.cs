@@ -1,6 +1,6 @@
 using QwenLayered.Engine.Pipeline;
-using QwenLayered.Toolbox.Training;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Toolbox.Training;
 using TorchSharp;
 
 namespace QwenLayered.Toolbox.Tests.Training;

@@ -2,11 +2,11 @@ using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Vae;
+using QwenLayered.Engine.Weights;
 using QwenLayered.Toolbox.RandomModels;
 using QwenLayered.Toolbox.Training;
 using QwenLayered.Toolbox.Training.Data;
-using QwenLayered.Engine.Vae;
-using QwenLayered.Engine.Weights;
 using TorchSharp;
 
 namespace QwenLayered.Toolbox.Tests.Training;

@@ -1,6 +1,6 @@
 using QwenLayered.Engine.QwenVL.Language;
-using static TorchSharp.torch;
 using static QwenLayered.Engine.Runtime.Scalars;
+using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.QwenVL.Vision;
 

@@ -1,5 +1,5 @@
-using QwenLayered.LayerFiles;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Toolbox.Training.Data;
 

@@ -1,8 +1,8 @@
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Tests.QwenVL;
-using QwenLayered.Toolbox.Parity;
 using QwenLayered.Engine.Weights;
+using QwenLayered.Toolbox.Parity;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Tests.QwenVL.Language;

@@ -1,6 +1,6 @@
 using ImageMagick;
-using QwenLayered.LayerFiles;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.LayerFiles;
 using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Toolbox.Tests.Training.Data;
