@@ -85,7 +85,7 @@ public class ServeShutdownTests(TinyModelFolder model)
     }
 
     // A server without a model: Attach answers from the results folder alone.
-    private static async Task<List<JobEvent>> AttachAfterARestartAsync(TempResultsFolder results, string jobId)
+    private static async Task<IReadOnlyList<JobEvent>> AttachAfterARestartAsync(TempResultsFolder results, string jobId)
     {
         await using var server = await ServeProcess.StartAsync($"--device cpu --model \"\" --Jobs:ResultsFolder={results.Path}");
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);
