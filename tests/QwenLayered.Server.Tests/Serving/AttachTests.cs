@@ -4,7 +4,8 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class AttachTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class AttachTests(ModelServer server) : ServingTestBase(server)
 {
     // Over the network: a client that drops resets its HTTP/2 stream, and reconnects on a new one.
     [Fact]
@@ -33,6 +34,7 @@ public class AttachTests(ModelServer server) : ServingTestBase(server), IClassFi
         await first.ToEndAsync();
 
         using var afterFinish = await SubmitAcceptedAsync(Artists.Ann, Request(steps: 2, clientRequestId: "retry-1"));
+        await otherArtist.ToEndAsync();
 
         Assert.Equal(first.JobId, retry.JobId);
         Assert.Equal(first.JobId, afterFinish.JobId);

@@ -4,7 +4,8 @@ using QwenLayered.Contracts.V1;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class AuthTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class AuthTests(ModelServer server) : ServingTestBase(server)
 {
     [Fact]
     public async Task Decompose_WithoutAToken_IsUnauthenticated()

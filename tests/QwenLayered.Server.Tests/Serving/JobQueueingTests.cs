@@ -4,7 +4,8 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class JobQueueingTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class JobQueueingTests(ModelServer server) : ServingTestBase(server)
 {
     [Fact]
     public async Task Decompose_TwoArtistsWithUnevenLoads_TakeTurnsStartingWithTheOneNotJustServed()
