@@ -8,7 +8,8 @@ public interface IJobCall : IDisposable
     /// <summary>Every event read so far.</summary>
     IReadOnlyList<JobEvent> Events { get; }
 
-    string JobId => Events[0].JobId;
+    /// <summary>The job's id, from the first event.</summary>
+    string JobId { get; }
 
     /// <summary>Reads until an event of <paramref name="kind"/> arrives and returns it.</summary>
     Task<JobEvent> UntilAsync(JobEvent.KindOneofCase kind);
@@ -16,5 +17,5 @@ public interface IJobCall : IDisposable
     /// <summary>Reads every remaining event; the last one is the job's outcome. Throws the call's error.</summary>
     Task<IReadOnlyList<JobEvent>> ToEndAsync();
 
-    IEnumerable<JobEvent> OfKind(JobEvent.KindOneofCase kind) => Events.Where(e => e.KindCase == kind);
+    IEnumerable<JobEvent> OfKind(JobEvent.KindOneofCase kind);
 }
