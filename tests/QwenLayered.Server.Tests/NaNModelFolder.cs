@@ -8,7 +8,7 @@ namespace QwenLayered.Server.Tests;
 
 /// <summary>
 /// A complete random-weight model folder whose transformer's output projection holds NaN, as damaged weights would:
-/// it loads like any other, and every decomposition with it samples NaN latents.
+/// it loads like any other, and every decomposition with it samples NaN latents. It works at 64 px.
 /// </summary>
 public sealed class NaNModelFolder : IDisposable
 {
@@ -24,6 +24,7 @@ public sealed class NaNModelFolder : IDisposable
         projection.Dispose();
         SafetensorsWriter.Write(file, tensors);
         foreach (var weight in tensors.Values) weight.Dispose();
+        SmallWorkingSize.Write(Path);
     }
 
     public string Path { get; } = Directory.CreateTempSubdirectory("qwenlayered-nan-model-").FullName;

@@ -8,7 +8,8 @@ namespace QwenLayered.Server.Tests.Cli;
 
 /// <summary>
 /// A model folder whose transformer and VAE are a fixture pipeline case's (reference weights, split from their
-/// <c>transformer.</c>/<c>vae.</c> prefixes), completed with a tiny random text encoder and the Qwen2.5 tokenizer.
+/// <c>transformer.</c>/<c>vae.</c> prefixes), completed with a tiny random text encoder and the Qwen2.5 tokenizer,
+/// working at 64 px.
 /// </summary>
 public sealed class FixtureModelFolder : IDisposable
 {
@@ -23,6 +24,7 @@ public sealed class FixtureModelFolder : IDisposable
         string fixtures = FixtureLocator.Default();
         using var pipeline = FixtureSet.Open(fixtures, "pipeline").First();
         RandomModelFolder.Write(folder, RandomModelConfigs.Tiny(Repository.Tokenizer), seed: 3);
+        SmallWorkingSize.Write(folder);
         using var weights = SafetensorsFile.Open(pipeline.WeightsPath);
         foreach (string component in new[] { "transformer", "vae" })
         {

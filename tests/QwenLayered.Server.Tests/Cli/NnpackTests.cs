@@ -20,7 +20,7 @@ public class NnpackTests : IDisposable
         Assert.SkipUnless(OperatingSystem.IsLinux(), "The library is preloaded the Linux way.");
         string sample = Repository.PathOf("samples/shapes.png");
 
-        var run = await BuiltExecutables.RunAsync("qwenlayered", $"decompose \"{sample}\" --out \"{Path.Combine(_work, "out")}\" --steps 1 --device cpu",
+        var run = await BuiltExecutables.RunAsync("qwenlayered", $"decompose \"{sample}\" --out \"{Path.Combine(_work, "out")}\" --layers 1 --steps 1 --device cpu",
             environment: new Dictionary<string, string> { ["LD_PRELOAD"] = await NnpackUnsupportedLibraryAsync() });
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);

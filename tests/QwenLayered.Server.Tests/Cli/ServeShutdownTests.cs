@@ -25,8 +25,9 @@ public class ServeShutdownTests(TinyModelFolder model)
         // Far more time than the job needs: the job's end, not the timeout, ends the drain.
         await using var server = await StartServingAsync(results, drainTimeout: "00:05:00");
 
-        // Seconds of work after the signal even on a fast machine, a few minutes at most on a loaded one.
-        var (exitCode, jobId) = await SignalWhileAJobRunsAsync(server, signal, steps: 500);
+        // The signal follows the first step at once; the other 99 are still to run (tenths of a second even on a fast
+        // machine, where the signal takes microseconds to arrive), and take about ten seconds on a loaded one.
+        var (exitCode, jobId) = await SignalWhileAJobRunsAsync(server, signal, steps: 100);
         var stored = await AttachAfterARestartAsync(results, jobId);
 
         Assert.True(exitCode == 0, $"qwenlayered serve exited with {exitCode}:\n{server.Output}");
@@ -84,7 +85,7 @@ public class ServeShutdownTests(TinyModelFolder model)
     }
 
     // A server without a model: Attach answers from the results folder alone.
-    private static async Task<List<JobEvent>> AttachAfterARestartAsync(TempResultsFolder results, string jobId)
+    private static async Task<IReadOnlyList<JobEvent>> AttachAfterARestartAsync(TempResultsFolder results, string jobId)
     {
         await using var server = await ServeProcess.StartAsync($"--device cpu --model \"\" --Jobs:ResultsFolder={results.Path}");
         using var channel = GrpcChannel.ForAddress(server.GrpcAddress);

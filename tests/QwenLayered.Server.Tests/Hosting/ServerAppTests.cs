@@ -23,26 +23,6 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
-    public async Task GetServerInfo_WithoutModel_SaysNoModelAndReportsLimits()
-    {
-        var client = new Decomposer.DecomposerClient(server.Channel);
-
-        var info = await client.GetServerInfoAsync(new GetServerInfoRequest(), cancellationToken: Cancellation);
-
-        Assert.Equal("qwenlayered.v1", info.ContractVersion);
-        Assert.False(string.IsNullOrEmpty(info.ServerVersion));
-        Assert.False(info.Model.Loaded);
-        Assert.Equal("cpu", info.Model.Device);
-        Assert.Equal(8, info.Limits.MaxLayers);
-        Assert.True(info.Limits.MaxSteps > 0);
-        Assert.Equal(0, info.QueueLength);
-        Assert.Equal((32, 16), (info.Limits.QueueCapacity, info.Limits.MaxQueuedPerArtist));
-        Assert.Equal(8192, info.Limits.MaxPromptBytes);
-        // An image and a mask of 64 MiB each, two prompts and 64 KiB for the rest.
-        Assert.Equal(2 * info.Limits.MaxImageBytes + 2 * 8192 + 64 * 1024, info.Limits.MaxRequestBytes);
-    }
-
-    [Fact]
     public async Task Healthz_OnTheHttp1Port_AnswersUnavailableWithoutModel()
     {
         var response = await server.Http.GetAsync("/healthz", Cancellation);
@@ -64,30 +44,6 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
-    public async Task Decompose_InvalidRequest_IsRefusedWithInvalidArgument()
-    {
-        var client = new Decomposer.DecomposerClient(server.Channel);
-        var request = new DecomposeRequest { Image = ByteString.CopyFrom(TestImages.PngHeader), Layers = 9 };
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
-
-        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Contains("1 to 8 layers", error.Status.Detail);
-    }
-
-    [Fact]
-    public async Task Decompose_ValidRequestWithoutModel_IsUnavailable()
-    {
-        var client = new Decomposer.DecomposerClient(server.Channel);
-        var request = new DecomposeRequest { Image = ByteString.CopyFrom(TestImages.PngHeader), Layers = 4 };
-
-        var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
-
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains("No model is loaded", error.Status.Detail);
-    }
-
-    [Fact]
     public async Task Decompose_MessageLargerThanTheAdvertisedRequestLimit_IsResourceExhausted()
     {
         await using var small = new RunningServer { Settings = new Dictionary<string, string?> { ["Limits:MaxImageBytes"] = "1000" } };
@@ -99,21 +55,6 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
         var error = await Assert.ThrowsAsync<RpcException>(() => ReadAll(client.Decompose(request, cancellationToken: Cancellation)));
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-    }
-
-    [Fact]
-    public async Task AttachAndCancel_UnknownJob_AreNotFound()
-    {
-        var client = new Decomposer.DecomposerClient(server.Channel);
-
-        var attach = await Assert.ThrowsAsync<RpcException>(() =>
-            ReadAll(client.Attach(new AttachRequest { JobId = "nope" }, cancellationToken: Cancellation)));
-        var cancel = await Assert.ThrowsAsync<RpcException>(async () =>
-            await client.CancelAsync(new CancelRequest { JobId = "nope" }, cancellationToken: Cancellation));
-
-        Assert.Equal(StatusCode.NotFound, attach.StatusCode);
-        Assert.Equal(StatusCode.NotFound, cancel.StatusCode);
-        Assert.Contains("'nope'", cancel.Status.Detail);
     }
 
     [Fact]

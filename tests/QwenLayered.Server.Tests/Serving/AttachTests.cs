@@ -1,18 +1,22 @@
 using Grpc.Core;
+using QwenLayered.Contracts.V1;
 using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class AttachTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class AttachTests(ModelServer server) : ServingTestBase(server)
 {
+    // Over the network: a client that drops resets its HTTP/2 stream, and reconnects on a new one.
     [Fact]
     public async Task Attach_AfterTheClientDroppedMidJob_ReplaysWhatItMissedAndEveryLayer()
     {
-        var dropped = Submit(Artists.Ann, Request(steps: 20, layers: 3));
+        var dropped = new JobStream(Server.Client.Decompose(Request(steps: 20, layers: 3), Artists.Bearer(Artists.Ann), cancellationToken: Cancellation));
         var lastSeen = await dropped.UntilAsync(Kind.Progress);
         dropped.Dispose();
 
-        using var attached = Attach(Artists.Ann, lastSeen.JobId, lastSeen.Sequence);
+        using var attached = new JobStream(Server.Client.Attach(new AttachRequest { JobId = lastSeen.JobId, AfterSequence = lastSeen.Sequence },
+            Artists.Bearer(Artists.Ann), cancellationToken: Cancellation));
         var events = await attached.ToEndAsync();
 
         Assert.Equal(lastSeen.Sequence + 1, events[0].Sequence);
@@ -30,6 +34,7 @@ public class AttachTests(ModelServer server) : ServingTestBase(server), IClassFi
         await first.ToEndAsync();
 
         using var afterFinish = await SubmitAcceptedAsync(Artists.Ann, Request(steps: 2, clientRequestId: "retry-1"));
+        await otherArtist.ToEndAsync();
 
         Assert.Equal(first.JobId, retry.JobId);
         Assert.Equal(first.JobId, afterFinish.JobId);

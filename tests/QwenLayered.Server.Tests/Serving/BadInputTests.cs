@@ -7,7 +7,8 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class BadInputTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class BadInputTests(ModelServer server) : ServingTestBase(server)
 {
     // Each image with the part of the refusal message that says what is wrong with it.
     public static TheoryData<byte[], string> RefusedImages => new()

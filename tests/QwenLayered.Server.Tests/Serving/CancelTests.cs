@@ -3,7 +3,8 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class CancelTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class CancelTests(ModelServer server) : ServingTestBase(server)
 {
     [Fact]
     public async Task Cancel_ByAnotherArtist_IsPermissionDeniedAndTheJobGoesOn()

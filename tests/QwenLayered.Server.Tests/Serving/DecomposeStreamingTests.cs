@@ -4,6 +4,7 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
+[Collection(SharedModelServer.Name)]
 public class DecomposeStreamingTests(ModelServer server) : IClassFixture<ModelServer>
 {
     private static CancellationToken Cancellation => TestContext.Current.CancellationToken;

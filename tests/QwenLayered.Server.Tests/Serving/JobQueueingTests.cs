@@ -4,19 +4,20 @@ using Kind = QwenLayered.Contracts.V1.JobEvent.KindOneofCase;
 
 namespace QwenLayered.Server.Tests.Serving;
 
-public class JobQueueingTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
+[Collection(SharedModelServer.Name)]
+public class JobQueueingTests(ModelServer server) : ServingTestBase(server)
 {
     [Fact]
     public async Task Decompose_TwoArtistsWithUnevenLoads_TakeTurnsStartingWithTheOneNotJustServed()
     {
         using var blocker = await StartBlockerAsync(Artists.Ann);
-        var ann = new List<JobStream>();
+        var ann = new List<IJobCall>();
         for (int i = 0; i < 4; i++) ann.Add(await SubmitAcceptedAsync(Artists.Ann, Request()));
-        var bob = new List<JobStream>();
+        var bob = new List<IJobCall>();
         for (int i = 0; i < 2; i++) bob.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
 
         await CancelAsync(Artists.Ann, blocker.JobId);
-        List<JobStream> all = [.. ann, .. bob];
+        List<IJobCall> all = [.. ann, .. bob];
         foreach (var job in all) await job.ToEndAsync();
 
         string[] startOrder = [.. all.OrderBy(j => Started(j).Time.ToDateTime()).Select(Name)];
@@ -28,14 +29,14 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
         Assert.All(all, j => Assert.Equal(Kind.Completed, j.Events[^1].KindCase));
         foreach (var job in all) job.Dispose();
 
-        string Name(JobStream job) => ann.Contains(job) ? $"ann{ann.IndexOf(job)}" : $"bob{bob.IndexOf(job)}";
+        string Name(IJobCall job) => ann.Contains(job) ? $"ann{ann.IndexOf(job)}" : $"bob{bob.IndexOf(job)}";
     }
 
     [Fact]
     public async Task Decompose_QueueFull_IsRefusedWithResourceExhaustedSayingHowManyAreWaiting()
     {
         using var blocker = await StartBlockerAsync(Artists.Bob);
-        var queued = new List<JobStream>();
+        var queued = new List<IJobCall>();
         for (int i = 0; i < ModelServer.MaxQueuedPerArtist; i++) queued.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
         for (int i = ModelServer.MaxQueuedPerArtist; i < ModelServer.QueueCapacity; i++) queued.Add(await SubmitAcceptedAsync(Artists.Ann, Request()));
 
@@ -50,7 +51,7 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
     public async Task Decompose_ArtistsShareFull_IsRefusedForThemAndAnotherArtistsFirstJobStartsNext()
     {
         using var blocker = await StartBlockerAsync(Artists.Bob);
-        var queued = new List<JobStream>();
+        var queued = new List<IJobCall>();
         for (int i = 0; i < ModelServer.MaxQueuedPerArtist; i++) queued.Add(await SubmitAcceptedAsync(Artists.Bob, Request()));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => Submit(Artists.Bob, Request()).ToEndAsync());
@@ -85,16 +86,16 @@ public class JobQueueingTests(ModelServer server) : ServingTestBase(server), ICl
     }
 
     // Cancels the jobs before the blocker, so none still waiting starts; then follows each to its end.
-    private async Task CancelAllAsync(List<JobStream> queued, JobStream blocker)
+    private async Task CancelAllAsync(List<IJobCall> queued, IJobCall blocker)
     {
         foreach (var job in queued.Append(blocker)) await CancelAsync(Artists.Admin, job.JobId);
         foreach (var job in queued) Assert.Equal(Kind.Cancelled, (await job.ToEndAsync())[^1].KindCase);
         foreach (var job in queued) job.Dispose();
     }
 
-    private static JobEvent Started(JobStream job) => job.OfKind(Kind.Started).Single();
+    private static JobEvent Started(IJobCall job) => job.OfKind(Kind.Started).Single();
 
-    private static int LastPositionBeforeStart(JobStream job) =>
+    private static int LastPositionBeforeStart(IJobCall job) =>
         job.Events.TakeWhile(e => e.KindCase != Kind.Started)
             .Select(e => e.KindCase == Kind.Accepted ? e.Accepted.QueuePosition : e.QueuePositionChanged.QueuePosition).Last();
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using QwenLayered.Contracts.V1;
 using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Tests.Services;
 
 namespace QwenLayered.Server.Tests.Serving;
 
@@ -22,6 +23,9 @@ public sealed class ModelServer(TinyModelFolder model) : IAsyncLifetime
     public GrpcChannel Channel { get; private set; } = null!;
     public Decomposer.DecomposerClient Client { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Its Decomposer service, called straight rather than over <see cref="Client"/>.</summary>
+    public DirectDecomposer Decomposer => new(_app!.Services);
 
     public async ValueTask InitializeAsync() => await StartAsync();
 

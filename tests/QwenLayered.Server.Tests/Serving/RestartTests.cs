@@ -4,6 +4,9 @@ namespace QwenLayered.Server.Tests.Serving;
 
 public class RestartTests(ModelServer server) : ServingTestBase(server), IClassFixture<ModelServer>
 {
+    // Clients reconnecting to a server started afresh, on new ports.
+    protected override bool OverTheWire => true;
+
     [Fact]
     public async Task Attach_AfterAServerRestart_ReturnsTheFinishedResultWithItsLayers()
     {
