@@ -11,13 +11,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// M-RoPE positions and delta, the prompt's last hidden states, then greedy decoding with the KV cache for as many
 /// tokens as the reference stored, each fed back, with every step's logits, hidden state and positions.
 /// </summary>
-public sealed class CaptionVerifier : IComponentVerifier
+public sealed class CaptionVerifier() : ComponentVerifier("caption")
 {
-    public string Component => "caption";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = Qwen25VLConfig.FromElement(fixture.ManifestPath, fixture.Config);
         using var checkpoint = Checkpoint.Open(fixture.WeightsPath);
         using var language = Qwen25VLTextModel.FromCheckpoint(config.Text, checkpoint, dtype, device);

@@ -17,13 +17,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// and prompt embeddings, and the call's layers, steps, guidance and target area. Every stored intermediate (names as
 /// <see cref="PipelineTaps"/> reads them) is checked as it is produced.
 /// </summary>
-public sealed class PipelineVerifier : IComponentVerifier
+public sealed class PipelineVerifier() : ComponentVerifier("pipeline")
 {
-    public string Component => "pipeline";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var call = fixture.Manifest.GetProperty("runner_call");
         using var modules = new PipelineModules(
             ConfigFile.FromElement<QwenImageTransformerConfig>(fixture.ManifestPath, fixture.Config.GetProperty("transformer")),

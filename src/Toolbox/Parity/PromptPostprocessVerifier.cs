@@ -8,13 +8,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// state go through <see cref="PromptPostprocess"/>; <c>run{r}.get_qwen_prompt_embeds.*</c> and
 /// <c>run{r}.encode_prompt.*</c> are compared, and an <c>encode_prompt.mask</c> the reference dropped must be null here.
 /// </summary>
-public sealed class PromptPostprocessVerifier : IComponentVerifier
+public sealed class PromptPostprocessVerifier() : ComponentVerifier("prompt_postprocess")
 {
-    public string Component => "prompt_postprocess";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var runs = fixture.Manifest.GetProperty("call").GetProperty("runs").EnumerateArray().ToList();
         int dropTokens = DropTokens(fixture);
         var produced = new Dictionary<string, Tensor?>();

@@ -8,13 +8,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// <c>scheduler</c> cases: for every run of <c>runner_call.runs</c> (steps, condition tokens), μ, the input sigma grid,
 /// the timesteps and sigmas, and a whole Euler chain driven by the stored model outputs.
 /// </summary>
-public sealed class SchedulerVerifier : IComponentVerifier
+public sealed class SchedulerVerifier() : ComponentVerifier("scheduler")
 {
-    public string Component => "scheduler";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = ConfigFile.FromElement<SchedulerConfig>(fixture.ManifestPath, fixture.Config);
         var runs = fixture.Manifest.GetProperty("runner_call").GetProperty("runs").EnumerateArray().ToList();
         var produced = new Dictionary<string, Tensor>(StringComparer.Ordinal);

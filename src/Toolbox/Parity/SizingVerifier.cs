@@ -8,11 +8,9 @@ namespace QwenLayered.Toolbox.Parity;
 /// <c>pipeline_sizing</c> cases: for every input size and resolution of the call, one row of the reference table
 /// (input W, H, resolution, calculated W, H, W, H, latent h, w, tokens per frame, condition tokens, μ).
 /// </summary>
-public sealed class SizingVerifier : IComponentVerifier
+public sealed class SizingVerifier() : ComponentVerifier("pipeline_sizing")
 {
-    public string Component => "pipeline_sizing";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
         var call = fixture.Manifest.GetProperty("call");
         var resolutions = call.GetProperty("resolutions").EnumerateArray().Select(r => r.GetInt32()).ToList();

@@ -9,17 +9,14 @@ namespace QwenLayered.Toolbox.Parity;
 /// case has one) runs through the Qwen2.5-VL text model; <c>{run}last_hidden_state</c> is compared on valid positions
 /// only (padded slots are zeroed, as the reference stores them), <c>{run}rope_position_ids</c> exactly.
 /// </summary>
-public sealed class TextEncoderVerifier : IComponentVerifier
+public sealed class TextEncoderVerifier() : ComponentVerifier("text_encoder")
 {
     private const string IdsSuffix = "input_ids";
     private const string HiddenSuffix = "last_hidden_state";
     private const string PositionsSuffix = "rope_position_ids";
 
-    public string Component => "text_encoder";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = Qwen25VLTextConfig.FromElement(fixture.ManifestPath, fixture.Config);
         using var model = LoadModel(fixture, config, device, dtype);
 

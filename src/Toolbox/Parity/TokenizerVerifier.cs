@@ -8,13 +8,11 @@ namespace QwenLayered.Toolbox.Parity;
 /// <c>tokenizer</c> cases: a model-folder-style <c>tokenizer/</c> subfolder and a <c>cases</c> JSON array of
 /// <c>{"text", "ids", "note"}</c>. One result, <c>ids</c>, which passes only if every text encodes to exactly its ids.
 /// </summary>
-public sealed class TokenizerVerifier : IComponentVerifier
+public sealed class TokenizerVerifier() : ComponentVerifier("tokenizer")
 {
     private const int MismatchesListed = 5;
 
-    public string Component => "tokenizer";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
         var tokenizer = QwenTokenizer.FromFolder(Path.Combine(fixture.Folder, "tokenizer"));
         string casesFile = fixture.Manifest.GetProperty("files").GetProperty("cases").GetString()!;

@@ -12,15 +12,12 @@ namespace QwenLayered.Toolbox.Parity;
 /// (<c>intermediate.{name}</c>, names as <see cref="TransformerTaps"/> reads them) are checked as they
 /// are produced; a manifest output the model never produced is a failure.
 /// </summary>
-public sealed class TransformerVerifier : IComponentVerifier
+public sealed class TransformerVerifier() : ComponentVerifier("transformer")
 {
     private const string IntermediatePrefix = "intermediate.";
 
-    public string Component => "transformer";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = ConfigFile.FromElement<QwenImageTransformerConfig>(fixture.ManifestPath, fixture.Config);
         using var model = new QwenImageTransformer2DModel(config, device, dtype);
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath)) model.LoadWeights(checkpoint, dtype, device);

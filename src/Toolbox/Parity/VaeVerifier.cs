@@ -10,13 +10,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// mean, and decode <c>input.latents</c> when the case has it. Every output the manifest lists is checked; one this
 /// verifier does not produce is a failure, not a skip.
 /// </summary>
-public sealed class VaeVerifier : IComponentVerifier
+public sealed class VaeVerifier() : ComponentVerifier("vae")
 {
-    public string Component => "vae";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = ConfigFile.FromElement<AutoencoderKLQwenImageConfig>(fixture.ManifestPath, fixture.Config);
         using var vae = new AutoencoderKLQwenImage(config, device, dtype);
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath)) vae.LoadWeights(checkpoint, dtype, device);

@@ -3,7 +3,7 @@ namespace QwenLayered.Toolbox.Parity;
 /// <summary>The implemented components. Add a verifier here when a component lands.</summary>
 public static class VerifierRegistry
 {
-    public static IReadOnlyList<IComponentVerifier> All { get; } =
+    public static IReadOnlyList<ComponentVerifier> All { get; } =
     [
         new VaeVerifier(),
         new TransformerVerifier(),
@@ -17,5 +17,5 @@ public static class VerifierRegistry
         new CaptionVerifier(),
     ];
 
-    public static IComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
+    public static ComponentVerifier? Find(string component) => All.FirstOrDefault(v => v.Component == component);
 }

@@ -12,13 +12,10 @@ namespace QwenLayered.Toolbox.Parity;
 /// intermediate (patch embeddings, each block's output, <c>ln_q</c>, the merger's first layer), plus the exact integer
 /// rotary positions, window index and window boundaries.
 /// </summary>
-public sealed class VisionVerifier : IComponentVerifier
+public sealed class VisionVerifier() : ComponentVerifier("vision")
 {
-    public string Component => "vision";
-
-    public IEnumerable<ParityResult> Verify(FixtureCase fixture, Device device, ScalarType dtype)
+    protected override IEnumerable<ParityResult> Run(FixtureCase fixture, Device device, ScalarType dtype)
     {
-        using var scope = NewDisposeScope();
         var config = ConfigFile.FromElement<Qwen25VLVisionConfig>(fixture.ManifestPath, fixture.Config);
         using var tower = new Qwen25VisionTransformer(config, device, dtype);
         using (var checkpoint = Checkpoint.Open(fixture.WeightsPath))

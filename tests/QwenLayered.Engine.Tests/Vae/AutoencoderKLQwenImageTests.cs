@@ -87,15 +87,20 @@ public class AutoencoderKLQwenImageTests
         return (vae.Decode(posterior.Mean) - images).pow(2).mean();
     }
 
+    /// <summary>Random latents of <paramref name="height"/>x<paramref name="width"/> decoded in one pass and in tiles.</summary>
+    private static (torch.Tensor Untiled, torch.Tensor Tiled) DecodedBothWays(AutoencoderKLQwenImage vae, int height, int width, VaeTiling tiling)
+    {
+        var latents = RandomLatents(vae, height, width);
+        return (vae.Decode(latents), vae.DecodeTiled(latents, tiling));
+    }
+
     [Fact]
     public void DecodeTiled_LatentWithinOneTile_EqualsUntiled()
     {
         using var temp = new TempFolder();
         using var vae = LoadFixtureVae(temp);
-        using var latents = RandomLatents(vae, 6, 6);
-
-        using var untiled = vae.Decode(latents);
-        using var tiled = vae.DecodeTiled(latents, new VaeTiling(TileLatent: 8, OverlapLatent: 2));
+        using var scope = torch.NewDisposeScope();
+        var (untiled, tiled) = DecodedBothWays(vae, 6, 6, new VaeTiling(TileLatent: 8, OverlapLatent: 2));
 
         Assert.True(tiled.equal(untiled).all().item<bool>());
     }
@@ -105,10 +110,8 @@ public class AutoencoderKLQwenImageTests
     {
         using var temp = new TempFolder();
         using var vae = LoadFixtureVae(temp);
-        using var latents = RandomLatents(vae, 12, 16);
-
-        using var untiled = vae.Decode(latents);
-        using var tiled = vae.DecodeTiled(latents, new VaeTiling(TileLatent: 12, OverlapLatent: 8));
+        using var scope = torch.NewDisposeScope();
+        var (untiled, tiled) = DecodedBothWays(vae, 12, 16, new VaeTiling(TileLatent: 12, OverlapLatent: 8));
 
         // Tiles cannot match exactly: the mid-block attention sees only its tile. With random weights the stitched
         // image must still be close to the one-pass image overall (the blending itself is exact: see VaeTilingTests).

@@ -40,10 +40,7 @@ public class CheckpointTests
     public void Open_IndexNamingAMissingShard_NamesIndexTensorAndShard()
     {
         using var folder = new TempFolder();
-        string index = folder.File("m.safetensors.index.json");
-        File.WriteAllText(index, """{"weight_map":{"a":"gone.safetensors"}}""");
-
-        var error = Assert.Throws<WeightFileException>(() => Checkpoint.Open(index));
+        var (index, error) = OpenIndexRefused(folder, """{"weight_map":{"a":"gone.safetensors"}}""");
 
         Assert.Equal($"{index}: tensor 'a': its shard 'gone.safetensors' does not exist next to the index.", error.Message);
     }
@@ -54,10 +51,7 @@ public class CheckpointTests
         using var folder = new TempFolder();
         using var t = torch.ones(1);
         SafetensorsWriter.Write(folder.File("s1.safetensors"), new Dictionary<string, torch.Tensor> { ["a"] = t });
-        string index = folder.File("m.safetensors.index.json");
-        File.WriteAllText(index, """{"weight_map":{"b":"s1.safetensors"}}""");
-
-        var error = Assert.Throws<WeightFileException>(() => Checkpoint.Open(index));
+        var (index, error) = OpenIndexRefused(folder, """{"weight_map":{"b":"s1.safetensors"}}""");
 
         Assert.Equal($"{index}: tensor 'b': the weight_map places it in 's1.safetensors', which does not contain it.", error.Message);
     }
@@ -66,11 +60,16 @@ public class CheckpointTests
     public void Open_IndexWithoutWeightMap_SaysSo()
     {
         using var folder = new TempFolder();
-        string index = folder.File("m.safetensors.index.json");
-        File.WriteAllText(index, """{"metadata":{}}""");
-
-        var error = Assert.Throws<WeightFileException>(() => Checkpoint.Open(index));
+        var (index, error) = OpenIndexRefused(folder, """{"metadata":{}}""");
 
         Assert.Equal($"{index}: the shard index has no weight_map object.", error.Message);
+    }
+
+    /// <summary>Writes <paramref name="json"/> as the folder's shard index, opens it and returns the refusal.</summary>
+    private static (string Index, WeightFileException Error) OpenIndexRefused(TempFolder folder, string json)
+    {
+        string index = folder.File("m.safetensors.index.json");
+        File.WriteAllText(index, json);
+        return (index, Assert.Throws<WeightFileException>(() => Checkpoint.Open(index)));
     }
 }

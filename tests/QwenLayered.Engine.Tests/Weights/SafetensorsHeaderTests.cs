@@ -4,16 +4,24 @@ using TorchSharp;
 namespace QwenLayered.Engine.Tests.Weights;
 
 /// <summary>Every malformed header is refused with a message naming the file, the tensor (if any) and the problem.</summary>
-public class SafetensorsHeaderTests
+public class SafetensorsHeaderTests : IDisposable
 {
+    private readonly TempFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    /// <summary>Writes the file <paramref name="name"/> with <paramref name="write"/>, opens it and returns the refusal.</summary>
+    private (string Path, WeightFileException Error) OpenRefused(string name, Action<string> write)
+    {
+        string path = _folder.File(name);
+        write(path);
+        return (path, Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path)));
+    }
+
     [Fact]
     public void Open_FileShorterThanTheLengthField_SaysTruncated()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("short.safetensors");
-        RawSafetensors.Write(path, [1, 2, 3]);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("short.safetensors", file => RawSafetensors.Write(file, [1, 2, 3]));
 
         Assert.StartsWith(path + ": truncated", error.Message);
     }
@@ -21,11 +29,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_HeaderLengthPastTheEnd_SaysTruncated()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("cut.safetensors");
-        RawSafetensors.Write(path, BitConverter.GetBytes(1000UL), "{}"u8.ToArray());
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("cut.safetensors", file => RawSafetensors.Write(file, BitConverter.GetBytes(1000UL), "{}"u8.ToArray()));
 
         Assert.StartsWith(path + ": truncated", error.Message);
         Assert.Contains("1000", error.Message);
@@ -34,11 +38,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_ImplausibleHeaderLength_SaysNotSafetensors()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("huge.safetensors");
-        RawSafetensors.Write(path, BitConverter.GetBytes(ulong.MaxValue), new byte[16]);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (_, error) = OpenRefused("huge.safetensors", file => RawSafetensors.Write(file, BitConverter.GetBytes(ulong.MaxValue), new byte[16]));
 
         Assert.Contains("not plausible", error.Message);
     }
@@ -46,11 +46,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_HeaderNotJson_SaysSo()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("garbage.safetensors");
-        RawSafetensors.Write(path, "{not json", 0);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("garbage.safetensors", file => RawSafetensors.Write(file, "{not json", 0));
 
         Assert.StartsWith(path + ": the header is not valid JSON", error.Message);
     }
@@ -58,11 +54,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_UnsupportedDType_NamesTensorAndDType()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("int.safetensors");
-        RawSafetensors.Write(path, """{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}""", 16);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("int.safetensors", file => RawSafetensors.Write(file, """{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}""", 16));
 
         Assert.Equal($"{path}: tensor 'ids': dtype 'I64' is not supported; this reader takes F32, F16, BF16.", error.Message);
     }
@@ -70,11 +62,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_ShapeDisagreesWithByteRange_NamesShapeAndSpan()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("shape.safetensors");
-        RawSafetensors.Write(path, """{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}""", 20);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("shape.safetensors", file => RawSafetensors.Write(file, """{"w":{"dtype":"F32","shape":[2,3],"data_offsets":[0,20]}}""", 20));
 
         Assert.Equal($"{path}: tensor 'w': shape [2, 3] x F32 needs 24 bytes but data_offsets [0, 20] span 20.", error.Message);
     }
@@ -82,11 +70,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_TensorPastTheDataArea_SaysTruncated()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("truncated.safetensors");
-        RawSafetensors.Write(path, """{"w":{"dtype":"F16","shape":[8],"data_offsets":[0,16]}}""", 10);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("truncated.safetensors", file => RawSafetensors.Write(file, """{"w":{"dtype":"F16","shape":[8],"data_offsets":[0,16]}}""", 10));
 
         Assert.StartsWith($"{path}: tensor 'w': truncated", error.Message);
         Assert.Contains("(10 bytes)", error.Message);
@@ -113,11 +97,7 @@ public class SafetensorsHeaderTests
     [InlineData("""{"w":[1,2]}""", "not an object")]
     public void Open_MalformedEntry_NamesTensorAndWhatIsMissing(string header, string problem)
     {
-        using var folder = new TempFolder();
-        string path = folder.File("entry.safetensors");
-        RawSafetensors.Write(path, header, 4);
-
-        var error = Assert.Throws<WeightFileException>(() => SafetensorsFile.Open(path));
+        var (path, error) = OpenRefused("entry.safetensors", file => RawSafetensors.Write(file, header, 4));
 
         Assert.StartsWith($"{path}: tensor 'w': ", error.Message);
         Assert.Contains(problem, error.Message);
@@ -126,8 +106,7 @@ public class SafetensorsHeaderTests
     [Fact]
     public void Open_WrittenByTheWriter_PadsTheHeaderToEightBytes()
     {
-        using var folder = new TempFolder();
-        string path = folder.File("aligned.safetensors");
+        string path = _folder.File("aligned.safetensors");
         using var t = torch.ones(3);
         SafetensorsWriter.Write(path, new Dictionary<string, torch.Tensor> { ["odd_name"] = t });
 
