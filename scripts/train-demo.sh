@@ -21,7 +21,7 @@ decoder_steps=${DECODER_STEPS:-400}
 checkpoint() { printf '%s/checkpoint-%06d' "$1" "$2"; }
 
 dotnet build src/Cli/QwenLayered.Cli.csproj -c Release
-qwenlayered=src/Server/bin/Release/net10.0/qwenlayered
+qwenlayered=src/Cli/bin/Release/net10.0/qwenlayered
 
 "$qwenlayered" train --stage vae --config demo --tokenizer "$demo/tokenizer" --out "$work/vae" \
   --samples 1024 --size 128 --batch 8 --lr 2e-4 --steps "$vae_steps" --checkpoint-every 50 --seed 0 --resume
