@@ -44,9 +44,9 @@ public class ServeShutdownTests(TinyModelFolder model)
     public async Task Serve_SignalledWhileAJobRunsPastTheDrainTimeout_CancelsItStoresItWithTheReasonAndExitsWithZero()
     {
         using var results = new TempResultsFolder();
-        await using var server = await StartServingAsync(results, drainTimeout: "00:00:05");
+        await using var server = await StartServingAsync(results, drainTimeout: "00:00:01");
 
-        // Far longer than the five seconds of drain on any machine.
+        // Far longer than the one second of drain on any machine.
         var (exitCode, jobId) = await SignalWhileAJobRunsAsync(server, SigTerm, steps: 100_000);
         var stored = await ReadStoredAsync(results, jobId);
 
