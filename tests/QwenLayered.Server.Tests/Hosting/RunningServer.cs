@@ -1,6 +1,7 @@
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using QwenLayered.Server.Hosting;
 
 namespace QwenLayered.Server.Tests.Hosting;
@@ -27,6 +28,9 @@ public sealed class RunningServer : IAsyncLifetime
 
     public IServiceProvider Services => _app!.Services;
 
+    /// <summary>What it logged, from its start on, as its console would show it.</summary>
+    public ListLoggerProvider Log { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
@@ -39,6 +43,7 @@ public sealed class RunningServer : IAsyncLifetime
         };
         foreach (var (key, value) in Settings) settings[key] = value;
         _app = ServerApp.Build(Arguments, settings);
+        _app.Services.GetRequiredService<ILoggerFactory>().AddProvider(Log);
         await _app.StartAsync(TestContext.Current.CancellationToken);
         var ports = _app.Services.GetRequiredService<ServerPorts>();
         (GrpcPort, HttpPort) = (ports.Grpc, ports.Http);

@@ -110,12 +110,11 @@ public class TlsTests(TestCertificates certificates, TinyModelFolder model) : IC
     }
 
     [Fact]
-    public async Task Serve_WithTls_SaysSoWhenListening()
+    public async Task Start_WithTls_SaysSoWhenListening()
     {
-        await using var server = await ServeProcess.StartAsync($"--model \"\" --device cpu " +
-            $"--Kestrel:Certificates:Default:Path={certificates.CertificatePath} --Kestrel:Certificates:Default:KeyPath={certificates.KeyPath}");
+        await using var server = await StartAsync(certificates.PemSettings());
 
-        Assert.Matches(@"Listening with TLS: gRPC on https://127\.0\.0\.1:\d+, .+ on https://127\.0\.0\.1:\d+", server.Output);
+        Assert.Matches(@"Listening with TLS: gRPC on https://127\.0\.0\.1:\d+, .+ on https://127\.0\.0\.1:\d+", string.Join('\n', server.Log.Messages));
     }
 
     [Fact]
