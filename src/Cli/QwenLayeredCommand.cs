@@ -9,7 +9,8 @@ namespace QwenLayered.Cli;
 /// </summary>
 internal static class QwenLayeredCommand
 {
-    /// <param name="output">Where the verbs write what they report (default: the console's standard output).</param>
+    /// <param name="output">Where the verbs write what they report (default: the console's standard output). Serve's host logs
+    /// to the console whatever is given.</param>
     /// <param name="error">Where failures are written (default: the console's standard error).</param>
     /// <returns>The exit code.</returns>
     public static Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
