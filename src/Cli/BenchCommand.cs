@@ -63,13 +63,14 @@ internal static class BenchCommand
                         _ => TextEncoderResidency.KeepOnDevice,
                     },
                 };
-                var report = BenchmarkRunner.Run(options, Console.Out);
-                Console.WriteLine();
-                Console.Write(report.ToTable());
+                var console = result.InvocationConfiguration.Output;
+                var report = BenchmarkRunner.Run(options, console);
+                console.WriteLine();
+                console.Write(report.ToTable());
                 if (result.GetValue(json) is { } file)
                 {
                     File.WriteAllText(file.FullName, report.ToJson());
-                    Console.WriteLine($"JSON written to {file.FullName}");
+                    console.WriteLine($"JSON written to {file.FullName}");
                 }
                 return 0;
             }

@@ -3,12 +3,14 @@ using QwenLayered.Engine.Pipeline;
 namespace QwenLayered.Cli;
 
 /// <summary>
-/// Shows sampling progress: a bar redrawn in place on a terminal, one line per step when output is redirected
-/// (logs and CI stay readable).
+/// Shows sampling progress: a bar redrawn in place on a terminal, one line per step when output is redirected or
+/// goes to any other writer (logs, CI and tests stay readable).
 /// </summary>
-internal sealed class ConsoleProgress(TextWriter output, bool interactive)
+internal sealed class ConsoleProgress(TextWriter output)
 {
     private const int BarWidth = 30;
+
+    private readonly bool _interactive = output == Console.Out && !Console.IsOutputRedirected;
 
     public void Report(DecompositionEvent update)
     {
@@ -18,7 +20,7 @@ internal sealed class ConsoleProgress(TextWriter output, bool interactive)
                 int filled = p.Step * BarWidth / p.TotalSteps;
                 string line = $"[{new string('#', filled)}{new string('.', BarWidth - filled)}] step {p.Step}/{p.TotalSteps}  " +
                               $"{p.Elapsed.TotalSeconds:F1} s, ~{p.EstimatedRemaining.TotalSeconds:F0} s left";
-                if (interactive) output.Write($"\r{line}{(p.Step == p.TotalSteps ? Environment.NewLine : "")}");
+                if (_interactive) output.Write($"\r{line}{(p.Step == p.TotalSteps ? Environment.NewLine : "")}");
                 else output.WriteLine(line);
                 break;
             case PromptReady ready:

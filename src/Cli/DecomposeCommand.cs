@@ -52,13 +52,13 @@ internal static class DecomposeCommand
             return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
                 result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
-                result.GetValue(device)!, result.GetValue(dtype)!, cancellation));
+                result.GetValue(device)!, result.GetValue(dtype)!, result.InvocationConfiguration.Output, cancellation));
         });
         return command;
     }
 
     private static int Run(FileInfo file, DirectoryInfo? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
-        Choices choices, string deviceName, string dtypeName, CancellationToken cancellation)
+        Choices choices, string deviceName, string dtypeName, TextWriter console, CancellationToken cancellation)
     {
         if (Directory.Exists(file.FullName)) throw new UserErrorException($"{file.FullName} is a folder; give an image file (PNG, JPEG or WebP).");
         if (!file.Exists) throw new UserErrorException($"{file.FullName} does not exist.");
@@ -69,10 +69,10 @@ internal static class DecomposeCommand
             string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = DTypeName.ParseOrDefault(dtypeName, device);
-            Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
+            console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var model = LayeredModel.Load(modelFolder, dtype, device);
             var policy = model.Policy;
-            if (policy.Profile.Description != "") Console.WriteLine(policy.Profile.Description);
+            if (policy.Profile.Description != "") console.WriteLine(policy.Profile.Description);
             var settings = new DecompositionSettings
             {
                 Layers = choices.Layers, Steps = choices.Steps ?? policy.DefaultSteps,
@@ -82,11 +82,11 @@ internal static class DecomposeCommand
             {
                 NegativePrompt = negative, CaptionLanguage = CaptionLanguageName.Parse(captionLanguage),
             };
-            var progress = new ConsoleProgress(Console.Out, interactive: !Console.IsOutputRedirected);
+            var progress = new ConsoleProgress(console);
             var result = model.Decompose(request, progress.Report, cancellation);
             DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);
-            Console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
-            Console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
+            console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
+            console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
             return 0;
         }
         catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)

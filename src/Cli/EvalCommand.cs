@@ -53,7 +53,7 @@ internal static class EvalCommand
                 if (sceneSet.Count == 0) throw new UserErrorException("there are no scenes to evaluate.");
                 var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!);
                 return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
-                    result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, cancellation));
+                    result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, result.InvocationConfiguration.Output, cancellation));
             }
             catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
@@ -68,13 +68,13 @@ internal static class EvalCommand
          $"{count} generated scenes (seeds {seed}–{seed + count - 1}, {size}x{size}, {SceneGenerator.MinLayers}–{SceneGenerator.MaxLayers} layers)");
 
     private static int Run(string modelFolder, IReadOnlyList<LayeredScene> scenes, string sceneSetup, ModelSampling sampling,
-        string deviceName, string dtypeName, string outputFolder, CancellationToken cancellation)
+        string deviceName, string dtypeName, string outputFolder, TextWriter console, CancellationToken cancellation)
     {
         try
         {
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = DTypeName.ParseOrDefault(dtypeName, device);
-            Console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
+            console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
             using var layered = LayeredModel.Load(modelFolder, dtype, device);
             var model = new ModelDecomposer(layered, sampling);
             string imageGuidance = layered.Pipeline.ImageGuidance is { } image
@@ -84,13 +84,13 @@ internal static class EvalCommand
                            $"resolution {(sampling.Resolution is { } r ? Number(r) : "= scene size")}, noise seed {sampling.Seed}, " +
                            $"prompt \"{sampling.Prompt}\"; layers = each scene's true count.";
             var report = Evaluator.Evaluate(scenes, [new SingleLayerBaseline(), new KMeansColourBaseline(), model], setup,
-                score => Console.WriteLine($"[{score.Scene + 1}/{scenes.Count}] {score.Decomposer}: IoU {Number(score.MeanIoU, "F3")}, " +
+                score => console.WriteLine($"[{score.Scene + 1}/{scenes.Count}] {score.Decomposer}: IoU {Number(score.MeanIoU, "F3")}, " +
                                            $"PSNR {(double.IsFinite(score.RecompositePsnr) ? Number(score.RecompositePsnr, "F2") + " dB" : "∞")}, {Number(score.Seconds, "F2")} s"),
                 cancellation, [new VaeRoundTrip(layered.Pipeline.Vae, sampling)]);
-            Console.WriteLine();
-            Console.Write(EvaluationReportFormat.ToText(report));
+            console.WriteLine();
+            console.Write(EvaluationReportFormat.ToText(report));
             EvaluationReportFormat.Write(report, outputFolder);
-            Console.WriteLine($"Reports written to {outputFolder}");
+            console.WriteLine($"Reports written to {outputFolder}");
             return 0;
         }
         catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)

@@ -30,17 +30,18 @@ internal static class ImportPsdCommand
         };
         command.SetAction(result =>
         {
+            var (console, errors) = (result.InvocationConfiguration.Output, result.InvocationConfiguration.Error);
             string source = result.GetValue(input)!;
             var files = PsdSceneImporter.FindPsdFiles(source);
             if (files.Count == 0)
             {
-                Console.Error.WriteLine($"import-psd: {source} holds no .psd files.");
+                errors.WriteLine($"import-psd: {source} holds no .psd files.");
                 return 1;
             }
             var report = new PsdSceneImporter(PsdReadLimits.Default, result.GetValue(size)).ImportAll(files, result.GetValue(output)!.FullName);
-            foreach (string folder in report.SceneFolders) Console.WriteLine($"Imported {folder}");
-            foreach (var skip in report.Skipped) Console.Error.WriteLine($"Skipped: {skip.Reason}");
-            Console.WriteLine($"Imported {report.SceneFolders.Count}, skipped {report.Skipped.Count}.");
+            foreach (string folder in report.SceneFolders) console.WriteLine($"Imported {folder}");
+            foreach (var skip in report.Skipped) errors.WriteLine($"Skipped: {skip.Reason}");
+            console.WriteLine($"Imported {report.SceneFolders.Count}, skipped {report.Skipped.Count}.");
             return report.SceneFolders.Count > 0 ? 0 : 1;
         });
         return command;

@@ -15,11 +15,12 @@ internal static class InfoCommand
         command.SetAction(result =>
         {
             var selected = ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance);
-            Console.WriteLine($"qwenlayered {ServerVersion.Current}");
-            Console.WriteLine($"contract    {ServerVersion.Contract}");
-            Console.WriteLine($"torch       {TorchRuntime.Description}");
-            Console.WriteLine($"device      {selected}");
-            Console.WriteLine($"allocator   {GlibcMalloc.Summary}");
+            var output = result.InvocationConfiguration.Output;
+            output.WriteLine($"qwenlayered {ServerVersion.Current}");
+            output.WriteLine($"contract    {ServerVersion.Contract}");
+            output.WriteLine($"torch       {TorchRuntime.Description}");
+            output.WriteLine($"device      {selected}");
+            output.WriteLine($"allocator   {GlibcMalloc.Summary}");
             return 0;
         });
         return command;

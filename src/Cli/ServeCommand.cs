@@ -31,7 +31,7 @@ internal static class ServeCommand
             AddIfSet(overrides, "Engine:Dtype", result.GetValue(dtype));
             AddIfSet(overrides, "Engine:Device", result.GetValue(device));
             await using var app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
-            // Runs until SIGTERM or Ctrl+C, which the host handles itself (see Program.cs): it drains, then returns.
+            // Runs until SIGTERM or Ctrl+C, which the host handles itself (see QwenLayeredCommand): it drains, then returns.
             await app.RunAsync();
             return 0;
         });

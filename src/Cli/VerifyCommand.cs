@@ -25,7 +25,7 @@ internal static class VerifyCommand
             result.GetValue(component)!,
             ComputeDevice.Select(result.GetValue(device)!, NullLogger.Instance),
             DTypeName.Parse(result.GetValue(dtype)!),
-            Console.Out));
+            result.InvocationConfiguration.Output));
         return command;
     }
 

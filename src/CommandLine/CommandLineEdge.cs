@@ -30,7 +30,13 @@ public static class CommandLineEdge
 
     private static IEnumerable<Command> CommandsUnder(Command command) => command.Subcommands.SelectMany(CommandsUnder).Prepend(command);
 
-    private static string Name(RootCommand root, Command command) => command == root ? root.Name : $"{root.Name} {command.Name}";
+    // The program's name as its help shows it: the root's HelpName where set, which holds also when the command line runs
+    // inside another process (a test's), else the executable's.
+    private static string Name(RootCommand root, Command command)
+    {
+        string program = root.HelpName ?? root.Name;
+        return command == root ? program : $"{program} {command.Name}";
+    }
 
     /// <summary>Runs a command's own action and turns the failures the user can fix into their one line.</summary>
     private sealed class TranslatingAction(CommandLineAction inner, string name, Func<Exception, string?> describe) : AsynchronousCommandLineAction

@@ -6,7 +6,7 @@ using QwenLayered.LayerFiles;
 
 namespace QwenLayered.Server.Tests.Cli;
 
-/// <summary>Runs <c>qwenlayered decompose</c> as a user would, on a model built from the fixture pipeline weights.</summary>
+/// <summary>Runs <c>qwenlayered decompose</c> as a user would (in the test's process), on a model built from the fixture pipeline weights.</summary>
 public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder damaged) : IClassFixture<FixtureModelFolder>, IClassFixture<NaNModelFolder>, IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-decompose-").FullName;
@@ -22,15 +22,13 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         return path;
     }
 
-    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments) =>
-        BuiltExecutables.RunAsync("qwenlayered", arguments);
-
     [Fact]
     public async Task Decompose_FixtureModel_WritesLayersCompositeAndManifest()
     {
         string output = Path.Combine(_work, "out");
 
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --out \"{output}\" --layers 2 --steps 2 --prompt \"a poster\" --device cpu --seed 9");
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "2", "--steps", "2", "--prompt", "a poster",
+            "--device", "cpu", "--seed", "9");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains("Prompt: a poster", run.Output);
@@ -64,7 +62,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     {
         string output = Path.Combine(_work, "captioned");
 
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --out \"{output}\" --layers 1 --steps 1 --device cpu");
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "1", "--steps", "1", "--device", "cpu");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.True(run.Output.Contains("Caption: "), run.Output);
@@ -80,7 +78,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     {
         string output = Path.Combine(_work, "out");
 
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{damaged.Path}\" --out \"{output}\" --layers 2 --steps 2 --prompt \"a poster\" --device cpu");
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", damaged.Path, "--out", output, "--layers", "2", "--steps", "2", "--prompt", "a poster", "--device", "cpu");
 
         BuiltExecutables.AssertOneLineFailure(run, "decompose: Sampling produced NaN or infinite values (Float32 on cpu)", "Try --dtype fp32");
         Assert.False(Directory.Exists(output));
@@ -89,7 +87,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     [Fact]
     public async Task Decompose_MissingFile_SaysItDoesNotExist()
     {
-        var run = await RunAsync($"decompose \"{Path.Combine(_work, "nope.png")}\" --model \"{ModelFolder}\" --prompt x");
+        var run = await InProcessCli.RunAsync("decompose", Path.Combine(_work, "nope.png"), "--model", ModelFolder, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, "does not exist");
     }
@@ -97,7 +95,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     [Fact]
     public async Task Decompose_FolderAsImage_SaysItIsAFolder()
     {
-        var run = await RunAsync($"decompose \"{_work}\" --model \"{ModelFolder}\" --prompt x");
+        var run = await InProcessCli.RunAsync("decompose", _work, "--model", ModelFolder, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, _work, "is a folder");
     }
@@ -107,7 +105,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     [InlineData("--steps 1.5", "'1.5'")]
     public async Task Decompose_NumberThatDoesNotParse_IsAParseErrorNotACrash(string option, string value)
     {
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x {option}");
+        var run = await InProcessCli.RunAsync(["decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", .. option.Split(' ')]);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains($"Cannot parse argument {value}", run.Error);
@@ -120,7 +118,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         string text = Path.Combine(_work, "notes.png");
         File.WriteAllText(text, "not an image");
 
-        var run = await RunAsync($"decompose \"{text}\" --model \"{ModelFolder}\" --prompt x");
+        var run = await InProcessCli.RunAsync("decompose", text, "--model", ModelFolder, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, "PNG, JPEG or WebP");
     }
@@ -128,7 +126,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     [Fact]
     public async Task Decompose_LayersOutOfRange_IsRefusedBeforeLoading()
     {
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{ModelFolder}\" --prompt x --layers 0");
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", "--layers", "0");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--layers must be 1 to 10", run.Error);
@@ -139,7 +137,7 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     {
         string empty = Directory.CreateDirectory(Path.Combine(_work, "empty-model")).FullName;
 
-        var run = await RunAsync($"decompose \"{InputImage()}\" --model \"{empty}\" --prompt x");
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", empty, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, "model_index.json");
     }

@@ -3,13 +3,10 @@ using QwenLayered.Toolbox.Training.Data;
 
 namespace QwenLayered.Server.Tests.Cli;
 
-/// <summary>Runs <c>qwenlayered import-psd</c> as a user would, on a folder of PSD files.</summary>
+/// <summary>Runs <c>qwenlayered import-psd</c> as a user would (in the test's process), on a folder of PSD files.</summary>
 public class ImportPsdCommandTests : IDisposable
 {
     private readonly string _work = Directory.CreateTempSubdirectory("qwenlayered-import-psd-").FullName;
-
-    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string arguments) =>
-        BuiltExecutables.RunAsync("qwenlayered", $"import-psd {arguments}");
 
     [Fact]
     public async Task ImportPsd_FolderWithAGoodAndABadFile_ImportsOneSkipsOneAndSaysWhy()
@@ -22,7 +19,7 @@ public class ImportPsdCommandTests : IDisposable
             new LayeredDocument(40, 20, [new DocumentLayer("Paper", paper), new DocumentLayer("Ink", ink)]));
         File.WriteAllText(Path.Combine(input, "broken.psd"), "not a psd");
 
-        var run = await RunAsync($"\"{input}\" --out \"{output}\" --size 32");
+        var run = await InProcessCli.RunAsync("import-psd", input, "--out", output, "--size", "32");
 
         Assert.True(run.ExitCode == 0, run.Error + run.Output);
         Assert.Contains("Imported 1, skipped 1.", run.Output);
@@ -35,7 +32,7 @@ public class ImportPsdCommandTests : IDisposable
     [Fact]
     public async Task ImportPsd_SizeNotAMultipleOf16_IsRefused()
     {
-        var run = await RunAsync($"\"{_work}\" --out \"{Path.Combine(_work, "scenes")}\" --size 20");
+        var run = await InProcessCli.RunAsync("import-psd", _work, "--out", Path.Combine(_work, "scenes"), "--size", "20");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("--size must be a positive multiple of 16", run.Error);

@@ -13,7 +13,7 @@ public class ParseErrorTests
     [InlineData("import-psd x --out y --size many")]
     public async Task NumberThatDoesNotParse_IsAParseErrorWithExitCode2(string arguments)
     {
-        var run = await BuiltExecutables.RunAsync("qwenlayered", arguments);
+        var run = await InProcessCli.RunAsync(arguments.Split(' '));
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Cannot parse argument 'many'", run.Error);
@@ -23,7 +23,7 @@ public class ParseErrorTests
     [Fact]
     public async Task UnknownOption_IsAParseErrorWithExitCode2()
     {
-        var run = await BuiltExecutables.RunAsync("qwenlayered", "info --colour red");
+        var run = await InProcessCli.RunAsync("info", "--colour", "red");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("Unrecognized command or argument '--colour'", run.Error);

@@ -3,7 +3,10 @@ using System.Net.Sockets;
 
 namespace QwenLayered.Server.Tests.Cli;
 
-/// <summary>The built <c>qwenlayered serve</c> and <c>info</c> refusing to start: one line that says what to change, exit code 2.</summary>
+/// <summary>
+/// <c>qwenlayered serve</c> and <c>info</c> refusing to start: one line that says what to change, exit code 2. Serve runs
+/// as the built executable: its host logs to the process's console, which must show no stack trace either.
+/// </summary>
 public class StartupFailureTests : IDisposable
 {
     // Each of these ends within seconds; a server that starts after all is stopped, and the test fails, after this.
@@ -83,7 +86,7 @@ public class StartupFailureTests : IDisposable
     [Fact]
     public async Task Info_DeviceThisMachineLacks_NamesIt()
     {
-        var run = await RunAsync("info --device cuda:99");
+        var run = await InProcessCli.RunAsync("info", "--device", "cuda:99");
 
         BuiltExecutables.AssertOneLineFailure(run, "cuda:99");
     }
