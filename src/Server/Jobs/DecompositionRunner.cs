@@ -13,7 +13,7 @@ namespace QwenLayered.Server.Jobs;
 /// </summary>
 public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<DecompositionRunner> logger)
 {
-    /// <returns>The outcome for metrics: completed, failed or cancelled.</returns>
+    /// <returns>The outcome, as counted in the metrics: completed, failed or cancelled.</returns>
     public string Run(Job job, ResidentModel model)
     {
         var queued = DateTime.UtcNow - job.SubmittedAt;
@@ -26,36 +26,40 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             var result = model.Model.Decompose(spec, events.Translate, job.Cancellation);
 
             var total = DateTime.UtcNow - job.SubmittedAt;
-            job.Log.Append(new JobCompleted(result.Layers.Count,
+            JobLogMessages.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
+            return Ended("completed", () => job.Log.Append(new JobCompleted(result.Layers.Count,
             [
                 new PhaseTime("queued", queued),
                 .. result.Timings.Where(t => t.Phase != "total").Select(t => new PhaseTime(t.Phase, t.Duration)),
                 new PhaseTime("total", total),
-            ]));
-            JobLogMessages.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
-            return "completed";
+            ])));
         }
         catch (OperationCanceledException) when (job.Cancellation.IsCancellationRequested)
         {
-            job.Cancelled();
             JobLogMessages.Cancelled(logger, job.Id, job.Owner, job.CancelReason ?? "");
-            return "cancelled";
+            return Ended("cancelled", () => job.Cancelled());
         }
         catch (InvalidImageException error)
         {
             // Its header passed at submit but its pixels do not decode (a truncated file, say): the artist's to fix.
             JobLogMessages.InputUndecodable(logger, job.Id, job.Owner, error.Message);
-            job.Log.Append(new JobFailed(JobFailure.BadInput, error.Message));
-            return "failed";
+            return Ended("failed", () => job.Log.Append(new JobFailed(JobFailure.BadInput, error.Message)));
         }
         catch (Exception error)
         {
             // One job's failure (bad input the checks missed, out of memory, a model computing NaN) ends that job only;
             // the worker goes on.
             JobLogMessages.Failed(logger, job.Id, job.Owner, error);
-            job.Log.Append(Failure(error, job.Id));
-            return "failed";
+            return Ended("failed", () => job.Log.Append(Failure(error, job.Id)));
         }
+    }
+
+    // Counted before the outcome is published, so that whoever sees the job end finds it in the metrics.
+    private string Ended(string outcome, Action publish)
+    {
+        metrics.Jobs.WithLabels(outcome).Inc();
+        publish();
+        return outcome;
     }
 
     // What the artist reads: what to change where they can, else what the operator needs to look for.

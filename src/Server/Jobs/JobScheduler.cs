@@ -108,12 +108,13 @@ public sealed class JobScheduler(
             removed = _queue.TryRemove(job.Owner, job) ? job : null;
             if (removed is not null)
             {
+                metrics.Jobs.WithLabels("cancelled").Inc();
                 removed.Cancelled();
                 ReportPositions();
             }
         }
         // A running job reports its own cancellation when the sampling loop stops.
-        if (removed is not null) Finished(removed, "cancelled");
+        if (removed is not null) Finished(removed);
         return true;
     }
 
@@ -125,11 +126,13 @@ public sealed class JobScheduler(
         return job;
     }
 
-    /// <summary>Stores a finished job's result, lets go of it in memory and tells the fair queue it no longer runs.</summary>
-    public void Finished(Job job, string outcome)
+    /// <summary>
+    /// Stores a finished job's result, lets go of it in memory and tells the fair queue it no longer runs. Its outcome was
+    /// counted when it was published.
+    /// </summary>
+    public void Finished(Job job)
     {
         _queue.Finished(job);
-        metrics.Jobs.WithLabels(outcome).Inc();
         try
         {
             results.Save(job.Id, job.Owner, job.ClientRequestId, job.Log.Replay());
@@ -157,12 +160,13 @@ public sealed class JobScheduler(
             {
                 if (!_queue.TryRemove(job.Owner, job)) continue;
                 job.Cancel(reason);
+                metrics.Jobs.WithLabels("cancelled").Inc();
                 job.Cancelled();
                 dropped.Add(job);
             }
             ReportPositions();
         }
-        foreach (var job in dropped) Finished(job, "cancelled");
+        foreach (var job in dropped) Finished(job);
     }
 
     // Called under _gate after every change to the queue.

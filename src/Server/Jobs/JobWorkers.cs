@@ -45,16 +45,15 @@ public sealed class JobWorkers(
             {
                 return;
             }
-            string outcome;
             using (lifetime.ApplicationStopping.Register(() => job.Cancel(ShutdownReason, options.Value.ShutdownDrainTimeout)))
             {
                 // The engine blocks for the whole job: a thread of its own rather than a pool thread.
-                outcome = await Task.Factory.StartNew(() => runner.Run(job, model), CancellationToken.None,
+                await Task.Factory.StartNew(() => runner.Run(job, model), CancellationToken.None,
                     TaskCreationOptions.LongRunning, TaskScheduler.Default);
             }
             // What the job's tensors used goes back to the system rather than stay with an idle server.
             GlibcMalloc.ReleaseFreeMemory();
-            scheduler.Finished(job, outcome);
+            scheduler.Finished(job);
         }
     }
 }

@@ -28,4 +28,25 @@ public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<Na
         Assert.EndsWith("Ask the server's operator to run the model in fp32 (Engine:Dtype) or check its weights (job job-1).", failed.Message);
         Assert.DoesNotContain(events, e => e is JobLayer);
     }
+
+    [Fact]
+    public async Task Run_JobEnding_IsCountedInTheMetricsBeforeItsOutcomeIsPublished()
+    {
+        using var model = new ResidentModel(LayeredModel.Load(damaged.Path, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
+        var image = new InputImage(TestImages.Png(64, 64), new ImageHeader("PNG", 64, 64, 8));
+        using var job = new Job("job-1", "artist", "", new DecompositionRequest(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
+            "a grey square", new DecompositionSettings { Layers = 1, Steps = 1 }) { NegativePrompt = null });
+        var metrics = new ServerMetrics();
+        // Whoever sees the outcome (an artist's stream, then a scrape of /metrics) must find the job counted.
+        var countWhenPublished = Task.Run(async () =>
+        {
+            await foreach (var update in job.Log.Follow(0, TestContext.Current.CancellationToken))
+                if (update.IsOutcome) return metrics.Jobs.WithLabels("failed").Value;
+            return -1;
+        }, TestContext.Current.CancellationToken);
+
+        new DecompositionRunner(metrics, NullLogger<DecompositionRunner>.Instance).Run(job, model);
+
+        Assert.Equal(1, await countWhenPublished);
+    }
 }

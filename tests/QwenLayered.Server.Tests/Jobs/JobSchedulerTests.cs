@@ -160,7 +160,7 @@ public sealed class JobSchedulerTests : IDisposable
     {
         var job = await _scheduler.NextAsync(Cancellation);
         job.Log.Append(new JobCompleted(0, []));
-        _scheduler.Finished(job, "completed");
+        _scheduler.Finished(job);
     }
 
     private async Task<string> StartNextAsync() => (await _scheduler.NextAsync(Cancellation)).Id;
