@@ -95,19 +95,22 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <exception cref="InvalidImageException">Empty, too many bytes, not an accepted format, or too many pixels.</exception>
     public ImageHeader ReadImageHeader(ReadOnlySpan<byte> encoded) => ImageDecoder.ReadHeader(encoded, Limits.MaxPixels, Limits.MaxImageBytes);
 
+    /// <summary>The resolution for <paramref name="asked"/>, 0 for the model's default; whether the model has it is the working size's check.</summary>
+    public int Resolution(int asked) => asked >= 0 ? OrDefault(asked, DefaultResolution)
+        : throw new ArgumentException($"resolution is {asked}; use one of the model's resolutions ({string.Join(" or ", Resolutions)}), or 0 for its default.");
+
     /// <summary>The size an input of <paramref name="width"/>x<paramref name="height"/> works at, for <paramref name="resolution"/> (0 for the default).</summary>
     public WorkingSize WorkingSize(int width, int height, int resolution)
     {
-        if (resolution < 0)
-            throw new ArgumentException($"resolution is {resolution}; use one of the model's resolutions ({string.Join(" or ", Resolutions)}), or 0 for its default.");
+        int chosen = Resolution(resolution);
         return WorkingArea > 0
             ? Pipeline.WorkingSize.ForArea(width, height, WorkingArea, VaeScaleFactor)
-            : Pipeline.WorkingSize.For(width, height, OrDefault(resolution, DefaultResolution), VaeScaleFactor, Resolutions);
+            : Pipeline.WorkingSize.For(width, height, chosen, VaeScaleFactor, Resolutions);
     }
 
     /// <summary>A request for this model, sized at <paramref name="resolution"/> (0 for the default).</summary>
     public DecompositionRequest Request(InputImage image, string prompt, DecompositionSettings settings, int resolution = 0) =>
-        new(image, WorkingSize(image.Width, image.Height, resolution), prompt, settings) { Resolution = OrDefault(resolution, DefaultResolution) };
+        new(image, WorkingSize(image.Width, image.Height, resolution), prompt, settings) { Resolution = Resolution(resolution) };
 
     /// <summary>Checks what every run needs, whatever the limits: the engine's own guard.</summary>
     public static void Check(DecompositionSettings settings)

@@ -33,7 +33,7 @@ public sealed class DecomposeRequestValidator(ServedPolicy served)
             policy.Layers(request.Layers);
             policy.Steps(request.Steps);
             policy.GuidanceScale(request.GuidanceScale);
-            if (request.Resolution < 0) policy.WorkingSize(1, 1, request.Resolution);
+            policy.Resolution(request.Resolution);
             policy.CheckPromptLength("prompt", request.Prompt);
             policy.CheckPromptLength("negative_prompt", request.NegativePrompt);
         }
