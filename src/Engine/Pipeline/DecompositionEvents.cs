@@ -15,8 +15,19 @@ public sealed record SamplingProgress(int Step, int TotalSteps, TimeSpan Elapsed
 public sealed record LayerPreview(int Step, int LayerIndex, int Width, int Height, byte[] Rgba) : DecompositionEvent;
 
 /// <summary>
-/// One finished layer at the output size (<see cref="WorkingSize.OutputWidth"/>). Index 0 is the bottom-most layer
-/// (usually the background); each higher index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output
-/// was asked for.
+/// One finished layer, as it is placed: <paramref name="Width"/> x <paramref name="Height"/> pixels whose top-left corner
+/// sits at (<see cref="X"/>, <see cref="Y"/>) on the canvas (the result's <see cref="DecompositionResult.Width"/> x
+/// <see cref="DecompositionResult.Height"/>). Index 0 is the bottom-most layer (usually the background); each higher
+/// index stacks on top. <paramref name="Rgba16"/> is set when 16-bit output was asked for.
 /// </summary>
-public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8, ushort[]? Rgba16) : DecompositionEvent;
+public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8, ushort[]? Rgba16) : DecompositionEvent
+{
+    /// <summary>The column of the layer's left edge on the canvas.</summary>
+    public int X { get; init; }
+
+    /// <summary>The row of the layer's top edge on the canvas.</summary>
+    public int Y { get; init; }
+
+    /// <summary>What the layer holds in a few words ("sky"); null when nothing named it (shown as "Layer N").</summary>
+    public string? Name { get; init; }
+}
