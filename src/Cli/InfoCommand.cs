@@ -21,6 +21,7 @@ internal static class InfoCommand
             output.WriteLine($"torch       {TorchRuntime.Description}");
             output.WriteLine($"device      {selected}");
             output.WriteLine($"allocator   {GlibcMalloc.Summary}");
+            output.WriteLine($"openmp      {OpenMpWaitPolicy.Summary}");
             return 0;
         });
         return command;
