@@ -1,12 +1,13 @@
 // Ties the panel together: the form's "Decompose to layers" reads the source, sends it through the connection,
 // follows the job's events and inserts the result. Network waits happen here, outside any modal scope.
 const { Connection, ConnectionState } = require("./connection.js");
-const { Job, JobState, describeError, describeJob } = require("./jobs.js");
+const { Job, JobState, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
 const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 const { ModalBusyError } = require("./modal.js");
+const { plainError, describeFailure } = require("./words.js");
 const { ResultHistory } = require("./results.js");
 
 const CLIENT = "qwenlayered-panel";
@@ -109,6 +110,7 @@ class PanelController {
     const mine = job && (message.jobId === job.jobId || (message.type === "accepted" && message.clientRequestId === job.clientRequestId));
     if (!mine || message.type === "cancelResult") return;
     job.apply(message, payload);
+    if (message.type === "failed") job.message = describeFailure(message.statusCode, message.message);
     if (message.type === "accepted") this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
     this.view.showJob(job, describeJob(job));
     if (!job.finished) return;
@@ -138,7 +140,7 @@ class PanelController {
       this.settings.clearUnfinishedJob();
       this.view.showJob(job, describeJob(job));
     }
-    this.view.showError(describeError(error));
+    this.view.showError(plainError(error));
   }
 
   // Inserts a kept result ({ id, source, seed, layers: [{ name, png }] }); a busy Photoshop is waited for, then the

@@ -115,12 +115,29 @@ describe("PanelController", () => {
     expect(view.states.at(-1)[0]).toBe(ConnectionState.Reconnecting);
   });
 
-  it("shows the server unreachable behind the bridge", async () => {
+  it("failed_ServerUnreachableBehindTheBridge_SaysSoInPlainWords", async () => {
     await startPanel();
 
-    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused", fatal: true });
+    await bridge.push({
+      type: "error", code: "server_unreachable", fatal: true,
+      message: "Cannot reach the QwenLayered server at https://gpu:50051/: Error starting gRPC call. HttpRequestException: Connection refused (gpu:50051)",
+    });
 
-    expect(view.errors).toEqual([expect.stringContaining("The bridge cannot reach the QwenLayered server")]);
+    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge was started with its address."]);
+  });
+
+  it("received_JobFailedWithAGrpcStatus_SaysWhatHappenedInPlainWords", async () => {
+    await startPanel();
+    await bridge.push(welcome);
+    await panel.decompose({ source: "document", layers: 4, prompt: "", resolution: 640, steps: 10 });
+    const submit = bridge.sent().find((m) => m.type === "submit");
+    await bridge.push({ type: "accepted", jobId: "job-3", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
+
+    await bridge.push({ type: "failed", jobId: "job-3", sequence: 2, statusCode: 8, message: "CUDA out of memory." });
+    await bridge.push({ type: "error", code: "server_error", message: "The server failed (Internal): Exception was thrown by handler." });
+
+    expect(view.lines.at(-1)).toBe("Failed: The server ran out of memory; try fewer layers or a lower resolution: CUDA out of memory.");
+    expect(view.errors).toEqual(["The server hit an error: Exception was thrown by handler."]);
   });
 
   it("shows a bad token and stops reconnecting", async () => {
