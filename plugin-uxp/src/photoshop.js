@@ -68,8 +68,9 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   // `layers` are 8-bit RGBA at the source's size, bottom first.
   async function insertLayers(source, layers, groupName) {
     return executeModal(core, async (context) => {
+      // A kept result can outlive its document and Photoshop itself, whose next session reuses document ids.
       const doc = findDocument(source.documentID);
-      if (!doc) throw new DocumentChangedError(`The document "${source.documentName}" was closed while the layers were made.`);
+      if (!doc || doc.name !== source.documentName) throw new DocumentChangedError(`The document "${source.documentName}" was closed while the layers were made.`);
       if (doc.width !== source.documentWidth || doc.height !== source.documentHeight) {
         throw new DocumentChangedError(`The document "${source.documentName}" changed size while the layers were made.`);
       }

@@ -79,7 +79,9 @@ function createView(document) {
         const text = row.appendChild(document.createElement("sp-detail"));
         const waiting = result.inserted ? "" : ", not inserted yet";
         const count = result.layers.length;
-        text.textContent = `${result.source.name}: ${count} ${count === 1 ? "layer" : "layers"}, seed ${result.seed}${waiting}`;
+        const { name, documentName } = result.source;
+        const from = name === documentName ? name : `${documentName}, ${name}`;
+        text.textContent = `${from}: ${count} ${count === 1 ? "layer" : "layers"}, seed ${result.seed}${waiting}`;
         button(row, result.inserted ? "Insert again" : "Insert", () => insert(result.id), document);
         button(row, "Discard", () => discard(result.id), document);
         button(row, "Use seed", () => { $("seed").value = result.seed; }, document);

@@ -83,4 +83,15 @@ describe("the panel's form", () => {
     expect(published).toMatchObject({ steps: 25, resolution: 1024 });
     expect(view.readForm()).toMatchObject({ steps: 0, resolution: 0 });
   });
+
+  it("showForm_ServerWithoutModel_DisablesDecomposeUntilOneIsLoaded (defect 9)", () => {
+    const document = fakeDocument(indexHtml);
+    const view = createView(document);
+
+    view.showForm(formChoices({ ...welcome.server, modelLoaded: false }));
+    const withoutModel = document.getElementById("decompose").disabled;
+    view.showForm(formChoices(welcome.server));
+
+    expect([withoutModel, document.getElementById("decompose").disabled]).toEqual([true, false]);
+  });
 });

@@ -189,3 +189,14 @@ describe("against Photoshop's documented rules", () => {
     expect(names(calls, "reportProgress").map((p) => p.value)).toEqual([0.25, 0.5, 0.75, 1]);
   });
 });
+
+describe("insertLayers for a kept result", () => {
+  it("insertLayers_AnotherDocumentHasTheSourcesIdAfterARestart_RefusesIt (defect 2)", async () => {
+    const { photoshop, calls, doc } = mockPhotoshop();
+    doc.name = "other.psd";
+
+    await expect(createPhotoshopHost(photoshop).insertLayers(source(), layers(1), "g")).rejects.toThrow(DocumentChangedError);
+
+    expect(calls.map((c) => c.name)).toEqual(["executeAsModal"]);
+  });
+});
