@@ -162,7 +162,8 @@ class PanelController {
       if (e instanceof ModalBusyError) {
         if (retries > 0) {
           this.view.showError(`${e.message} The layers will be inserted when it is free.`);
-          this.timers.setTimeout(() => this.report(this.insert(result, retries - 1)), MODAL_RETRY_MS);
+          // Unless the artist pressed Insert meanwhile.
+          this.timers.setTimeout(() => result.inserted || this.report(this.insert(result, retries - 1)), MODAL_RETRY_MS);
         } else {
           this.view.showError(`${e.message} The layers are kept: press Insert when Photoshop is free.`);
         }

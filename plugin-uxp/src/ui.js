@@ -41,7 +41,6 @@ function createView(document) {
       prompt: valueOf($("prompt")).trim(),
       seed: valueOf($("seed")).trim(),
     }),
-
     on(id, handler) {
       $(id).addEventListener("click", handler);
     },

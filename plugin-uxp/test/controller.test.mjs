@@ -295,6 +295,18 @@ describe("PanelController results", () => {
     expect(created("createLayerGroup")).toHaveLength(1);
   });
 
+  it("insert_ArtistPressesInsertBeforeTheRetry_InsertsOnce (defect 2)", async () => {
+    await startPanel();
+    await runJob({ layers: 2, busy: "text editing" });
+    ps.core.busy = null;
+
+    await view.resultActions.insert(view.results[0].id);
+    timers.runNext();
+    await settle();
+
+    expect(created("createLayerGroup")).toHaveLength(1);
+  });
+
   it("restoreResults_PanelReloadedBeforeTheInsert_ShowsTheResultAndInsertsItWithTheServersNames (defect 2)", async () => {
     await startPanel();
     await runJob({ layers: 2, busy: "a dialog" });
