@@ -18,6 +18,9 @@ function describeFailure(statusCode, message) {
 
 function plainError(error) {
   switch (error.code) {
+    case "bridge_unreachable":
+      return `Nothing answers at ${error.address}. Start QwenLayered on this computer ("qwenlayered serve", or `
+        + '"qwenlayered-bridge" for a server elsewhere) and check the address above.';
     case "server_unreachable": {
       const [, server] = /server at (\S+?):? /.exec(error.message) ?? [];
       return `The QwenLayered server${server ? ` at ${server}` : ""} does not answer. Check that it is running and that `

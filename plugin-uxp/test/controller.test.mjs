@@ -111,7 +111,7 @@ describe("PanelController", () => {
 
     bridge.drop();
 
-    expect(view.errors).toEqual([expect.stringContaining("No QwenLayered bridge answers at ws://127.0.0.1:50052/panel")]);
+    expect(view.errors).toEqual(['Nothing answers at ws://127.0.0.1:50052/panel. Start QwenLayered on this computer ("qwenlayered serve", or "qwenlayered-bridge" for a server elsewhere) and check the address above.']);
     expect(view.states.at(-1)[0]).toBe(ConnectionState.Reconnecting);
   });
 
