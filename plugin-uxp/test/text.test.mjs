@@ -1,5 +1,5 @@
 // UTF-8 and base64 without the globals UXP does not document: its global members list neither TextDecoder nor btoa
-// (https://developer.adobe.com/photoshop/uxp/2022/uxp-api/reference-js/Global%20Members/).
+// (AdobeDocs/uxp-photoshop src/pages/uxp-api/reference-js/global-members/).
 import { describe, it, expect, vi, afterEach } from "vitest";
 import { createRequire } from "node:module";
 import { mockSecureStorage, mockStorage } from "./mocks/uxp.mjs";

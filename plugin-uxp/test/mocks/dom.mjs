@@ -1,10 +1,10 @@
 // Just enough of a DOM for ui.js, built from the panel's own index.html: elements with attributes, children, text and
 // event listeners, found by id or by "tag" / "tag[attribute]". The Spectrum UXP widgets behave as Adobe documents them:
 // - sp-picker has no documented `value`; the chosen item is `selectedIndex` (the sp-dropdown page reads
-//   `evt.target.selectedIndex`: https://developer.adobe.com/photoshop/uxp/2022/uxp-api/reference-spectrum/User%20Interface/sp-dropdown/).
-// - on macOS an sp-textfield of type "password" reads as "" ("The password field's value cannot be read on macOS",
-//   https://developer.adobe.com/photoshop/uxp/2022/uxp-api/reference-spectrum/User%20Interface/sp-textfield/, and
-//   the UXP known issues); `platform: "darwin"` turns that on.
+//   `evt.target.selectedIndex`: AdobeDocs/uxp-photoshop
+//   src/pages/uxp-api/reference-spectrum/spectrum-uxp-widgets/user-interface/sp-dropdown.md).
+// - on macOS an sp-textfield of type "password" reads as "" ("The password field's value cannot be read on macOS":
+//   sp-textfield.md beside it, and src/pages/uxp-api/known-issues.md); `platform: "darwin"` turns that on.
 import fs from "node:fs";
 
 class FakeElement {

@@ -4,9 +4,9 @@
 //   plugin): "host is in a modal state" before 25.10, "Plugin: ... is running a modal command" after its timeOut from
 //   25.10 (https://developer.adobe.com/photoshop/uxp/2022/ps_reference/media/executeasmodal/, "Modal state").
 // - `imaging` is missing where Photoshop has none (24.2 to 24.x had it as imaging_beta or in beta builds only:
-//   https://developer.adobe.com/photoshop/uxp/2022/ps_reference/changelog/, 24.2 "Imaging API Beta", 24.4).
+//   https://adobedocs.github.io/uxp-photoshop/ps_reference/changelog, 24.2 "Imaging API Beta", 24.4).
 // - getPixels returns a document's own depth: Float32Array 0..1 for 32 bits, 0..32768 for 16, and its own profile
-//   (https://developer.adobe.com/photoshop/uxp/2022/ps_reference/media/imaging/, componentSize and getPixels).
+//   (https://adobedocs.github.io/uxp-photoshop/ps_reference/media/imaging, componentSize and getPixels).
 // - createImageDataFromBuffer wants the typed array of its componentSize and width * height * components elements;
 //   putPixels converts colours from a tagged colorProfile that is not the document's ("Photoshop will perform color
 //   conversions when needed"; an empty profile means the target document's).

@@ -13,7 +13,7 @@ export function mockStorage(initial = {}) {
 const isEmpty = (value) => (typeof value === "string" ? value.length === 0 : value.byteLength === 0);
 
 // require("uxp").storage.secureStorage
-// (https://developer.adobe.com/photoshop/uxp/2022/uxp-api/reference-js/Modules/uxp/Key-Value%20Storage/SecureStorage/):
+// (https://adobedocs.github.io/uxp-photoshop/uxp-api/reference-js/Modules/uxp/Key-Value%20Storage/SecureStorage):
 // setItem "rejected when the value is empty", removeItem "rejected when the value is neither removed nor found",
 // getItem resolves a Uint8Array. `damaged`: the documented caveat that secure storage "can be lost", as a read that fails.
 export function mockSecureStorage(token, { damaged = false } = {}) {
@@ -36,7 +36,7 @@ export function mockSecureStorage(token, { damaged = false } = {}) {
 }
 
 // require("uxp").storage.localFileSystem's plugin data folder
-// (https://developer.adobe.com/photoshop/uxp/2022/uxp-api/reference-js/Modules/uxp/Persistent%20File%20Storage/):
+// (AdobeDocs/uxp-photoshop src/pages/uxp-api/reference-js/modules/uxp/persistent-file-storage/folder.md, file.md):
 // createFile (overwrite false by default), getEntry rejecting a missing entry, File.read/write with formats.binary
 // taking a string or an ArrayBuffer only, Entry.delete. `files` is the folder's content and outlives a panel reload.
 export const formats = { utf8: Symbol("utf8"), binary: Symbol("binary") };
