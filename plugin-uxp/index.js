@@ -1,25 +1,35 @@
 // Panel entry: Photoshop calls setup once and shows the panel registered under the manifest's entrypoint id.
-const { entrypoints, storage } = require("uxp");
+const { entrypoints, storage, host: uxpHost } = require("uxp");
 const photoshop = require("photoshop");
 const { createPhotoshopHost } = require("./src/photoshop.js");
+const { hostProblem } = require("./src/host.js");
 const { createSettings } = require("./src/settings.js");
+const { dataFolderFiles } = require("./src/datafolder.js");
+const { ResultHistory } = require("./src/results.js");
 const { createView } = require("./src/ui.js");
 const { PanelController } = require("./src/controller.js");
 
 function start() {
   const view = createView(document);
   const settings = createSettings({ localStorage: window.localStorage, secureStorage: storage.secureStorage });
-  const controller = new PanelController({ host: createPhotoshopHost(photoshop), view, settings, WebSocket });
-  const report = (promise) => promise.catch((e) => view.showError(e.message));
+  const results = new ResultHistory(dataFolderFiles(storage));
+  const controller = new PanelController({ host: createPhotoshopHost(photoshop), view, settings, WebSocket, results });
+  const report = (promise) => controller.report(promise);
 
-  settings.token().then((token) => view.fillSettings({ address: settings.address(), token }));
+  const problem = hostProblem(photoshop, uxpHost && uxpHost.version);
+  if (problem) view.showError(problem);
+  view.fillSettings({ address: settings.address(), token: "" });
+  report(settings.token().then((token) => view.fillSettings({ address: settings.address(), token })));
   view.on("connect", () => {
     const { address, token } = view.readSettings();
     settings.setAddress(address);
-    report(Promise.resolve(settings.setToken(token)).then(() => controller.connect()));
+    // Connect even when the token cannot be kept for next time.
+    report(settings.setToken(token).catch((e) => view.showError(`The token could not be kept for next time: ${e.message}`))
+      .then(() => controller.connect()));
   });
   view.on("decompose", () => report(controller.decompose(view.readForm())));
   view.on("cancel", () => controller.cancel());
+  report(controller.restoreResults());
   report(controller.connect());
 }
 

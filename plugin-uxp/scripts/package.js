@@ -5,7 +5,7 @@ const path = require("node:path");
 const { zipSync } = require("fflate");
 
 const root = path.join(__dirname, "..");
-const PLUGIN_FILES = ["manifest.json", "index.html", "index.js", "src"];
+const PLUGIN_FILES = ["manifest.json", "index.html", "index.js", "src", "icons"];
 
 function listFiles(relative) {
   const full = path.join(root, relative);

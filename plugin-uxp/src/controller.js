@@ -1,20 +1,39 @@
 // Ties the panel together: the form's "Decompose to layers" reads the source, sends it through the connection,
 // follows the job's events and inserts the result. Network waits happen here, outside any modal scope.
 const { Connection, ConnectionState } = require("./connection.js");
-const { Job, JobState, describeError, describeJob } = require("./jobs.js");
+const { Job, JobState, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
 const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
+const { ModalBusyError } = require("./modal.js");
+const { plainError, describeFailure } = require("./words.js");
+const { ResultHistory } = require("./results.js");
 
 const CLIENT = "qwenlayered-panel";
+// An insert that meets a busy Photoshop is tried this many more times, this far apart, before the artist is asked.
+const MODAL_RETRIES = 5;
+const MODAL_RETRY_MS = 3000;
 
 class PanelController {
-  // host: photoshop.js; view: ui.js (or a test double); settings: settings.js; WebSocket: the WebSocket class.
-  constructor({ host, view, settings, WebSocket, timers = globalThis }) {
-    Object.assign(this, { host, view, settings, WebSocket, timers });
+  // host: photoshop.js; view: ui.js (or a test double); settings: settings.js; WebSocket: the WebSocket class;
+  // results: results.js (kept in memory only when not given).
+  constructor({ host, view, settings, WebSocket, timers = globalThis, results = new ResultHistory() }) {
+    Object.assign(this, { host, view, settings, WebSocket, timers, results });
     this.connection = null;
     this.job = null;
+    this.modelLoaded = false;
+  }
+
+  // Shows the results an earlier panel kept; those never inserted wait for the artist's Insert.
+  async restoreResults() {
+    await this.results.load();
+    this.showResults();
+  }
+
+  // Runs an action the artist or the bridge started, showing its failure instead of losing it.
+  report(promise, what = "Something went wrong") {
+    return promise.catch((e) => this.view.showError(`${what}: ${e.message}`));
   }
 
   async connect() {
@@ -25,7 +44,7 @@ class PanelController {
       events: {
         onState: (state) => this.view.showConnection(state, state === ConnectionState.Connected ? this.serverLine : ""),
         onWelcome: (welcome) => this.welcomed(welcome),
-        onMessage: (message, payload) => this.received(message, payload),
+        onMessage: (message, payload) => this.report(this.received(message, payload)),
         onError: (error) => this.failed(error),
       },
     });
@@ -33,7 +52,8 @@ class PanelController {
   }
 
   welcomed({ server }) {
-    this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded");
+    this.modelLoaded = server.modelLoaded;
+    this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded yet");
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
     this.view.clearError();
@@ -49,21 +69,26 @@ class PanelController {
     }
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps }) {
+  async decompose({ source: kind, layers, prompt, resolution, steps, seed }) {
     if (this.job && !this.job.finished) return;
     this.view.clearError();
+    // Before the image is read and encoded: nothing to do without a server that can take it.
+    if (!this.connection || this.connection.state !== ConnectionState.Connected) {
+      return this.view.showError("Not connected to QwenLayered. Start it (see the status line) and press Connect.");
+    }
+    if (!this.modelLoaded) return this.view.showError("The server has no model loaded yet. Wait for it, then press Connect again.");
     let source;
     try {
       source = await this.host.readSource(kind);
     } catch (e) {
-      if (e instanceof SourceError) return this.view.showError(e.message);
+      if (e instanceof SourceError || e instanceof ModalBusyError) return this.view.showError(e.message);
       throw e;
     }
     const { rgba, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.job = new Job(clientRequestId, where);
     const submit = {
-      type: "submit", clientRequestId, layers, prompt, steps, resolution,
+      type: "submit", clientRequestId, layers, prompt, steps, resolution, ...(seed ? { seed } : {}),
       preview: { everySteps: 1, maxEdge: 128 },
     };
     try {
@@ -85,11 +110,25 @@ class PanelController {
     const mine = job && (message.jobId === job.jobId || (message.type === "accepted" && message.clientRequestId === job.clientRequestId));
     if (!mine || message.type === "cancelResult") return;
     job.apply(message, payload);
+    if (message.type === "failed") job.message = describeFailure(message.statusCode, message.message);
     if (message.type === "accepted") this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
     this.view.showJob(job, describeJob(job));
     if (!job.finished) return;
     this.settings.clearUnfinishedJob();
-    if (job.state === JobState.Completed) await this.insert(job);
+    if (job.state !== JobState.Completed) return;
+    // Kept before anything can fail: an insert that cannot run leaves the result waiting, never lost.
+    const { result, saved } = this.results.keep(job);
+    this.report(saved, "The result could not be kept for after a reload");
+    this.showResults();
+    await this.insert(result);
+  }
+
+  // The kept results with what the artist can do with each.
+  showResults() {
+    this.view.showResults(this.results.list(), {
+      insert: (id) => this.report(this.insert(this.results.find(id))),
+      discard: (id) => this.report(this.results.discard(id).finally(() => this.showResults())),
+    });
   }
 
   failed(error) {
@@ -101,22 +140,38 @@ class PanelController {
       this.settings.clearUnfinishedJob();
       this.view.showJob(job, describeJob(job));
     }
-    this.view.showError(describeError(error));
+    this.view.showError(plainError(error));
   }
 
-  async insert(job) {
-    const { source } = job;
-    const layers = job.layers.map(({ name, png }) => {
+  // Inserts a kept result ({ id, source, seed, layers: [{ name, png }] }); a busy Photoshop is waited for, then the
+  // artist asked (the result keeps its Insert button).
+  async insert(result, retries = MODAL_RETRIES) {
+    if (!result || !this.results.find(result.id)) return; // discarded meanwhile
+    const { source } = result;
+    const layers = result.layers.map(({ name, png }) => {
       const image = decodePng(png);
       return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
     });
-    const groupName = `${source.name} (seed ${job.seed})`;
+    const groupName = `${source.name} (seed ${result.seed})`;
+    const inserted = () => this.report(this.results.markInserted(result.id).finally(() => this.showResults()));
     try {
       await this.host.insertLayers(source, layers, groupName);
+      if (retries < MODAL_RETRIES) this.view.clearError();
+      await inserted();
     } catch (e) {
-      if (!(e instanceof DocumentChangedError)) return this.view.showError(`Could not insert the layers: ${e.message}`);
+      if (e instanceof ModalBusyError) {
+        if (retries > 0) {
+          this.view.showError(`${e.message} The layers will be inserted when it is free.`);
+          // Unless the artist pressed Insert meanwhile.
+          this.timers.setTimeout(() => result.inserted || this.report(this.insert(result, retries - 1)), MODAL_RETRY_MS);
+        } else {
+          this.view.showError(`${e.message} The layers are kept: press Insert when Photoshop is free.`);
+        }
+        return;
+      }
+      if (!(e instanceof DocumentChangedError)) return this.view.showError(`Could not insert the layers (they are kept): ${e.message}`);
       this.view.offerNewDocument(`${e.message} Insert the layers into a new document instead?`,
-        () => this.host.insertIntoNewDocument(source, layers, groupName));
+        () => this.report(this.host.insertIntoNewDocument(source, layers, groupName).then(inserted), "Could not insert the layers into a new document"));
     }
   }
 }

@@ -16,6 +16,7 @@ function formChoices(server) {
       modelDefault(defaults.resolution && `${defaults.resolution} px`),
       ...resolutions.map((r) => choice(r, resolutions.length > 1 && r === Math.min(...resolutions) ? `${r} px (faster)` : `${r} px`)),
     ],
+    ready: Boolean(server.modelLoaded), // submit stays off until the server has a model to run
     promptPlaceholder: captionsEmptyPrompt ? "optional: what the image shows (empty: the model describes it)" : "optional: what the image shows",
   };
 }

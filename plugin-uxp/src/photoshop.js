@@ -1,6 +1,8 @@
 // Everything the panel does to Photoshop, and the only module that calls executeAsModal or imaging.
 // The host modules are passed in (index.js hands over require("photoshop")), so tests can record every call.
 const { toRgba8, fromRgba8, placeInto } = require("./pixels.js");
+const { executeModal } = require("./modal.js");
+const { hostProblem } = require("./host.js");
 
 const SourceKind = Object.freeze({ Document: "document", Layer: "layer", Selection: "selection" });
 
@@ -14,15 +16,21 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   const bits = (doc) => {
     if (doc.bitsPerChannel === constants.BitsPerChannelType.EIGHT) return 8;
     if (doc.bitsPerChannel === constants.BitsPerChannelType.SIXTEEN) return 16;
-    throw new SourceError("32-bit documents are not supported; convert to 8 or 16 bits per channel first.");
+    throw new SourceError("32-bit documents cannot be decomposed: choose Image > Mode > 16 Bits/Channel first, then try again.");
+  };
+  // Where Photoshop has no Imaging API, one clear line instead of a TypeError.
+  const requireImaging = () => {
+    if (!imaging) throw new SourceError(hostProblem({ imaging }));
   };
 
   // One short modal step: read the source's pixels as 8-bit RGBA, and record where they came from.
   async function readSource(kind) {
-    return core.executeAsModal(async () => {
+    requireImaging();
+    return executeModal(core, async () => {
       const doc = app.activeDocument;
       if (!doc) throw new SourceError("Open a document first.");
       if (doc.mode !== constants.DocumentMode.RGB) throw new SourceError("Only RGB documents can be decomposed; convert this one to RGB first.");
+      bits(doc); // refused here, before the job runs, not when its layers come back
       const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
       const { bounds, name, layerID } = describeSource(doc, kind, canvas);
       const pixels = await imaging.getPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB" });
@@ -31,7 +39,7 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
         const data = await image.getData({ chunky: true });
         const rgba = placeInto(toRgba8(data, image.width, image.height, image.components, image.componentSize), pixels.sourceBounds, bounds);
         return {
-          kind, name, rgba, bounds, documentID: doc.id, documentName: doc.name,
+          kind, name, rgba, bounds, documentID: doc.id, documentName: doc.name, colorProfile: profileOf(doc),
           documentWidth: doc.width, documentHeight: doc.height, width: bounds.right - bounds.left, height: bounds.bottom - bounds.top,
         };
       } finally {
@@ -59,9 +67,10 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   // the server named them. layers: [{ name, rgba }].
   // `layers` are 8-bit RGBA at the source's size, bottom first.
   async function insertLayers(source, layers, groupName) {
-    return core.executeAsModal(async (context) => {
+    return executeModal(core, async (context) => {
+      // A kept result can outlive its document and Photoshop itself, whose next session reuses document ids.
       const doc = findDocument(source.documentID);
-      if (!doc) throw new DocumentChangedError(`The document "${source.documentName}" was closed while the layers were made.`);
+      if (!doc || doc.name !== source.documentName) throw new DocumentChangedError(`The document "${source.documentName}" was closed while the layers were made.`);
       if (doc.width !== source.documentWidth || doc.height !== source.documentHeight) {
         throw new DocumentChangedError(`The document "${source.documentName}" changed size while the layers were made.`);
       }
@@ -71,16 +80,18 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
 
   // The same layers in a new document of the source's size, for when the source document is gone.
   async function insertIntoNewDocument(source, layers, groupName) {
-    return core.executeAsModal(async (context) => {
+    return executeModal(core, async (context) => {
       const doc = await app.createDocument({
         name: source.name, width: source.width, height: source.height, resolution: 72,
         mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT, depth: 8,
+        ...(source.colorProfile ? { profile: source.colorProfile } : {}),
       });
       await insertGroup(context, doc, layers, groupName, { left: 0, top: 0, right: source.width, bottom: source.height });
     }, { commandName: "Insert QwenLayered layers into a new document" });
   }
 
   async function insertGroup(context, doc, layers, groupName, bounds) {
+    requireImaging();
     const componentSize = bits(doc);
     const suspension = await context.hostControl.suspendHistory({ documentID: doc.id, name: `QwenLayered: ${groupName}` });
     try {
@@ -89,12 +100,14 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
         const layer = await doc.createPixelLayer({ name });
         await putPixels(doc, layer, rgba, bounds, componentSize);
         created.push(layer);
+        context.reportProgress({ value: created.length / layers.length, commandName: `Inserting layer ${created.length} of ${layers.length}` });
       }
       await doc.createLayerGroup({ name: groupName, fromLayers: created });
       await context.hostControl.resumeHistory(suspension);
     } catch (e) {
-      // Roll back: nothing the artist had may change when an insert fails half-way.
-      await context.hostControl.resumeHistory(suspension, false);
+      // Roll back: nothing the artist had may change when an insert fails half-way. A failed rollback must not hide
+      // why the insert failed.
+      await context.hostControl.resumeHistory(suspension, false).catch(() => {});
       throw e;
     }
   }
@@ -102,7 +115,7 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   async function putPixels(doc, layer, rgba, bounds, componentSize) {
     const imageData = await imaging.createImageDataFromBuffer(fromRgba8(rgba, componentSize), {
       width: bounds.right - bounds.left, height: bounds.bottom - bounds.top, components: 4, componentSize,
-      chunky: true, colorSpace: "RGB", colorProfile: "sRGB IEC61966-2.1",
+      chunky: true, colorSpace: "RGB", // no colorProfile: the pixels are in the document's own, as they were read
     });
     try {
       await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds: { left: bounds.left, top: bounds.top } });
@@ -117,6 +130,13 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   }
 
   return { readSource, insertLayers, insertIntoNewDocument };
+}
+
+// The document's profile by name, for a new document that must match it; none for an untagged document.
+// A 32-bit document's name carries " (Linear RGB Profile)", which a profile name given to Photoshop must not.
+function profileOf(doc) {
+  const name = doc.colorProfileName;
+  return name && name !== "None" ? name.replace(/ \(Linear RGB Profile\)$/, "") : undefined;
 }
 
 function clip(bounds, canvas) {

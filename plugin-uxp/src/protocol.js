@@ -1,5 +1,7 @@
 // The panel protocol (docs/bridge-protocol.md): JSON text frames, and binary frames of
 // "QLPF" + big-endian uint32 JSON length + JSON + image bytes for the messages that carry images.
+const { utf8Encode, utf8Decode } = require("./text.js");
+
 const PROTOCOL_VERSION = 1;
 const MAGIC = [0x51, 0x4c, 0x50, 0x46]; // "QLPF"
 const HEADER_SIZE = 8;
@@ -38,7 +40,7 @@ function encodeText(message) {
 
 function encodeBinary(message, payload) {
   if (!CARRIES_PAYLOAD.has(message.type)) throw new ProtocolError(`A '${message.type}' message goes in a text frame.`);
-  const json = new TextEncoder().encode(JSON.stringify(message));
+  const json = utf8Encode(JSON.stringify(message));
   const frame = new Uint8Array(HEADER_SIZE + json.length + payload.length);
   frame.set(MAGIC, 0);
   new DataView(frame.buffer).setUint32(4, json.length, false);
@@ -60,7 +62,7 @@ function decodeFrame(data) {
   }
   const jsonLength = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(4, false);
   if (jsonLength > bytes.length - HEADER_SIZE) throw new ProtocolError(`The binary frame announces ${jsonLength} bytes of JSON but holds fewer.`);
-  const message = parse(new TextDecoder().decode(bytes.subarray(HEADER_SIZE, HEADER_SIZE + jsonLength)));
+  const message = parse(utf8Decode(bytes.subarray(HEADER_SIZE, HEADER_SIZE + jsonLength)));
   const payload = bytes.subarray(HEADER_SIZE + jsonLength);
   if (!CARRIES_PAYLOAD.has(message.type)) throw new ProtocolError(`A '${message.type}' message goes in a text frame.`);
   if (payload.length === 0) throw new ProtocolError(`A '${message.type}' frame must carry image bytes after its JSON.`);

@@ -1,5 +1,7 @@
 // What the panel remembers: the bridge address and the unfinished job in localStorage, the token in
 // UXP secure storage (encrypted by the OS, never in plain files).
+const { utf8Decode } = require("./text.js");
+
 const ADDRESS = "qwenlayered.address";
 const TOKEN = "qwenlayered.token";
 const UNFINISHED_JOB = "qwenlayered.unfinishedJob";
@@ -9,11 +11,18 @@ function createSettings({ localStorage, secureStorage }) {
   return {
     address: () => localStorage.getItem(ADDRESS) || DEFAULT_ADDRESS,
     setAddress: (address) => localStorage.setItem(ADDRESS, address),
+    // The kept token, or "" when there is none or secure storage lost it (a documented caveat: it is a cache).
     async token() {
-      const stored = await secureStorage.getItem(TOKEN);
-      return stored ? new TextDecoder().decode(stored) : "";
+      try {
+        const stored = await secureStorage.getItem(TOKEN);
+        return stored ? utf8Decode(stored) : "";
+      } catch {
+        return "";
+      }
     },
-    setToken: (token) => secureStorage.setItem(TOKEN, token),
+    // An empty token (the bridge holds it) is forgotten: secure storage rejects an empty value, and removing a
+    // token that was never kept rejects too.
+    setToken: (token) => (token ? secureStorage.setItem(TOKEN, token) : secureStorage.removeItem(TOKEN).catch(() => {})),
     // { jobId, clientRequestId, source, groupName? } of the job to attach to after a reload.
     unfinishedJob() {
       const json = localStorage.getItem(UNFINISHED_JOB);

@@ -1,5 +1,6 @@
 // The panel's DOM: Spectrum UXP widgets in index.html, read and updated here and nowhere else.
 const { ConnectionState } = require("./connection.js");
+const { base64Encode } = require("./text.js");
 
 const CONNECTION_TEXT = {
   [ConnectionState.Connecting]: "Connecting…",
@@ -10,30 +11,35 @@ const CONNECTION_TEXT = {
 
 function createView(document) {
   const $ = (id) => document.getElementById(id);
-  // Spectrum widgets expose .value; the attribute covers the moment before they upgrade.
+  // Spectrum text fields expose .value; the attribute covers the moment before they upgrade.
   const valueOf = (el) => el.value ?? el.getAttribute("value") ?? "";
-  const picked = (picker) => picker.value || picker.querySelector("sp-menu-item[selected]").getAttribute("value");
   const show = (id, visible) => { $(id).hidden = !visible; };
+  let ready = true; // the server has a model to run
+  let running = false; // a job is under way
+  const token = rememberToken($("token"));
 
   return {
-    fillSettings({ address, token }) {
+    fillSettings({ address, token: kept }) {
       $("address").value = address;
-      $("token").value = token;
+      token.fill(kept);
     },
-    readSettings: () => ({ address: valueOf($("address")).trim(), token: valueOf($("token")) }),
+    readSettings: () => ({ address: valueOf($("address")).trim(), token: token.read() }),
     // The form as the served model wants it (form.js); a choice the artist made stays while the model still offers it.
-    showForm({ layers, steps, resolutions, promptPlaceholder }) {
+    showForm({ layers, steps, resolutions, promptPlaceholder, ready: modelReady = true }) {
       $("layers").setAttribute("placeholder", layers.placeholder);
-      fillPicker($("steps"), steps, picked, document);
-      fillPicker($("resolution"), resolutions, picked, document);
+      fillPicker($("steps"), steps, document);
+      fillPicker($("resolution"), resolutions, document);
       $("prompt").setAttribute("placeholder", promptPlaceholder);
+      ready = modelReady;
+      $("decompose").disabled = !ready || running;
     },
     readForm: () => ({
       source: picked($("source")),
       layers: Number(valueOf($("layers"))) || 0,
-      steps: Number(valueOf($("steps"))) || 0,
-      resolution: Number(picked($("resolution"))),
+      steps: Number(picked($("steps"))) || 0,
+      resolution: Number(picked($("resolution"))) || 0,
       prompt: valueOf($("prompt")).trim(),
+      seed: valueOf($("seed")).trim(),
     }),
     on(id, handler) {
       $(id).addEventListener("click", handler);
@@ -56,8 +62,29 @@ function createView(document) {
       $("progress-label").textContent = job.totalSteps ? `Step ${job.step} / ${job.totalSteps}` : "Progress";
       $("job-status").textContent = line;
       $("cancel").disabled = job.finished;
-      $("decompose").disabled = !job.finished;
+      running = !job.finished;
+      $("decompose").disabled = !ready || running;
+      $("job-seed").textContent = job.seed ? `Seed ${job.seed}` : "";
       renderPreviews($("previews"), job, document);
+    },
+    // The kept results, newest first: Insert (or Insert again), Discard, and Use seed for each.
+    showResults(results, { insert, discard }) {
+      const list = $("results");
+      while (list.firstChild) list.firstChild.remove();
+      show("results-section", results.length > 0);
+      for (const result of results) {
+        const row = list.appendChild(document.createElement("div"));
+        row.className = "result";
+        const text = row.appendChild(document.createElement("sp-detail"));
+        const waiting = result.inserted ? "" : ", not inserted yet";
+        const count = result.layers.length;
+        const { name, documentName } = result.source;
+        const from = name === documentName ? name : `${documentName}, ${name}`;
+        text.textContent = `${from}: ${count} ${count === 1 ? "layer" : "layers"}, seed ${result.seed}${waiting}`;
+        button(row, result.inserted ? "Insert again" : "Insert", () => insert(result.id), document);
+        button(row, "Discard", () => discard(result.id), document);
+        button(row, "Use seed", () => { $("seed").value = result.seed; }, document);
+      }
     },
     offerNewDocument(text, accept) {
       $("offer-text").textContent = text;
@@ -70,7 +97,43 @@ function createView(document) {
   };
 }
 
-function fillPicker(picker, choices, picked, document) {
+// The chosen item's value: sp-picker documents `selectedIndex`, not `value`; before the widget upgrades, the item
+// marked selected.
+function picked(picker) {
+  const items = Array.from(picker.querySelectorAll("sp-menu-item"));
+  const index = picker.selectedIndex >= 0 ? picker.selectedIndex : items.findIndex((i) => i.hasAttribute("selected"));
+  return items[Math.max(index, 0)].getAttribute("value");
+}
+
+// The token field. On macOS a password field's value cannot be read (a UXP known issue); Adobe's workaround: make it a
+// text field while it has the focus. What the artist typed is remembered before it turns back into a password field.
+function rememberToken(field) {
+  let typed = "";
+  const remember = () => { typed = field.value ?? ""; };
+  field.addEventListener("focus", () => field.setAttribute("type", "text"));
+  field.addEventListener("input", remember);
+  field.addEventListener("blur", () => {
+    remember();
+    field.setAttribute("type", "password");
+  });
+  return {
+    fill(token) {
+      field.value = token;
+      typed = token;
+    },
+    read: () => field.value || typed,
+  };
+}
+
+function button(parent, label, onClick, document) {
+  const el = parent.appendChild(document.createElement("sp-action-button"));
+  el.setAttribute("quiet", "");
+  el.textContent = label;
+  el.addEventListener("click", onClick);
+  return el;
+}
+
+function fillPicker(picker, choices, document) {
   const current = Number(picked(picker));
   const keep = choices.some((c) => c.value === current) ? current : 0;
   const menu = picker.querySelector("sp-menu");
@@ -82,7 +145,7 @@ function fillPicker(picker, choices, picked, document) {
     if (value === keep) item.setAttribute("selected", "");
     menu.appendChild(item);
   }
-  picker.value = String(keep);
+  picker.selectedIndex = choices.findIndex((c) => c.value === keep);
 }
 
 // One thumbnail per layer, bottom layer first: the final layer once it came, else the latest preview.
@@ -98,16 +161,10 @@ function renderPreviews(container, job, document) {
     }
     if (job.layers[i]) img.title = job.layers[i].name;
     if (png && img.dataset.length !== String(png.length)) {
-      img.src = `data:image/png;base64,${toBase64(png)}`;
+      img.src = `data:image/png;base64,${base64Encode(png)}`;
       img.dataset.length = String(png.length);
     }
   }
-}
-
-function toBase64(bytes) {
-  let text = "";
-  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(text);
 }
 
 module.exports = { createView };

@@ -2,7 +2,7 @@
 import { describe, it, expect, beforeEach } from "vitest";
 import { createRequire } from "node:module";
 import { mockPhotoshop } from "./mocks/photoshop.mjs";
-import { mockStorage, mockSecureStorage } from "./mocks/uxp.mjs";
+import { mockStorage, mockSecureStorage, mockDataFolder, formats } from "./mocks/uxp.mjs";
 import { fakeBridge, fakeTimers, welcome, demoWelcome } from "./mocks/bridge.mjs";
 
 const require = createRequire(import.meta.url);
@@ -12,9 +12,11 @@ const { createSettings } = require("../src/settings.js");
 const { ConnectionState } = require("../src/connection.js");
 const { encodePng } = require("../src/png.js");
 const { formChoices } = require("../src/form.js");
+const { ResultHistory } = require("../src/results.js");
+const { dataFolderFiles } = require("../src/datafolder.js");
 
 function recordingView() {
-  const view = { errors: [], states: [], lines: [], offers: [], forms: [] };
+  const view = { errors: [], states: [], lines: [], offers: [], forms: [], results: [], resultActions: null };
   Object.assign(view, {
     showForm: (form) => view.forms.push(form),
     showConnection: (state, detail) => view.states.push([state, detail]),
@@ -22,31 +24,40 @@ function recordingView() {
     clearError: () => {},
     showJob: (job, line) => view.lines.push(line),
     offerNewDocument: (text, accept) => view.offers.push({ text, accept }),
+    showResults: (results, actions) => Object.assign(view, { results: [...results], resultActions: actions }),
   });
   return view;
 }
 
-let bridge, timers, ps, view, localStorage, panel;
+let bridge, timers, ps, view, localStorage, dataFiles, panel;
 
+// A panel as index.js starts it: its results kept in the plugin's data folder (which outlives a reload).
 async function startPanel({ token = "t0k" } = {}) {
   const settings = createSettings({ localStorage, secureStorage: mockSecureStorage(token) });
-  panel = new PanelController({ host: createPhotoshopHost(ps.photoshop), view, settings, WebSocket: bridge.WebSocket, timers });
+  const results = new ResultHistory(dataFolderFiles({ localFileSystem: { getDataFolder: async () => mockDataFolder(dataFiles) }, formats }));
+  panel = new PanelController({ host: createPhotoshopHost(ps.photoshop), view, settings, WebSocket: bridge.WebSocket, timers, results });
+  await panel.restoreResults();
   await panel.connect();
   bridge.open();
 }
 
 const png = (w, h) => encodePng(new Uint8Array(w * h * 4).fill(200), w, h);
 
-async function runJob({ layers = 2 } = {}) {
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+const created = (name) => ps.calls.filter((c) => c.name === name).map((c) => c.args);
+
+// busy: what holds Photoshop modal once the image was read (the artist started typing text, say).
+async function runJob({ layers = 2, layerPayload = () => png(8, 4), seed = "", busy = null } = {}) {
   await bridge.push(welcome);
-  await panel.decompose({ source: "layer", layers, prompt: "", resolution: 640, steps: 4 });
+  await panel.decompose({ source: "layer", layers, prompt: "", resolution: 640, steps: 4, seed });
+  ps.core.busy = busy;
   const submit = bridge.sent().find((m) => m.type === "submit");
   await bridge.push({ type: "accepted", jobId: "job-1", sequence: 1, queuePosition: 2, clientRequestId: submit.clientRequestId });
   await bridge.push({ type: "started", jobId: "job-1", sequence: 2, seed: "42", width: 8, height: 4, layers, steps: 4, prompt: "p" });
   await bridge.push({ type: "progress", jobId: "job-1", sequence: 3, step: 1, totalSteps: 4, elapsedMs: 1000, remainingMs: 3000 });
   let sequence = 4;
   for (let i = 0; i < layers; i++) await bridge.push({ type: "preview", jobId: "job-1", sequence: sequence++, step: 1, layerIndex: i }, png(4, 2));
-  for (let i = 0; i < layers; i++) await bridge.push({ type: "layer", jobId: "job-1", sequence: sequence++, index: i, name: `l${i}` }, png(8, 4));
+  for (let i = 0; i < layers; i++) await bridge.push({ type: "layer", jobId: "job-1", sequence: sequence++, index: i, name: `l${i}` }, layerPayload(i));
   await bridge.push({ type: "completed", jobId: "job-1", sequence: sequence++, layerCount: layers, timings: [] });
   return submit;
 }
@@ -57,6 +68,7 @@ beforeEach(() => {
   ps = mockPhotoshop();
   view = recordingView();
   localStorage = mockStorage();
+  dataFiles = new Map();
 });
 
 describe("PanelController", () => {
@@ -99,16 +111,33 @@ describe("PanelController", () => {
 
     bridge.drop();
 
-    expect(view.errors).toEqual([expect.stringContaining("No QwenLayered bridge answers at ws://127.0.0.1:50052/panel")]);
+    expect(view.errors).toEqual(['Nothing answers at ws://127.0.0.1:50052/panel. Start QwenLayered on this computer ("qwenlayered serve", or "qwenlayered-bridge" for a server elsewhere) and check the address above.']);
     expect(view.states.at(-1)[0]).toBe(ConnectionState.Reconnecting);
   });
 
-  it("shows the server unreachable behind the bridge", async () => {
+  it("failed_ServerUnreachableBehindTheBridge_SaysSoInPlainWords", async () => {
     await startPanel();
 
-    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused", fatal: true });
+    await bridge.push({
+      type: "error", code: "server_unreachable", fatal: true,
+      message: "Cannot reach the QwenLayered server at https://gpu:50051/: Error starting gRPC call. HttpRequestException: Connection refused (gpu:50051)",
+    });
 
-    expect(view.errors).toEqual([expect.stringContaining("The bridge cannot reach the QwenLayered server")]);
+    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge was started with its address."]);
+  });
+
+  it("received_JobFailedWithAGrpcStatus_SaysWhatHappenedInPlainWords", async () => {
+    await startPanel();
+    await bridge.push(welcome);
+    await panel.decompose({ source: "document", layers: 4, prompt: "", resolution: 640, steps: 10 });
+    const submit = bridge.sent().find((m) => m.type === "submit");
+    await bridge.push({ type: "accepted", jobId: "job-3", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
+
+    await bridge.push({ type: "failed", jobId: "job-3", sequence: 2, statusCode: 8, message: "CUDA out of memory." });
+    await bridge.push({ type: "error", code: "server_error", message: "The server failed (Internal): Exception was thrown by handler." });
+
+    expect(view.lines.at(-1)).toBe("Failed: The server ran out of memory; try fewer layers or a lower resolution: CUDA out of memory.");
+    expect(view.errors).toEqual(["The server hit an error: Exception was thrown by handler."]);
   });
 
   it("shows a bad token and stops reconnecting", async () => {
@@ -230,5 +259,135 @@ describe("PanelController", () => {
 
     expect(view.errors).toEqual([expect.stringContaining("The bridge sent a frame this panel cannot read")]);
     expect(bridge.sent().map((m) => m.type)).toEqual(["hello", "submit"]);
+  });
+});
+
+// Results are never lost (defect 2): kept per document until inserted or discarded, in the plugin's data folder.
+describe("PanelController results", () => {
+  // executeAsModal rejects while Photoshop is modal ("host is in a modal state"; test/mocks/photoshop.mjs).
+  it("received_InsertMeetsModalState_KeepsTheResultAndInsertsWhenPhotoshopIsFree (defect 2)", async () => {
+    await startPanel();
+
+    await runJob({ layers: 2, busy: "text editing" });
+    const waiting = view.results.map((r) => r.inserted);
+    ps.core.busy = null;
+    timers.runNext();
+    await settle();
+
+    expect(waiting).toEqual([false]);
+    expect(created("createLayerGroup").map((g) => g.name)).toEqual(["Sky (seed 42)"]);
+    expect(view.results.map((r) => r.inserted)).toEqual([true]);
+  });
+
+  it("insert_PhotoshopStaysModal_OffersInsertAndInsertsWhenPressed (defect 2)", async () => {
+    await startPanel();
+    await runJob({ layers: 2, busy: "a transform" });
+
+    while (timers.pending.length) {
+      timers.runNext();
+      await settle();
+    }
+    const asked = view.errors.at(-1);
+    ps.core.busy = null;
+    await view.resultActions.insert(view.results[0].id);
+
+    expect(asked).toMatch(/Photoshop is busy .* The layers are kept: press Insert when Photoshop is free\./);
+    expect(created("createLayerGroup")).toHaveLength(1);
+  });
+
+  it("insert_ArtistPressesInsertBeforeTheRetry_InsertsOnce (defect 2)", async () => {
+    await startPanel();
+    await runJob({ layers: 2, busy: "text editing" });
+    ps.core.busy = null;
+
+    await view.resultActions.insert(view.results[0].id);
+    timers.runNext();
+    await settle();
+
+    expect(created("createLayerGroup")).toHaveLength(1);
+  });
+
+  it("restoreResults_PanelReloadedBeforeTheInsert_ShowsTheResultAndInsertsItWithTheServersNames (defect 2)", async () => {
+    await startPanel();
+    await runJob({ layers: 2, busy: "a dialog" });
+
+    // Reload: a new panel with the same storage and data folder.
+    bridge = fakeBridge();
+    view = recordingView();
+    timers = fakeTimers();
+    await startPanel();
+    ps.core.busy = null;
+    await view.resultActions.insert(view.results[0].id);
+
+    expect(view.results.map((r) => [r.seed, r.layers.map((l) => l.name)])).toEqual([["42", ["l0", "l1"]]]);
+    expect(created("createPixelLayer").map((l) => l.name)).toEqual(["l0", "l1"]);
+    expect(view.results[0].inserted).toBe(true);
+  });
+
+  it("insert_InsertedResult_InsertsAgainAndDiscardRemovesItsFiles (defect 2)", async () => {
+    await startPanel();
+    await runJob({ layers: 2 });
+
+    await view.resultActions.insert(view.results[0].id);
+    await view.resultActions.discard(view.results[0].id);
+    await settle();
+
+    expect(created("createLayerGroup")).toHaveLength(2);
+    expect(view.results).toEqual([]);
+    expect([...dataFiles.keys()]).toEqual(["results.json"]);
+  });
+});
+
+// Unhandled rejections and checks in the wrong order (defect 9).
+describe("PanelController failures", () => {
+  it("offerNewDocument_NewDocumentInsertFails_ShowsWhy (defect 9)", async () => {
+    await startPanel();
+    ps.app.documents.length = 0;
+    ps.app.createDocument = async () => { throw new Error("Not enough memory."); };
+
+    await runJob({ layers: 1 });
+    await view.offers[0].accept();
+
+    expect(view.errors.at(-1)).toBe("Could not insert the layers into a new document: Not enough memory.");
+  });
+
+  it("received_LayerThatIsNotAPng_ShowsTheErrorAndKeepsTheResult (defect 9)", async () => {
+    await startPanel();
+
+    await runJob({ layers: 1, layerPayload: () => new Uint8Array([1, 2, 3]) });
+
+    expect(view.errors.at(-1)).toBe("Something went wrong: Not a PNG image.");
+    expect(view.results).toHaveLength(1);
+  });
+
+  it("decompose_NotConnected_ReadsNoPixels (defect 9)", async () => {
+    await startPanel();
+
+    await panel.decompose({ source: "document", layers: 4, prompt: "", resolution: 640, steps: 10 });
+
+    expect(view.errors).toEqual([expect.stringContaining("Not connected to QwenLayered")]);
+    expect(created("getPixels")).toEqual([]);
+  });
+
+  it("decompose_ServerWithoutModel_SubmitsNothingAndTheFormSaysSo (defect 9)", async () => {
+    await startPanel();
+    await bridge.push({ ...welcome, server: { ...welcome.server, modelLoaded: false } });
+
+    await panel.decompose({ source: "document", layers: 4, prompt: "", resolution: 640, steps: 10 });
+
+    expect(view.forms.at(-1).ready).toBe(false);
+    expect(view.errors).toEqual([expect.stringContaining("no model loaded yet")]);
+    expect(bridge.sent().map((m) => m.type)).toEqual(["hello"]);
+  });
+});
+
+describe("PanelController seed", () => {
+  it("decompose_SeedGiven_SendsItAndTheResultShowsTheSeedUsed", async () => {
+    await startPanel();
+
+    const submit = await runJob({ layers: 1, seed: "1234" });
+
+    expect(submit.seed).toBe("1234");
+    expect(view.results[0].seed).toBe("42");
   });
 });

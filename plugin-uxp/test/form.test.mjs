@@ -55,12 +55,26 @@ describe("the panel's form", () => {
     expect(view.readForm()).toMatchObject({ layers: 0, steps: 0, resolution: 0 });
   });
 
+  // sp-picker's chosen item is its selectedIndex (Adobe's sp-dropdown page reads evt.target.selectedIndex; `value` is
+  // not documented): the artist's pick arrives only that way.
+  it("readForm_ArtistPicksAnItem_ReadsItThroughSelectedIndex (defect 7)", () => {
+    const document = fakeDocument(indexHtml);
+    const view = createView(document);
+    view.showForm(formChoices(welcome.server));
+
+    document.getElementById("source").choose(1);
+    document.getElementById("steps").choose(1);
+    document.getElementById("resolution").choose(2);
+
+    expect(view.readForm()).toMatchObject({ source: "layer", steps: 25, resolution: 1024 });
+  });
+
   it("keeps the artist's choice while the model still offers it, and drops one it refuses", () => {
     const document = fakeDocument(indexHtml);
     const view = createView(document);
     view.showForm(formChoices(welcome.server));
-    document.getElementById("resolution").value = "1024";
-    document.getElementById("steps").value = "25";
+    document.getElementById("resolution").choose(2);
+    document.getElementById("steps").choose(1);
 
     view.showForm(formChoices(welcome.server));
     const published = view.readForm();
@@ -68,5 +82,16 @@ describe("the panel's form", () => {
 
     expect(published).toMatchObject({ steps: 25, resolution: 1024 });
     expect(view.readForm()).toMatchObject({ steps: 0, resolution: 0 });
+  });
+
+  it("showForm_ServerWithoutModel_DisablesDecomposeUntilOneIsLoaded (defect 9)", () => {
+    const document = fakeDocument(indexHtml);
+    const view = createView(document);
+
+    view.showForm(formChoices({ ...welcome.server, modelLoaded: false }));
+    const withoutModel = document.getElementById("decompose").disabled;
+    view.showForm(formChoices(welcome.server));
+
+    expect([withoutModel, document.getElementById("decompose").disabled]).toEqual([true, false]);
   });
 });

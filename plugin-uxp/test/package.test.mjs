@@ -13,7 +13,8 @@ describe("npm run package", () => {
     expect(files).toContain("manifest.json");
     expect(files).toContain("index.html");
     expect(files).toContain("index.js");
-    for (const module of ["connection", "jobs", "photoshop", "ui", "controller", "protocol", "png", "pixels", "settings", "vendor/fflate"]) {
+    expect(files).toContain("icons/dark@2x.png");
+    for (const module of ["connection", "jobs", "photoshop", "ui", "controller", "protocol", "png", "pixels", "settings", "vendor/fflate", "text", "host", "modal", "results", "datafolder", "words"]) {
       expect(files).toContain(`src/${module}.js`);
     }
     expect(files.filter((f) => f.startsWith("test/") || f.startsWith("node_modules/"))).toEqual([]);

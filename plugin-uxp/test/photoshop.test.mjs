@@ -5,6 +5,7 @@ import { mockPhotoshop } from "./mocks/photoshop.mjs";
 
 const require = createRequire(import.meta.url);
 const { createPhotoshopHost, SourceKind, SourceError, DocumentChangedError } = require("../src/photoshop.js");
+const { ModalBusyError } = require("../src/modal.js");
 
 const outsideModal = (calls) => calls.filter((c) => c.name !== "executeAsModal" && !c.inModal);
 const names = (calls, name) => calls.filter((c) => c.name === name).map((c) => c.args);
@@ -106,5 +107,96 @@ describe("readSource", () => {
     const { photoshop } = mockPhotoshop();
 
     await expect(createPhotoshopHost(photoshop).readSource(SourceKind.Selection)).rejects.toThrow(SourceError);
+  });
+});
+
+// The host model refuses what Adobe documents as refused (test/mocks/photoshop.mjs); each test below names the
+// defect of issue #29 that it pins down.
+describe("against Photoshop's documented rules", () => {
+  // Imaging API: "If the color profile is empty, then the profile of a target document will be used", and
+  // "Photoshop will perform color conversions when needed" for data tagged with another profile.
+  it("insertLayers_AdobeRgbDocument_WritesThePixelsUnconverted (defect 3)", async () => {
+    const { photoshop, calls, doc } = mockPhotoshop({ profile: "Adobe RGB (1998)" });
+    const host = createPhotoshopHost(photoshop);
+    const read = await host.readSource("layer");
+
+    await host.insertLayers(read, layers(1), "g");
+
+    expect(names(calls, "convertProfile")).toEqual([]);
+    expect([...doc.pixels.get(100).data.slice(0, 4)]).toEqual([51, 51, 51, 51]);
+  });
+
+  it("insertIntoNewDocument_ProPhotoSource_CreatesTheDocumentInTheSourceProfile (defect 3)", async () => {
+    const { photoshop, calls, app } = mockPhotoshop({ profile: "ProPhoto RGB" });
+    const host = createPhotoshopHost(photoshop);
+    const read = await host.readSource("document");
+
+    await host.insertIntoNewDocument(read, layers(1, 40, 30), "g");
+
+    expect(names(calls, "createDocument")[0].profile).toBe("ProPhoto RGB");
+    expect(names(calls, "convertProfile")).toEqual([]);
+    expect(app.documents[1].pixels.get(100).data[0]).toBe(51);
+  });
+
+  // Changelog 24.2/24.4: the Imaging API was beta-only; where it is missing the panel says what to do.
+  it("readSource_NoImagingApi_SaysWhichPhotoshopIsNeeded (defect 4)", async () => {
+    const { photoshop } = mockPhotoshop({ imaging: false, version: "24.4.0" });
+
+    const reading = createPhotoshopHost(photoshop).readSource("document");
+
+    await expect(reading).rejects.toThrow(SourceError);
+    await expect(reading).rejects.toThrow("QwenLayered needs Photoshop 25.0.0 or later");
+  });
+
+  // Imaging API: a 32-bit document's pixels come as Float32Array 0..1 (componentSize 32).
+  it("readSource_32BitDocument_IsRefusedBeforeAnyPixelIsRead (defect 5)", async () => {
+    const { photoshop, calls } = mockPhotoshop({ bits: 32 });
+
+    await expect(createPhotoshopHost(photoshop).readSource("document")).rejects.toThrow(/32-bit documents cannot be decomposed: choose Image > Mode > 16 Bits\/Channel/);
+
+    expect(names(calls, "getPixels")).toEqual([]);
+  });
+
+  // executeAsModal: "if another plugin is modal ... executeAsModal would immediately throw an error, declaring,
+  // 'host is in a modal state'" (from 25.10 after its timeOut).
+  it.each(["24.6.0", "25.10.0"])("insertLayers_PhotoshopModal_RejectsAsBusyWithoutTouchingTheDocument (Photoshop %s, defect 2)", async (version) => {
+    const { photoshop, calls, core } = mockPhotoshop({ version });
+    core.busy = "text editing";
+
+    await expect(createPhotoshopHost(photoshop).insertLayers(source(), layers(2), "g")).rejects.toThrow(ModalBusyError);
+
+    expect(calls.map((c) => c.name)).toEqual(["executeAsModal"]);
+    expect(names(calls, "executeAsModal")[0].timeOut).toBeGreaterThan(0);
+  });
+
+  it("insertLayers_RollbackFailsToo_RejectsWithWhyTheInsertFailed (defect 9)", async () => {
+    const { photoshop } = mockPhotoshop();
+    photoshop.imaging.putPixels = async () => { throw new Error("disk full"); };
+    photoshop.core.executeAsModal = async (fn) => fn({
+      reportProgress() {},
+      hostControl: { suspendHistory: async () => 55, resumeHistory: async () => { throw new Error("cannot roll back"); } },
+    });
+
+    await expect(createPhotoshopHost(photoshop).insertLayers(source(), layers(2), "g")).rejects.toThrow("disk full");
+  });
+
+  // executeAsModal, "Progress bar": reportProgress({ value }) turns Photoshop's bar for a long command determinate.
+  it("insertLayers_SeveralLayers_ReportsProgressAfterEach (defect 9)", async () => {
+    const { photoshop, calls } = mockPhotoshop();
+
+    await createPhotoshopHost(photoshop).insertLayers(source(), layers(4), "g");
+
+    expect(names(calls, "reportProgress").map((p) => p.value)).toEqual([0.25, 0.5, 0.75, 1]);
+  });
+});
+
+describe("insertLayers for a kept result", () => {
+  it("insertLayers_AnotherDocumentHasTheSourcesIdAfterARestart_RefusesIt (defect 2)", async () => {
+    const { photoshop, calls, doc } = mockPhotoshop();
+    doc.name = "other.psd";
+
+    await expect(createPhotoshopHost(photoshop).insertLayers(source(), layers(1), "g")).rejects.toThrow(DocumentChangedError);
+
+    expect(calls.map((c) => c.name)).toEqual(["executeAsModal"]);
   });
 });

@@ -1,56 +1,105 @@
-// A stand-in for UXP's "photoshop" module that records every host call, and whether it ran inside executeAsModal.
-export function mockPhotoshop({ bits = 8, width = 40, height = 30, layerBounds = { left: 5, top: 4, right: 25, bottom: 14 }, selection = null } = {}) {
+// A stand-in for UXP's "photoshop" module that records every host call, and whether it ran inside executeAsModal,
+// and that refuses what Adobe documents as refused, so the panel meets real Photoshop's rules before real Photoshop:
+// - executeAsModal rejects while another modal state holds Photoshop (text editing, a transform, a dialog, another
+//   plugin): "host is in a modal state" before 25.10, "Plugin: ... is running a modal command" after its timeOut from
+//   25.10 (https://developer.adobe.com/photoshop/uxp/2022/ps_reference/media/executeasmodal/, "Modal state").
+// - `imaging` is missing where Photoshop has none (24.2 to 24.x had it as imaging_beta or in beta builds only:
+//   https://adobedocs.github.io/uxp-photoshop/ps_reference/changelog, 24.2 "Imaging API Beta", 24.4).
+// - getPixels returns a document's own depth: Float32Array 0..1 for 32 bits, 0..32768 for 16, and its own profile
+//   (https://adobedocs.github.io/uxp-photoshop/ps_reference/media/imaging, componentSize and getPixels).
+// - createImageDataFromBuffer wants the typed array of its componentSize and width * height * components elements;
+//   putPixels converts colours from a tagged colorProfile that is not the document's ("Photoshop will perform color
+//   conversions when needed"; an empty profile means the target document's).
+export const MODAL_COLLISION_BEFORE_25_10 = "host is in a modal state";
+
+const SRGB = "sRGB IEC61966-2.1";
+const DEPTH = { 8: "bitDepth8", 16: "bitDepth16", 32: "bitDepth32" };
+const ARRAY = { 8: Uint8Array, 16: Uint16Array, 32: Float32Array };
+const FULL = { 8: 255, 16: 32768, 32: 1 };
+
+// A colour conversion that visibly changes the values, as any real one between different profiles does.
+const convert = (value, componentSize) => (componentSize === 32 ? value * 0.9 : Math.round(value * 0.9));
+
+const atLeast = (version, wanted) => {
+  const [a, b] = version.split(".").map(Number);
+  const [c, d] = wanted.split(".").map(Number);
+  return a > c || (a === c && b >= d);
+};
+
+export function mockPhotoshop({
+  bits = 8, width = 40, height = 30, layerBounds = { left: 5, top: 4, right: 25, bottom: 14 }, selection = null,
+  profile = SRGB, version = "26.0.0", imaging: hasImaging = true,
+} = {}) {
   const calls = [];
   let modal = 0;
   let nextId = 100;
   const record = (name, args) => calls.push({ name, args, inModal: modal > 0 });
-  const bitsPerChannel = bits === 8 ? "bitDepth8" : "bitDepth16";
 
-  const makeDocument = (id, name, w, h) => ({
-    id, name, width: w, height: h, mode: "RGBColorMode", bitsPerChannel,
-    activeLayers: [{ id: 3, name: "Sky", bounds: layerBounds }],
-    selection: { bounds: selection },
-    async createPixelLayer(options) {
-      record("createPixelLayer", options);
-      return { id: nextId++, name: options.name };
-    },
-    async createLayerGroup(options) {
-      record("createLayerGroup", { name: options.name, fromLayers: options.fromLayers.map((l) => l.name) });
-      return { id: nextId++, name: options.name };
-    },
-  });
+  const makeDocument = (id, name, w, h, depth = bits, docProfile = profile) => {
+    const doc = {
+      id, name, width: w, height: h, mode: "RGBColorMode", bitsPerChannel: DEPTH[depth],
+      // A 32-bit document names its profile as a linear one (imaging page, "32 bit images").
+      colorProfileType: "custom", colorProfileName: depth === 32 ? `${docProfile} (Linear RGB Profile)` : docProfile,
+      profile: docProfile, componentSize: depth,
+      activeLayers: [{ id: 3, name: "Sky", bounds: layerBounds }],
+      selection: { bounds: selection },
+      pixels: new Map(), // layer id -> { data, width, height, targetBounds }: what putPixels left in each layer
+      async createPixelLayer(options) {
+        record("createPixelLayer", options);
+        return { id: nextId++, name: options.name };
+      },
+      async createLayerGroup(options) {
+        record("createLayerGroup", { name: options.name, fromLayers: options.fromLayers.map((l) => l.name) });
+        return { id: nextId++, name: options.name };
+      },
+    };
+    return doc;
+  };
   const doc = makeDocument(7, "photo.psd", width, height);
   const app = {
     activeDocument: doc,
     documents: [doc],
     async createDocument(options) {
       record("createDocument", options);
-      const created = makeDocument(8, options.name, options.width, options.height);
+      const created = makeDocument(8, options.name, options.width, options.height, options.depth, options.profile || SRGB);
       app.documents.push(created);
       return created;
     },
   };
+  const findDocument = (id) => app.documents.find((d) => d.id === id) ?? app.activeDocument;
   const hostControl = {
     async suspendHistory(options) { record("suspendHistory", options); return 55; },
     async resumeHistory(id, commit) { record("resumeHistory", { id, commit }); },
   };
   const core = {
+    // What holds Photoshop modal now, outside this plugin: null, or e.g. "text editing" (set by a test).
+    busy: null,
     async executeAsModal(fn, options) {
       record("executeAsModal", options);
+      if (core.busy && modal === 0) {
+        throw new Error(atLeast(version, "25.10") ? "Plugin: com.other.plugin is running a modal command" : MODAL_COLLISION_BEFORE_25_10);
+      }
       modal++;
-      try { return await fn({ hostControl }); } finally { modal--; }
+      try {
+        return await fn({
+          hostControl, isCancelled: false,
+          reportProgress: (progress) => record("reportProgress", progress),
+        });
+      } finally { modal--; }
     },
   };
   const imaging = {
     async getPixels(options) {
       record("getPixels", options);
+      const source = findDocument(options.documentID);
       const b = options.sourceBounds;
       const [w, h] = [b.right - b.left, b.bottom - b.top];
-      const data = bits === 8 ? new Uint8Array(w * h * 4).fill(255) : new Uint16Array(w * h * 4).fill(32768);
+      const size = source.componentSize;
+      const data = new ARRAY[size](w * h * 4).fill(FULL[size]);
       return {
         sourceBounds: b,
         imageData: {
-          width: w, height: h, components: 4, componentSize: bits,
+          width: w, height: h, components: 4, componentSize: size, colorProfile: source.colorProfileName,
           async getData(o) { record("getData", o); return data; },
           dispose() { record("dispose", "pixels"); },
         },
@@ -58,11 +107,25 @@ export function mockPhotoshop({ bits = 8, width = 40, height = 30, layerBounds =
     },
     async createImageDataFromBuffer(buffer, options) {
       record("createImageDataFromBuffer", { type: buffer.constructor.name, length: buffer.length, first: buffer[0], ...options });
-      return { dispose() { record("dispose", "imageData"); } };
+      const componentSize = Object.keys(ARRAY).map(Number).find((size) => buffer instanceof ARRAY[size]);
+      if (!componentSize) throw new TypeError("imageData must be a Uint8Array, Uint16Array or Float32Array.");
+      if (!options.colorSpace) throw new Error("colorSpace is required.");
+      if (buffer.length !== options.width * options.height * options.components) {
+        throw new Error("The number of elements must be width * height * components.");
+      }
+      return { ...options, componentSize, data: buffer, dispose() { record("dispose", "imageData"); } };
     },
     async putPixels(options) {
       const { imageData, ...rest } = options;
       record("putPixels", rest);
+      const target = findDocument(options.documentID);
+      if (imageData.componentSize !== target.componentSize) throw new Error("The image data's depth is not the document's.");
+      let data = imageData.data;
+      if (imageData.colorProfile && imageData.colorProfile !== target.profile) {
+        record("convertProfile", { from: imageData.colorProfile, to: target.profile });
+        data = data.map((v, i) => (i % imageData.components === 3 ? v : convert(v, imageData.componentSize)));
+      }
+      target.pixels.set(options.layerID, { data, width: imageData.width, height: imageData.height, targetBounds: options.targetBounds });
     },
   };
   const constants = {
@@ -71,5 +134,6 @@ export function mockPhotoshop({ bits = 8, width = 40, height = 30, layerBounds =
     NewDocumentMode: { RGB: "RGBColorMode" },
     DocumentFill: { TRANSPARENT: "transparent" },
   };
-  return { photoshop: { app, core, imaging, constants }, calls, doc, app };
+  const photoshop = { app, core, constants, ...(hasImaging ? { imaging } : {}) };
+  return { photoshop, calls, doc, app, core, version };
 }

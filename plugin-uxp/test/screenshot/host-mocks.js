@@ -5,7 +5,13 @@
   const hostModules = {
     uxp: {
       entrypoints: { setup() {} },
-      storage: { secureStorage: { getItem: async () => new TextEncoder().encode("artist-token"), setItem: async () => {} } },
+      storage: {
+        secureStorage: { getItem: async () => new TextEncoder().encode("artist-token"), setItem: async () => {} },
+        // An empty plugin data folder: no results kept from before.
+        localFileSystem: { getDataFolder: async () => ({ getEntry: async (name) => { throw new Error(`${name} does not exist`); } }) },
+        formats: { utf8: "utf8", binary: "binary" },
+      },
+      host: { name: "Photoshop", version: "26.0.0" },
     },
     photoshop: (() => {
       const doc = {
@@ -19,6 +25,8 @@
             sourceBounds,
             imageData: { width: 64, height: 64, components: 4, componentSize: 8, getData: async () => new Uint8Array(64 * 64 * 4).fill(128), dispose() {} },
           }),
+          putPixels: async () => {},
+          createImageDataFromBuffer: async () => ({ dispose() {} }),
         },
         constants: { BitsPerChannelType: { EIGHT: "8", SIXTEEN: "16" }, DocumentMode: { RGB: "RGB" } },
       };
