@@ -74,12 +74,12 @@ public sealed class StepCache(float threshold, int fullSteps) : IDisposable
         _running = null;
     }
 
-    // mean |a − b| / mean |b|, in fp32 whatever the model's dtype.
+    // mean |a − b| / mean |b|, in fp32 whatever the model's dtype; one read-back.
     private static float RelativeL1(Tensor current, Tensor previous)
     {
         using var scope = NewDisposeScope();
         var reference = previous.to(ScalarType.Float32);
-        return (current.to(ScalarType.Float32) - reference).abs().mean().item<float>() / reference.abs().mean().item<float>();
+        return ((current.to(ScalarType.Float32) - reference).abs().mean() / reference.abs().mean()).item<float>();
     }
 
     public void Dispose()
