@@ -10,7 +10,8 @@ namespace QwenLayered.Engine.Pipeline;
 /// The transformer's velocity for the noisy frames of a batch of jobs, with true classifier-free guidance when negative
 /// prompts are given: both branches in one batched call (texts right-padded and masked) or in two calls; then, where
 /// the model has <see cref="ImageGuidance"/> and the noise level calls for it, extrapolated away from the prediction
-/// without the image.
+/// without the image. With a step cache threshold, every call shares one <see cref="StepCache"/>, which the step's first
+/// call decides for.
 /// </summary>
 internal sealed class GuidedVelocity : IDisposable
 {
