@@ -31,6 +31,7 @@ internal static class DecomposeCommand
         };
         var steps = new Option<int?>("--steps") { Description = $"Sampling steps, 1 to {Limits.MaxSteps} (default: the model's, else {DecompositionPolicy.FallbackSteps})." };
         var guidance = new Option<float?>("--guidance") { Description = $"True classifier-free guidance scale, 1 turns it off (default: the model's, else {DecompositionPolicy.FallbackGuidanceScale})." };
+        var stepCache = StepCacheOption.Create();
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial noise.", DefaultValueFactory = _ => 777 };
         var resolution = new Option<int?>("--resolution") { Description = $"Working resolution, one the model was trained at: {string.Join(" or ", DecompositionPolicy.Published.Resolutions)} for the published model (default: the model's first)." };
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
@@ -42,13 +43,13 @@ internal static class DecomposeCommand
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
         {
-            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, seed, resolution, bits, device, dtype,
+            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, stepCache, seed, resolution, bits, device, dtype,
         };
         command.SetAction((result, cancellation) =>
         {
             var file = result.GetValue(image)!;
             var choices = new Choices(result.GetValue(layers), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
-                result.GetValue(seed), result.GetValue(bits) == 16);
+                result.GetValue(seed), result.GetValue(bits) == 16, result.GetValue(stepCache));
             return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
                 result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
@@ -77,6 +78,7 @@ internal static class DecomposeCommand
             {
                 Layers = choices.Layers, Steps = choices.Steps ?? policy.DefaultSteps,
                 GuidanceScale = choices.Guidance ?? policy.DefaultGuidanceScale, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
+                StepCacheThreshold = choices.StepCacheThreshold,
             };
             var request = policy.Request(image, prompt, settings, choices.Resolution ?? 0) with
             {
@@ -87,6 +89,7 @@ internal static class DecomposeCommand
             DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);
             console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
             console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
+            if (settings.StepCacheThreshold > 0) console.WriteLine(StepCacheOption.Report(result.CachedSteps, settings.Steps));
             return 0;
         }
         catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
@@ -101,5 +104,5 @@ internal static class DecomposeCommand
     }
 
     // What the user chose; unset sampling settings get the model's defaults (its policy's).
-    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit);
+    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit, float StepCacheThreshold);
 }

@@ -28,6 +28,7 @@ internal static class EvalCommand
         var guidance = new Option<float>("--guidance") { Description = "True classifier-free guidance scale (1 turns it off).", DefaultValueFactory = _ => 1f };
         var resolution = new Option<int?>("--resolution") { Description = "Working resolution of the model, any multiple of 16 (default: each scene's own size)." };
         var noiseSeed = new Option<ulong>("--noise-seed") { Description = "Seed of the model's initial noise, the same for every scene.", DefaultValueFactory = _ => 0 };
+        var stepCache = StepCacheOption.Create();
         var prompt = new Option<string>("--prompt") { Description = "Text condition (default: empty, as in training).", DefaultValueFactory = _ => "" };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
@@ -40,7 +41,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
         {
-            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, prompt, device, dtype, output,
+            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, stepCache, prompt, device, dtype, output,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -51,7 +52,8 @@ internal static class EvalCommand
                     ? (SceneFolder.ReadAll(folder.FullName), $"scenes from {folder.FullName}")
                     : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size) ?? ModelProfile.Read(modelFolder).DefaultResolution);
                 if (sceneSet.Count == 0) throw new UserErrorException("there are no scenes to evaluate.");
-                var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!);
+                var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!,
+                    result.GetValue(stepCache));
                 return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
                     result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, result.InvocationConfiguration.Output, cancellation));
             }
@@ -82,6 +84,7 @@ internal static class EvalCommand
                 : "no image guidance";
             string setup = $"{sceneSetup}; {model.Name} ({dtype} on {device}): {sampling.Steps} steps, guidance {Number(sampling.GuidanceScale)}, {imageGuidance}, " +
                            $"resolution {(sampling.Resolution is { } r ? Number(r) : "= scene size")}, noise seed {sampling.Seed}, " +
+                           $"{(sampling.StepCacheThreshold > 0 ? $"step cache {sampling.StepCacheThreshold.ToString(CultureInfo.InvariantCulture)}" : "no step cache")}, " +
                            $"prompt \"{sampling.Prompt}\"; layers = each scene's true count.";
             var report = Evaluator.Evaluate(scenes, [new SingleLayerBaseline(), new KMeansColourBaseline(), model], setup,
                 score => console.WriteLine($"[{score.Scene + 1}/{scenes.Count}] {score.Decomposer}: IoU {Number(score.MeanIoU, "F3")}, " +
@@ -89,6 +92,8 @@ internal static class EvalCommand
                 cancellation, [new VaeRoundTrip(layered.Pipeline.Vae, sampling)]);
             console.WriteLine();
             console.Write(EvaluationReportFormat.ToText(report));
+            if (sampling.StepCacheThreshold > 0)
+                console.WriteLine(StepCacheOption.Report(model.Steps.Cached, model.Steps.Total));
             EvaluationReportFormat.Write(report, outputFolder);
             console.WriteLine($"Reports written to {outputFolder}");
             return 0;

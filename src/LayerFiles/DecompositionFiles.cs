@@ -42,7 +42,8 @@ public static class DecompositionFiles
         var manifest = new Manifest(
             source, result.Width, result.Height, "bottom-to-top", layers, CompositeName, PsdName, OraName,
             new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
-                request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8),
+                request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8,
+                request.Settings.StepCacheThreshold, result.CachedSteps),
             result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
         File.WriteAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(manifest, JsonOptions));
     }
@@ -60,5 +61,5 @@ public static class DecompositionFiles
     private sealed record LayerEntry(int Index, string Name, string File, AlphaBounds? Bounds);
 
     private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, int Steps,
-        float GuidanceScale, bool NormalizeGuidance, ulong Seed, int BitsPerChannel);
+        float GuidanceScale, bool NormalizeGuidance, ulong Seed, int BitsPerChannel, float StepCacheThreshold, int CachedSteps);
 }

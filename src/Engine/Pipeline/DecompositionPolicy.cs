@@ -34,12 +34,18 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>The smallest preview the engine makes.</summary>
     public const int MinPreviewEdge = 8;
 
+    /// <summary>Sampling steps at the start that run every transformer block whatever the step cache's threshold.</summary>
+    public const int StepCacheFullSteps = 2;
+
     /// <summary>The published model (640 and 1024 px, captions) under the default limits.</summary>
     public static DecompositionPolicy Published { get; } =
         new(ModelProfile.Published, new DecompositionLimits(), CanCaption: true, new AutoencoderKLQwenImageConfig().SpatialCompression);
 
     /// <summary>Working area in pixels used instead of the resolution's; 0 uses the resolution (tiny test models use small areas).</summary>
     public long WorkingArea { get; init; }
+
+    /// <summary>The step cache's threshold every request gets (a server's configuration); 0 runs every block every step.</summary>
+    public float DefaultStepCacheThreshold { get; init; }
 
     public int DefaultSteps => Profile.DefaultSteps ?? FallbackSteps;
 
@@ -67,6 +73,14 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>The true CFG scale for <paramref name="asked"/>, 0 for the model's default; 1 or less turns guidance off.</summary>
     public float GuidanceScale(float asked) => float.IsFinite(asked) && asked >= 0 ? (asked == 0 ? DefaultGuidanceScale : asked)
         : throw new ArgumentException($"guidance_scale is {asked}; use a finite value of at least 0 (0 for the default {DefaultGuidanceScale}; 1 or less turns guidance off).");
+
+    /// <summary>The step cache's threshold for <paramref name="asked"/>: 0 turns the cache off; a relative change such as 0.1 turns it on.</summary>
+    public static float StepCacheThreshold(float asked) => IsStepCacheThreshold(asked) ? asked
+        : throw new ArgumentException($"The step cache threshold is {asked}; use 0 to run every transformer block every step, or a relative change such as 0.1 " +
+                                      "(higher skips more steps' blocks and costs more quality).");
+
+    /// <summary>Whether <paramref name="value"/> can be a step cache threshold: finite and at least 0.</summary>
+    public static bool IsStepCacheThreshold(float value) => float.IsFinite(value) && value >= 0;
 
     /// <summary>The longest preview edge for <paramref name="asked"/>, 0 for the default; smaller asks get the smallest preview.</summary>
     public static int PreviewMaxEdge(int asked) => asked > 0 ? Math.Max(MinPreviewEdge, asked) : DefaultPreviewMaxEdge;
@@ -119,6 +133,7 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
         if (settings.Steps < 1) throw new ArgumentException($"Steps is {settings.Steps}; at least 1 sampling step is needed.");
         if (!float.IsFinite(settings.GuidanceScale) || settings.GuidanceScale < 0)
             throw new ArgumentException($"Guidance scale {settings.GuidanceScale} must be a finite number of at least 0.");
+        StepCacheThreshold(settings.StepCacheThreshold);
         if (settings.PreviewEverySteps < 0) throw new ArgumentException("PreviewEverySteps must be 0 (no previews) or more.");
         if (settings.PreviewMaxEdge < MinPreviewEdge) throw new ArgumentException($"PreviewMaxEdge is {settings.PreviewMaxEdge}; use at least {MinPreviewEdge} pixels.");
     }

@@ -8,6 +8,9 @@ public sealed record DecompositionResult(int Width, int Height, IReadOnlyList<De
 
     /// <summary>Whether the model wrote <see cref="Prompt"/> itself from the image.</summary>
     public bool Captioned { get; init; }
+
+    /// <summary>Sampling steps that reused the step cache instead of running the transformer blocks after the first.</summary>
+    public int CachedSteps { get; init; }
 }
 
 /// <summary>Time spent in one phase: "captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total".</summary>

@@ -17,6 +17,13 @@ public sealed record DecompositionSettings
     /// <summary>Run both guidance branches in one batched transformer call (same result, fewer launches).</summary>
     public bool BatchGuidance { get; init; } = true;
 
+    /// <summary>
+    /// The step cache's threshold: from the first steps on, a step whose first transformer block changed its residual by
+    /// less than this (relative L1 distance to the last fully computed step's) reuses the other blocks' residual from
+    /// that step instead of running them. 0 (the default) runs every block every step. See <see cref="DecompositionPolicy.StepCacheThreshold"/>.
+    /// </summary>
+    public float StepCacheThreshold { get; init; }
+
     /// <summary>Seed of the initial noise: the same seed, device and settings give the same layers.</summary>
     public ulong Seed { get; init; }
 

@@ -125,7 +125,8 @@ public sealed class LayeredDecompositionPipeline(
             new PhaseTiming("vae_decode", phase.Elapsed),
             new PhaseTiming("total", total.Elapsed),
         ];
-        return [.. layers.Select(jobLayers => new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings))];
+        int cachedSteps = velocity.CachedSteps;
+        return [.. layers.Select(jobLayers => new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings) { CachedSteps = cachedSteps })];
     }
 
     // Raises the previews read back so far (all of them when asked), on the sampling thread, in the order queued.

@@ -89,14 +89,18 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
             ? cat([mask.ne(Kept(0)), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
             : null;
 
+        var stepCache = input.StepCache;
         for (int i = 0; i < transformer_blocks.Count; i++)
         {
             var (nextText, nextImage) = transformer_blocks[i].call(image, text, temb, rope, keyMask);
+            var cached = i == 0 ? stepCache?.AfterFirstBlock(image, nextImage) : null;
             // Free each block's input as soon as it is replaced: 60 blocks of activations would not fit otherwise.
             image.Dispose();
             text.Dispose();
-            (image, text) = (nextImage, nextText);
+            (image, text) = (cached ?? nextImage, nextText);
+            if (cached is not null) break;
         }
+        stepCache?.AfterLastBlock(image);
 
         var normed = norm_out.call(image, temb);
         return proj_out.forward(normed).MoveToOuterDisposeScope();

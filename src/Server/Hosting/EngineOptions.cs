@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 
 namespace QwenLayered.Server.Hosting;
@@ -27,6 +28,20 @@ public sealed class EngineOptions
     /// models and CPU load checks, whose cost at 640x640 would drown what is being tested.
     /// </summary>
     public long WorkingArea { get; set; }
+
+    /// <summary>
+    /// The step cache's threshold for every job (<see cref="DecompositionSettings.StepCacheThreshold"/>): above 0, a step
+    /// whose first transformer block barely changed skips the others. 0 (the default) runs every block every step.
+    /// </summary>
+    public float StepCacheThreshold { get; set; }
+
+    /// <exception cref="ServerConfigurationException">The step cache threshold is negative or not a number.</exception>
+    public void Validate()
+    {
+        if (!DecompositionPolicy.IsStepCacheThreshold(StepCacheThreshold))
+            throw new ServerConfigurationException($"Engine:StepCacheThreshold is {StepCacheThreshold}; use 0 to run every transformer block every step, " +
+                                                   "or a relative change such as 0.1.");
+    }
 
     public IReadOnlyList<string> Devices() =>
         [.. Device.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];

@@ -40,6 +40,7 @@ public static partial class ServerApp
         if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
             throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
         jobs.Validate();
+        engine.Validate();
         if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));

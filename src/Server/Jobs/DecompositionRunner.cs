@@ -27,6 +27,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
 
             var total = DateTime.UtcNow - job.SubmittedAt;
             JobLogMessages.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
+            if (spec.Settings.StepCacheThreshold > 0)
+                JobLogMessages.StepCacheUsed(logger, job.Id, job.Owner, spec.Settings.StepCacheThreshold, result.CachedSteps, spec.Settings.Steps);
             return Ended("completed", () => job.Log.Append(new JobCompleted(result.Layers.Count,
             [
                 new PhaseTime("queued", queued),

@@ -120,6 +120,31 @@ public class DecompositionPolicyTests
         Assert.Equal(DecompositionPolicy.DefaultNegativePrompt, request.NegativePrompt);
     }
 
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void StepCacheThreshold_NegativeOrNotFinite_IsRefusedSayingHowToTurnItOff(float asked)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DecompositionPolicy.StepCacheThreshold(asked));
+
+        Assert.Contains("use 0 to run every transformer block every step", error.Message);
+    }
+
+    [Fact]
+    public void StepCacheThreshold_ZeroOrAbove_IsKept()
+    {
+        Assert.Equal([0f, 0.1f, 2f], [DecompositionPolicy.StepCacheThreshold(0f), DecompositionPolicy.StepCacheThreshold(0.1f), DecompositionPolicy.StepCacheThreshold(2f)]);
+    }
+
+    [Fact]
+    public void Check_SettingsWithANegativeStepCacheThreshold_AreRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DecompositionPolicy.Check(new DecompositionSettings { StepCacheThreshold = -1f }));
+
+        Assert.Contains("step cache threshold is -1", error.Message);
+    }
+
     [Fact]
     public void LayerName_CountsFromOneAsPhotoshopDoes()
     {

@@ -3,6 +3,7 @@ using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Transformer;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
@@ -115,6 +116,66 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
+    public void Run_StepCacheThatNeverReuses_GivesExactlyTheUncachedLatents()
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 4, Seed = 6, GuidanceScale = 4f };
+        using var pipeline = ObservedPipeline();
+        var uncached = new StepLatents(3);
+        var cached = new StepLatents(3);
+
+        Observe(pipeline, uncached).Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+        // Above 0, so the cache keeps residuals and compares, but no real step's first block changes that little.
+        var result = Observe(pipeline, cached).Run(Input(settings with { StepCacheThreshold = 1e-30f }), cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.CachedSteps);
+        Assert.Equal(uncached.ToArray(), cached.ToArray());
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void Run_StepCacheWithAHighThreshold_RunsTheLaterBlocksOnlyOnTheFirstSteps(bool batchGuidance, int callsPerStep)
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 6, Seed = 6, GuidanceScale = 4f, BatchGuidance = batchGuidance, StepCacheThreshold = 1e6f };
+        using var pipeline = ObservedPipeline();
+        using var calls = new BlockCalls(pipeline);
+
+        var result = pipeline.Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+
+        int fullSteps = DecompositionPolicy.StepCacheFullSteps;
+        Assert.Equal(6 * callsPerStep, calls.First);
+        // Every guidance branch of a step skips, or none does.
+        Assert.Equal(fullSteps * callsPerStep, calls.Second);
+        Assert.Equal(6 - fullSteps, result.CachedSteps);
+        Assert.Equal(2, result.Layers.Count);
+    }
+
+    [Fact]
+    public void Run_StepCacheOnlyOverTheFirstSteps_RunsEveryBlock()
+    {
+        var settings = new DecompositionSettings { Layers = 1, Steps = DecompositionPolicy.StepCacheFullSteps, StepCacheThreshold = 1e6f };
+        using var pipeline = ObservedPipeline();
+        using var calls = new BlockCalls(pipeline);
+
+        var result = pipeline.Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal((settings.Steps, 0), (calls.Second, result.CachedSteps));
+    }
+
+    [Fact]
+    public void Run_StepCacheCancelledDuringACachedStep_StopsBeforeTheNextStep()
+    {
+        using var cancel = new CancellationTokenSource();
+        int steps = 0;
+        int cancelAfter = DecompositionPolicy.StepCacheFullSteps + 1;
+
+        Assert.Throws<OperationCanceledException>(() => Run(Input(new DecompositionSettings { Steps = 10, StepCacheThreshold = 1e6f }),
+            e => { if (e is SamplingProgress && ++steps == cancelAfter) cancel.Cancel(); }, cancellation: cancel.Token));
+
+        Assert.Equal(cancelAfter, steps);
+    }
+
+    [Fact]
     public void RunBatch_TwoJobsWithOtherPromptsAndSeeds_EqualsTwoSeparateRuns()
     {
         var settings = new DecompositionSettings { Layers = 2, Steps = 2, PreviewEverySteps = 2 };
@@ -210,6 +271,28 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     {
         pipeline.Observer = observer;
         return pipeline;
+    }
+
+    /// <summary>How often the transformer's first and second blocks ran while it was attached.</summary>
+    private sealed class BlockCalls : IDisposable
+    {
+        private readonly List<Action> _removals = [];
+
+        public BlockCalls(LayeredDecompositionPipeline pipeline)
+        {
+            foreach (var (name, module) in pipeline.Transformer.named_modules())
+            {
+                if (module is not QwenImageTransformerBlock block) continue;
+                if (name == "transformer_blocks.0") _removals.Add(block.register_forward_hook((_, _, _, _, _, _, output) => { First++; return output; }).remove);
+                if (name == "transformer_blocks.1") _removals.Add(block.register_forward_hook((_, _, _, _, _, _, output) => { Second++; return output; }).remove);
+            }
+        }
+
+        public int First { get; private set; }
+
+        public int Second { get; private set; }
+
+        public void Dispose() => _removals.ForEach(remove => remove());
     }
 
     /// <summary>The latents one step led to, of every run it observes, in order.</summary>

@@ -124,6 +124,30 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     }
 
     [Fact]
+    public async Task Decompose_WithAStepCache_SaysAndRecordsHowManyStepsItSkipped()
+    {
+        string output = Path.Combine(_work, "cached");
+
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "1", "--steps", "3", "--prompt", "a poster",
+            "--device", "cpu", "--step-cache", "1000000");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("Step cache: 1 of 3 sampling steps skipped the transformer blocks after the first.", run.Output);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var settings = manifest.RootElement.GetProperty("settings");
+        Assert.Equal((1000000f, 1), (settings.GetProperty("step_cache_threshold").GetSingle(), settings.GetProperty("cached_steps").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Decompose_NegativeStepCache_IsRefusedBeforeLoading()
+    {
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", "--step-cache", "-0.1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--step-cache must be 0 (off) or a relative change such as 0.1.", run.Error);
+    }
+
+    [Fact]
     public async Task Decompose_LayersOutOfRange_IsRefusedBeforeLoading()
     {
         var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", "--layers", "0");

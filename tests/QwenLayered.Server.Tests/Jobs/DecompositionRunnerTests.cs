@@ -4,12 +4,28 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
+using QwenLayered.Server.Tests.Serving;
 using TorchSharp;
 
 namespace QwenLayered.Server.Tests.Jobs;
 
-public class DecompositionRunnerTests(NaNModelFolder damaged) : IClassFixture<NaNModelFolder>
+public class DecompositionRunnerTests(NaNModelFolder damaged, TinyModelFolder tiny) : IClassFixture<NaNModelFolder>
 {
+    [Fact]
+    public void Run_WithAStepCache_LogsHowManyStepsItSkipped()
+    {
+        using var model = new ResidentModel(LayeredModel.Load(tiny.Path, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
+        var image = new InputImage(TestImages.Png(64, 64), new ImageHeader("PNG", 64, 64, 8));
+        using var job = new Job("job-1", "artist", "", new DecompositionRequest(image, WorkingSize.ForArea(64, 64, 64 * 64, model.Model.VaeScaleFactor),
+            "a grey square", new DecompositionSettings { Layers = 1, Steps = 3, StepCacheThreshold = 1e6f }) { NegativePrompt = null });
+        var logger = new ListLogger<DecompositionRunner>();
+
+        string outcome = new DecompositionRunner(new ServerMetrics(), logger).Run(job, model);
+
+        Assert.Equal("completed", outcome);
+        Assert.Contains(logger.Lines, line => line.Message == "Job job-1 of artist: the step cache (threshold 1000000) skipped the transformer blocks after the first in 1 of 3 steps");
+    }
+
     [Fact]
     public void Run_ModelComputingNaN_FailsTheJobSayingSoWithoutALayer()
     {

@@ -15,6 +15,17 @@ public class DecomposeRequestReaderTests
     private static readonly DecomposeRequestReader Reader = new(new ServedPolicy(() => DecompositionPolicy.Published with { CanCaption = false }));
 
     [Fact]
+    public void Read_ServedWithAStepCache_GivesTheRequestItsThreshold()
+    {
+        var reader = new DecomposeRequestReader(new ServedPolicy(() => DecompositionPolicy.Published with { CanCaption = false, DefaultStepCacheThreshold = 0.1f }));
+
+        var spec = reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) });
+
+        Assert.Equal(0.1f, spec.Settings.StepCacheThreshold);
+        Assert.Equal(0f, Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) }).Settings.StepCacheThreshold);
+    }
+
+    [Fact]
     public void Read_CmykJpeg_IsConvertedToOpaqueRgba()
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(HandmadeImages.CmykJpeg()) });
