@@ -35,7 +35,12 @@ public static class MemoryModes
         throw new ArgumentException($"Unknown memory mode '{name}'. Use {Choices}.");
     }
 
-    /// <summary>Where the text encoder goes after each encoding in this mode.</summary>
-    public static TextEncoderResidency TextEncoder(this MemoryMode mode) =>
-        mode == MemoryMode.Resident ? TextEncoderResidency.KeepOnDevice : TextEncoderResidency.MoveToCpu;
+    /// <summary>
+    /// Where the text encoder goes after each encoding in this mode: <paramref name="whenResident"/> in the resident mode
+    /// (configurable there), else off the device (to the CPU, or unloaded when <paramref name="whenResident"/> says so).
+    /// </summary>
+    public static TextEncoderResidency TextEncoder(this MemoryMode mode, TextEncoderResidency whenResident = TextEncoderResidency.KeepOnDevice) =>
+        mode == MemoryMode.Resident ? whenResident
+        : whenResident == TextEncoderResidency.Unload ? TextEncoderResidency.Unload
+        : TextEncoderResidency.MoveToCpu;
 }

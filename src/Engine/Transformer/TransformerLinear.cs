@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static QwenLayered.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
@@ -48,9 +49,7 @@ internal sealed class TransformerLinear : nn.Module<Tensor, Tensor>
         if (IsQuantized) return;
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var dense = weight.to(ScalarType.Float32);
-        var scale = dense.abs().amax([1]).clamp_min(Kept(1e-12)) / Kept(Int8Max);
-        var quantized = (dense / scale.unsqueeze(1)).round().clamp(Kept(-Int8Max), Kept(Int8Max)).to(ScalarType.Int8);
+        var (quantized, scale) = weight.device_type == DeviceType.META ? Shapes(weight) : RoundToInt8(weight);
         var old = weight;
         weight = new Parameter(quantized.MoveToOuterDisposeScope(), requires_grad: false);
         ConditionallyRegisterParameter(nameof(weight), weight);
@@ -58,4 +57,15 @@ internal sealed class TransformerLinear : nn.Module<Tensor, Tensor>
         register_buffer(nameof(weight_scale), weight_scale);
         old.Dispose();
     }
+
+    private static (Tensor Quantized, Tensor Scale) RoundToInt8(Tensor weight)
+    {
+        var dense = weight.to(ScalarType.Float32);
+        var scale = dense.abs().amax([1]).clamp_min(Kept(1e-12)) / Kept(Int8Max);
+        return ((dense / scale.unsqueeze(1)).round().clamp(Kept(-Int8Max), Kept(Int8Max)).to(ScalarType.Int8), scale);
+    }
+
+    // On the meta device (shapes only, for memory plans) there are no values to round.
+    private static (Tensor Quantized, Tensor Scale) Shapes(Tensor weight) =>
+        (empty(weight.shape, ScalarType.Int8, META), empty(weight.shape[0], weight.dtype, META));
 }
