@@ -26,7 +26,7 @@ public sealed record ActivationFit(double BytesPerUnit, double Intercept)
     /// <summary>Bytes of activations for <paramref name="rows"/> sequences of <paramref name="tokens"/> (image and text) at
     /// <paramref name="width"/> in <paramref name="dtype"/>.</summary>
     public long Bytes(long rows, long tokens, long width, ScalarType dtype) =>
-        (long)Math.Ceiling(Intercept + BytesPerUnit * Unit(rows, tokens, width, dtype));
+        (long)Math.Ceiling(Math.Max(0, Intercept + BytesPerUnit * Unit(rows, tokens, width, dtype)));
 
     /// <summary>A small dense config of the published architecture with <paramref name="heads"/> heads of 32.</summary>
     internal static QwenImageTransformerConfig SmallConfig(int heads) => new()
