@@ -1,4 +1,5 @@
 using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Engine.Transformer;
 
 namespace QwenLayered.Engine.Memory;
 
@@ -34,6 +35,14 @@ public static class MemoryModes
                 return mode;
         throw new ArgumentException($"Unknown memory mode '{name}'. Use {Choices}.");
     }
+
+    /// <summary>How the transformer's blocks hold their weights in this mode.</summary>
+    public static BlockWeights TransformerBlocks(this MemoryMode mode) => mode switch
+    {
+        MemoryMode.Quantized => BlockWeights.Int8,
+        MemoryMode.Streamed => BlockWeights.Host,
+        _ => BlockWeights.Dense,
+    };
 
     /// <summary>
     /// Where the text encoder goes after each encoding in this mode: <paramref name="whenResident"/> in the resident mode

@@ -43,7 +43,7 @@ public static class MemoryPlanner
     // (device, host) bytes of the transformer laid out for the mode.
     private static (long Device, long Host) TransformerBytes(QwenImageTransformerConfig config, ScalarType dtype, MemoryMode mode)
     {
-        using var model = new QwenImageTransformer2DModel(config, META, dtype, new TransformerLayout(mode, META));
+        using var model = new QwenImageTransformer2DModel(config, META, dtype, new TransformerLayout(mode.TransformerBlocks(), META));
         long blocks = model.Blocks.Sum(Bytes);
         long outside = Bytes(model) - blocks;
         return mode == MemoryMode.Streamed ? (outside + model.StreamSlots.Sum(Bytes), blocks) : (outside + blocks, 0);

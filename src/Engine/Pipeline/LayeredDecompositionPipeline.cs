@@ -39,7 +39,7 @@ public sealed class LayeredDecompositionPipeline(
         var vae = AutoencoderKLQwenImage.FromPretrained(model, dtype, device);
         try
         {
-            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device, memory), vae, scheduler, device, imageGuidance);
+            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device, memory.TransformerBlocks()), vae, scheduler, device, imageGuidance);
         }
         catch
         {

@@ -1,4 +1,3 @@
-using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
 using TorchSharp.Modules;
@@ -57,26 +56,26 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         foreach (var parameter in parameters())
             parameter.requires_grad = false;
         eval();
-        Layout = layout ?? new TransformerLayout(MemoryMode.Resident, device ?? CPU);
-        if (Layout.Mode == MemoryMode.Streamed) stream = new BlockStream(transformer_blocks, NewBlock);
+        Layout = layout ?? new TransformerLayout(BlockWeights.Dense, device ?? CPU);
+        if (Layout.Blocks == BlockWeights.Host) stream = new BlockStream(transformer_blocks, NewBlock);
 
         QwenImageTransformerBlock NewBlock() => new(dim, config.NumAttentionHeads, config.AttentionHeadDim, device, dtype);
     }
 
     /// <summary>Builds the <c>transformer</c> component of a diffusers model folder and loads its weights strictly.</summary>
-    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device, MemoryMode memory = MemoryModes.Default) =>
-        FromPretrained(model.Component("transformer").Folder, dtype, device, memory);
+    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device, BlockWeights blocks = BlockWeights.Dense) =>
+        FromPretrained(model.Component("transformer").Folder, dtype, device, blocks);
 
     /// <summary>
     /// Loads a diffusers <c>transformer</c> folder (<c>config.json</c> plus one safetensors file or a sharded index):
-    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor. In a
-    /// quantized or streamed <paramref name="memory"/> mode each block is loaded and finished as it is built.
+    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor. With int8
+    /// or host <paramref name="blocks"/> each block is loaded and finished as it is built.
     /// </summary>
-    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device, MemoryMode memory = MemoryModes.Default)
+    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device, BlockWeights blocks = BlockWeights.Dense)
     {
         var config = ConfigFile.Read<QwenImageTransformerConfig>(Path.Combine(transformerFolder, "config.json"));
         using var checkpoint = Checkpoint.Open(transformerFolder);
-        var layout = new TransformerLayout(memory, device);
+        var layout = new TransformerLayout(blocks, device);
         if (layout.IsDense)
             return ModuleWeights.BuildFilled(() => new QwenImageTransformer2DModel(config, device, dtype, layout),
                 model => model.LoadWeights(checkpoint, dtype, device));

@@ -1,33 +1,32 @@
-using QwenLayered.Engine.Memory;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Transformer;
 
 /// <summary>
-/// How a transformer's blocks hold their weights in a <see cref="MemoryMode"/>: dense on the device (resident and
-/// text-offload), int8 on the device (quantized), or in host memory and streamed to the device (streamed). Each block is
+/// How a transformer's blocks hold their weights (<see cref="BlockWeights"/>): dense or int8 on the device, or in host
+/// memory and streamed to the device. Each block is
 /// finished as soon as it is built and filled, before the next one is built, so a full-size model never holds all its
 /// blocks dense on the device at once.
 /// </summary>
-public sealed class TransformerLayout(MemoryMode mode, Device device)
+public sealed class TransformerLayout(BlockWeights blocks, Device device)
 {
-    public MemoryMode Mode { get; } = mode;
+    public BlockWeights Blocks { get; } = blocks;
 
     /// <summary>The compute device: where everything but streamed blocks lives.</summary>
     public Device Device { get; } = device;
 
     /// <summary>Whether the blocks stay dense on the device as built (no finishing, no streaming).</summary>
-    public bool IsDense => Mode is MemoryMode.Resident or MemoryMode.TextOffload;
+    public bool IsDense => Blocks == BlockWeights.Dense;
 
     internal void Finish(QwenImageTransformerBlock block)
     {
-        switch (Mode)
+        switch (Blocks)
         {
-            case MemoryMode.Quantized:
+            case BlockWeights.Int8:
                 foreach (var linear in block.modules().OfType<TransformerLinear>()) linear.Quantize();
                 break;
-            case MemoryMode.Streamed:
+            case BlockWeights.Host:
                 block.to(CPU);
                 if (Device.type == DeviceType.CUDA) PinInPlace(block);
                 break;

@@ -46,7 +46,7 @@ public static class RandomLayeredModel
     private static QwenImageTransformer2DModel Transformer(QwenImageTransformerConfig config, ScalarType dtype, Device device, MemoryMode memory,
         Generator generator)
     {
-        var layout = new TransformerLayout(memory, device);
+        var layout = new TransformerLayout(memory.TransformerBlocks(), device);
         if (layout.IsDense) return Filled(new QwenImageTransformer2DModel(config, device, dtype, layout), generator);
         var transformer = new QwenImageTransformer2DModel(config, device, dtype, layout, (_, block) => RandomWeights.Fill(block, generator));
         RandomWeights.Fill(transformer.named_children().Where(child => child.name != "transformer_blocks")

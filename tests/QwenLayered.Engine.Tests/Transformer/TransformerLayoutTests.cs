@@ -1,4 +1,3 @@
-using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.Transformer;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -15,7 +14,7 @@ public class TransformerLayoutTests
         using var folder = TinyFolder();
         using var dense = QwenImageTransformer2DModel.FromPretrained(folder.Path, dtype, CPU);
 
-        using var quantized = QwenImageTransformer2DModel.FromPretrained(folder.Path, dtype, CPU, MemoryMode.Quantized);
+        using var quantized = QwenImageTransformer2DModel.FromPretrained(folder.Path, dtype, CPU, BlockWeights.Int8);
 
         for (int i = 0; i < quantized.Blocks.Count; i++)
         {
@@ -37,7 +36,7 @@ public class TransformerLayoutTests
     {
         using var folder = TinyFolder();
         using var dense = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU);
-        using var quantized = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU, MemoryMode.Quantized);
+        using var quantized = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU, BlockWeights.Int8);
 
         using var expected = dense.forward(TinyTransformer.Input());
         using var actual = quantized.forward(TinyTransformer.Input());
@@ -53,7 +52,7 @@ public class TransformerLayoutTests
     {
         using var folder = TinyFolder();
         using var resident = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU);
-        using var streamed = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU, MemoryMode.Streamed);
+        using var streamed = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU, BlockWeights.Host);
 
         using var expected = resident.forward(TinyTransformer.Input());
         using var actual = streamed.forward(TinyTransformer.Input());
@@ -68,7 +67,7 @@ public class TransformerLayoutTests
     {
         // The meta device stands in for a GPU (its blocks cannot move to the host: meta tensors hold no values).
         using var streamed = new QwenImageTransformer2DModel(TinyTransformer.Config, META, ScalarType.Float32,
-            new TransformerLayout(MemoryMode.Streamed, META));
+            new TransformerLayout(BlockWeights.Host, META));
 
         Assert.Equal(2, streamed.StreamSlots.Count);
         Assert.Empty(streamed.StreamSlots.Intersect(streamed.Blocks));
@@ -80,7 +79,7 @@ public class TransformerLayoutTests
     public void Forward_Streamed_RunsEveryBlockInADeviceSlotAndNoneFromTheHost()
     {
         using var streamed = new QwenImageTransformer2DModel(TinyTransformer.Config, CPU, ScalarType.Float32,
-            new TransformerLayout(MemoryMode.Streamed, CPU));
+            new TransformerLayout(BlockWeights.Host, CPU));
         int fromHost = 0, fromSlots = 0;
         var hooks = streamed.Blocks.Select(b => b.register_forward_hook((_, _, _, _, _, _, output) => { fromHost++; return output; }))
             .Concat(streamed.StreamSlots.Select(b => b.register_forward_hook((_, _, _, _, _, _, output) => { fromSlots++; return output; })))
