@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
@@ -37,13 +38,14 @@ internal static class DecomposeCommand
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
+        var memory = MemoryModeOption.Create();
         layers.Require(n => n >= 1 && n <= Limits.MaxLayers, $"--layers must be 1 to {Limits.MaxLayers}.");
         steps.Require(n => n is null || (n >= 1 && n <= Limits.MaxSteps), $"--steps must be 1 to {Limits.MaxSteps}.");
         bits.Require(n => n is 8 or 16, "--bits must be 8 or 16.");
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
         {
-            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, stepCache, seed, resolution, bits, device, dtype,
+            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, stepCache, seed, resolution, bits, device, dtype, memory,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -53,13 +55,13 @@ internal static class DecomposeCommand
             return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
                 result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
-                result.GetValue(device)!, result.GetValue(dtype)!, result.InvocationConfiguration.Output, cancellation));
+                result.GetValue(device)!, result.GetValue(dtype)!, MemoryModes.Parse(result.GetValue(memory)), result.InvocationConfiguration.Output, cancellation));
         });
         return command;
     }
 
     private static int Run(FileInfo file, DirectoryInfo? modelOption, string outputFolder, string prompt, string captionLanguage, string? negative,
-        Choices choices, string deviceName, string dtypeName, TextWriter console, CancellationToken cancellation)
+        Choices choices, string deviceName, string dtypeName, MemoryMode memory, TextWriter console, CancellationToken cancellation)
     {
         if (Directory.Exists(file.FullName)) throw new UserErrorException($"{file.FullName} is a folder; give an image file (PNG, JPEG or WebP).");
         if (!file.Exists) throw new UserErrorException($"{file.FullName} does not exist.");
@@ -70,8 +72,8 @@ internal static class DecomposeCommand
             string modelFolder = ModelFolderOption.Resolve(modelOption);
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = DTypeName.ParseOrDefault(dtypeName, device);
-            console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
-            using var model = LayeredModel.Load(modelFolder, dtype, device);
+            console.WriteLine($"Loading {modelFolder} ({dtype} on {device}, memory mode {memory.Name()})");
+            using var model = LayeredModel.Load(modelFolder, dtype, device, memory);
             var policy = model.Policy;
             if (policy.Profile.Description != "") console.WriteLine(policy.Profile.Description);
             var settings = new DecompositionSettings

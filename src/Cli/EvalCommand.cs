@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Runtime;
@@ -32,6 +33,7 @@ internal static class EvalCommand
         var prompt = new Option<string>("--prompt") { Description = "Text condition (default: empty, as in training).", DefaultValueFactory = _ => "" };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
+        var memory = MemoryModeOption.Create();
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the Markdown and JSON reports.", DefaultValueFactory = _ => new DirectoryInfo("eval-report") };
         size.Require(n => n is not < 16, "--size must be at least 16.");
         foreach (var positive in new[] { scenes, steps })
@@ -41,7 +43,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
         {
-            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, stepCache, prompt, device, dtype, output,
+            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, stepCache, prompt, device, dtype, memory, output,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -55,7 +57,7 @@ internal static class EvalCommand
                 var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!,
                     result.GetValue(stepCache));
                 return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
-                    result.GetValue(device)!, result.GetValue(dtype)!, result.GetValue(output)!.FullName, result.InvocationConfiguration.Output, cancellation));
+                    result.GetValue(device)!, result.GetValue(dtype)!, MemoryModes.Parse(result.GetValue(memory)), result.GetValue(output)!.FullName, result.InvocationConfiguration.Output, cancellation));
             }
             catch (Exception error) when (error is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
@@ -70,14 +72,14 @@ internal static class EvalCommand
          $"{count} generated scenes (seeds {seed}–{seed + count - 1}, {size}x{size}, {SceneGenerator.MinLayers}–{SceneGenerator.MaxLayers} layers)");
 
     private static int Run(string modelFolder, IReadOnlyList<LayeredScene> scenes, string sceneSetup, ModelSampling sampling,
-        string deviceName, string dtypeName, string outputFolder, TextWriter console, CancellationToken cancellation)
+        string deviceName, string dtypeName, MemoryMode memory, string outputFolder, TextWriter console, CancellationToken cancellation)
     {
         try
         {
             var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
             var dtype = DTypeName.ParseOrDefault(dtypeName, device);
-            console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
-            using var layered = LayeredModel.Load(modelFolder, dtype, device);
+            console.WriteLine($"Loading {modelFolder} ({dtype} on {device}, memory mode {memory.Name()})");
+            using var layered = LayeredModel.Load(modelFolder, dtype, device, memory);
             var model = new ModelDecomposer(layered, sampling);
             string imageGuidance = layered.Pipeline.ImageGuidance is { } image
                 ? $"image guidance {Number(image.Scale)} from σ {Number(image.MinSigma)}"

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Guidance;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
@@ -30,14 +31,15 @@ public sealed class LayeredDecompositionPipeline(
     /// <summary>Sees every run's stages when set; null (the default) for plain inference.</summary>
     internal IDecompositionObserver? Observer { get; set; }
 
-    /// <summary>Loads the transformer, VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
-    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null)
+    /// <summary>Loads the transformer (laid out for <paramref name="memory"/>), VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
+    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null,
+        MemoryMode memory = MemoryModes.Default)
     {
         var scheduler = model.Component("scheduler").ReadConfig<SchedulerConfig>();
         var vae = AutoencoderKLQwenImage.FromPretrained(model, dtype, device);
         try
         {
-            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device), vae, scheduler, device, imageGuidance);
+            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device, memory.TransformerBlocks()), vae, scheduler, device, imageGuidance);
         }
         catch
         {

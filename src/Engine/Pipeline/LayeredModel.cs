@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
@@ -39,14 +40,19 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     /// <summary>How requests to this model are decided, under the default limits (the server applies its configured ones).</summary>
     public DecompositionPolicy Policy => new(Profile, new DecompositionLimits(), Captioner is not null, VaeScaleFactor);
 
+    /// <summary>Loads a model folder in a memory mode: the transformer's layout and the text encoder's residency both follow it.</summary>
+    public static LayeredModel Load(string folder, ScalarType dtype, Device device, MemoryMode memory) =>
+        Load(folder, dtype, device, memory.TextEncoder(), memory);
+
     /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
     /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
+    /// <param name="memory">The transformer's layout; the text encoder's residency stays the one given.</param>
     public static LayeredModel Load(string folder, ScalarType dtype, Device device,
-        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice)
+        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice, MemoryMode memory = MemoryModes.Default)
     {
         var model = ModelFolder.Open(folder);
         var profile = ModelProfile.Read(folder);
-        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance);
+        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance, memory);
         try
         {
             var prompts = PromptEncoder.FromPretrained(model, dtype, device, residency);

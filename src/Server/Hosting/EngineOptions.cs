@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.QwenVL.Language;
 
 namespace QwenLayered.Server.Hosting;
@@ -22,6 +23,14 @@ public sealed class EngineOptions
     /// Unload. The 7B text encoder is ~16.6 GB in bf16; keep it only where device memory allows.
     /// </summary>
     public TextEncoderResidency TextEncoder { get; set; } = TextEncoderResidency.KeepOnDevice;
+
+    /// <summary>Memory mode (<see cref="MemoryModes"/>): resident, text-offload, quantized or streamed; empty is resident.
+    /// Outside the resident mode the text encoder leaves the device between prompts whatever <see cref="TextEncoder"/> says
+    /// (Unload still unloads).</summary>
+    public string Memory { get; set; } = "";
+
+    /// <summary>The device's memory ("24GiB", "48GB"); when set, startup refuses a memory mode whose plan does not fit it.</summary>
+    public string DeviceMemory { get; set; } = "";
 
     /// <summary>
     /// Working area in pixels used instead of the requested resolution bucket; 0 uses the bucket. Only for tiny test

@@ -114,6 +114,7 @@ public static partial class ServerApp
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
         app.Services.GetRequiredService<ResultStore>();
+        MemoryPlanCheck.Run(engine, app.Logger);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();
