@@ -13,7 +13,10 @@ public static class LayeredPsd
     private static readonly byte[] Signature = "8BPS"u8.ToArray();
 
     /// <summary>Writes every layer cropped to its alpha bounds; a fully transparent one as a 1×1 transparent layer.</summary>
-    public static void Write(string path, LayeredDocument document)
+    public static void Write(string path, LayeredDocument document) => Write(path, document.Placed());
+
+    /// <summary>Writes every layer as it is placed: its pixels at its offset.</summary>
+    public static void Write(string path, PlacedDocument document)
     {
         // ImageMagick's PSD writer has no hidden-layer flag, so a hidden layer would come back visible.
         if (document.Layers.Any(l => !l.Visible))
@@ -22,10 +25,9 @@ public static class LayeredPsd
         frames.Add(Frame(BlendWithWhite(document.Composite()), document.Width, document.Height));
         foreach (var layer in document.Layers)
         {
-            var (bounds, pixels) = LayerCrop.Tight(layer.Rgba8, document.Width, document.Height);
-            var frame = Frame(pixels, bounds.Width, bounds.Height);
+            var frame = Frame(layer.Rgba8, layer.Width, layer.Height);
             frame.Label = layer.Name;
-            frame.Page = new MagickGeometry(bounds.X, bounds.Y, (uint)bounds.Width, (uint)bounds.Height);
+            frame.Page = new MagickGeometry(layer.X, layer.Y, (uint)layer.Width, (uint)layer.Height);
             frames.Add(frame);
         }
         frames.Write(path, MagickFormat.Psd);
@@ -91,9 +93,8 @@ public static class LayeredPsd
     }
 
     // Photoshop stores a transparent document's composite blended with white, and ImageMagick undoes that on reading.
-    private static byte[] BlendWithWhite(byte[] rgba)
+    private static byte[] BlendWithWhite(byte[] blended)
     {
-        var blended = (byte[])rgba.Clone();
         for (int p = 0; p < blended.Length; p += 4)
         {
             double alpha = blended[p + 3] / 255.0;

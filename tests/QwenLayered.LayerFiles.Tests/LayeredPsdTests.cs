@@ -73,6 +73,25 @@ public class LayeredPsdTests : IDisposable
     }
 
     [Fact]
+    public void Write_PlacedLayers_LandAtTheirOffsetsWithTheirNamesAndPixels()
+    {
+        var patch = TestLayers.Patch(3, 2, 0, 0, 3, 2, 40, 50, 60);
+        var document = new PlacedDocument(Width, Height,
+            [new PlacedLayer("Paper", 0, 0, Width, Height, TestLayers.Opaque(Width, Height)), new PlacedLayer("Stamp", 17, 11, 3, 2, patch)]);
+        string path = _temp.File("placed.psd");
+
+        LayeredPsd.Write(path, document);
+
+        using (var frames = new MagickImageCollection(path))
+            Assert.Equal((17, 11, 3u, 2u), Page(frames[2]));
+        var read = LayeredPsd.Read(path, PsdReadLimits.Default);
+        Assert.Equal(["Paper", "Stamp"], read.Layers.Select(l => l.Name));
+        var expected = new byte[Width * Height * 4];
+        for (int row = 0; row < 2; row++) Array.Copy(patch, row * 12, expected, ((11 + row) * Width + 17) * 4, 12);
+        AssertSamePixelsWhereCovered(expected, read.Layers[1].Rgba8);
+    }
+
+    [Fact]
     public void Read_FlatPsd_IsOneBackgroundLayer()
     {
         string path = _temp.File("flat.psd");
