@@ -26,6 +26,9 @@ public sealed record DecompositionSettings
     /// <summary>Longest preview edge in pixels.</summary>
     public int PreviewMaxEdge { get; init; } = DecompositionPolicy.DefaultPreviewMaxEdge;
 
+    /// <summary>Layers at the source's own size, each cropped at its offset; false for the model's working size.</summary>
+    public bool FullResolution { get; init; } = true;
+
     /// <summary>Also produce 16-bit layers (for 16-bit documents).</summary>
     public bool SixteenBit { get; init; }
 
