@@ -4,7 +4,6 @@ const { Connection, ConnectionState } = require("./connection.js");
 const { Job, JobState, describeError, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
-const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 
 const CLIENT = "qwenlayered-panel";
@@ -33,6 +32,7 @@ class PanelController {
   }
 
   welcomed({ server }) {
+    this.maxPixels = server.maxPixels;
     this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded");
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
@@ -49,22 +49,26 @@ class PanelController {
     }
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps }) {
+  // targetSize: send a copy scaled to it, after the artist accepted one for a source above the server's limit.
+  async decompose(choices) {
+    const { source: kind, layers, prompt, resolution, steps, targetSize } = choices;
     if (this.job && !this.job.finished) return;
     this.view.clearError();
     let source;
     try {
-      source = await this.host.readSource(kind);
+      source = await this.host.readSource(kind, targetSize);
     } catch (e) {
       if (e instanceof SourceError) return this.view.showError(e.message);
       throw e;
     }
+    if (this.maxPixels && source.width * source.height > this.maxPixels) return this.offerSmallerCopy(source, choices);
     const { rgba, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.job = new Job(clientRequestId, where);
+    // The source at its own resolution and depth: a 16-bit document asks for 16-bit layers.
     const submit = {
       type: "submit", clientRequestId, layers, prompt, steps, resolution,
-      preview: { everySteps: 1, maxEdge: 128 },
+      preview: { everySteps: 1, maxEdge: 128 }, sixteenBit: source.bits === 16,
     };
     try {
       this.connection.send(submit, encodePng(rgba, source.width, source.height));
@@ -74,6 +78,16 @@ class PanelController {
     }
     this.settings.setUnfinishedJob({ clientRequestId, source: where });
     this.view.showJob(this.job, describeJob(this.job));
+  }
+
+  // The source goes at its own resolution up to the server's limit; above it, the artist may send a smaller copy, whose
+  // layers go into a new document of the copy's size.
+  offerSmallerCopy(source, choices) {
+    const scale = Math.sqrt(this.maxPixels / (source.width * source.height));
+    const targetSize = { width: Math.max(1, Math.floor(source.width * scale)), height: Math.max(1, Math.floor(source.height * scale)) };
+    this.view.offerNewDocument(`The source is ${source.width}x${source.height} pixels; this server takes at most ${this.maxPixels} pixels. `
+      + `Send a copy scaled to ${targetSize.width}x${targetSize.height} instead? Its layers will go into a new document of that size.`,
+    () => this.decompose({ ...choices, targetSize }));
   }
 
   cancel() {
@@ -106,12 +120,11 @@ class PanelController {
 
   async insert(job) {
     const { source } = job;
-    const layers = job.layers.map(({ name, png }) => {
-      const image = decodePng(png);
-      return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
-    });
+    // Each layer as the server placed it: its own pixels at its offset on the source.
+    const layers = job.layers.map(({ name, x, y, png }) => ({ name, x, y, ...decodePng(png) }));
     const groupName = `${source.name} (seed ${job.seed})`;
     try {
+      if (source.scaled) return await this.host.insertIntoNewDocument(source, layers, groupName);
       await this.host.insertLayers(source, layers, groupName);
     } catch (e) {
       if (!(e instanceof DocumentChangedError)) return this.view.showError(`Could not insert the layers: ${e.message}`);

@@ -45,7 +45,8 @@ export function mockPhotoshop({ bits = 8, width = 40, height = 30, layerBounds =
     async getPixels(options) {
       record("getPixels", options);
       const b = options.sourceBounds;
-      const [w, h] = [b.right - b.left, b.bottom - b.top];
+      // Photoshop scales the pixels when asked for a target size.
+      const { width: w, height: h } = options.targetSize || { width: b.right - b.left, height: b.bottom - b.top };
       const data = bits === 8 ? new Uint8Array(w * h * 4).fill(255) : new Uint16Array(w * h * 4).fill(32768);
       return {
         sourceBounds: b,
