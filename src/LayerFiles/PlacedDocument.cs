@@ -17,5 +17,5 @@ public sealed record PlacedLayer(string Name, int X, int Y, int Width, int Heigh
 public sealed record PlacedDocument(int Width, int Height, IReadOnlyList<PlacedLayer> Layers)
 {
     /// <summary>The visible layers stacked with the "over" operator, what an editor shows, as RGBA8.</summary>
-    public byte[] Composite() => PlacedCompositor.Over(this);
+    public byte[] Composite() => PlacedCompositor.Over8(this);
 }
