@@ -1,5 +1,4 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Pipeline;
 using static QwenLayered.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -72,8 +71,7 @@ internal sealed class CroppedLayers(int count)
     }
 
     /// <summary>The finished layers, bottom first, at their offsets.</summary>
-    public IReadOnlyList<DecodedLayer> Layers() => [.. _bounds.Select((b, i) =>
-        new DecodedLayer(i, b.Width, b.Height, _rgba8[i], _rgba16?[i]) { X = b.X, Y = b.Y })];
+    public IReadOnlyList<RefinedLayer> Layers() => [.. _bounds.Select((b, i) => new RefinedLayer(b.X, b.Y, b.Width, b.Height, _rgba8[i], _rgba16?[i]))];
 
     // The first and last true index, (int.MaxValue, -1) when none.
     private static (int First, int Last) Span(bool[] flags) =>

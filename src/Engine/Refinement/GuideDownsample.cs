@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Imaging;
+using static QwenLayered.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Refinement;
@@ -22,7 +23,7 @@ internal static class GuideDownsample
             using var step = NewDisposeScope();
             var rows = OriginalPixels.Guide(OriginalPixels.Read(original, strip with { Width = original.Width }, false, device));
             var narrowed = rows.matmul(across);                                                    // [3, s, w]
-            sum.add_(down.narrow(1, strip.Y, strip.Height).unsqueeze(0).matmul(narrowed));
+            sum.add_(down.narrow(1, strip.Y, strip.Height).unsqueeze(0).matmul(narrowed), Kept(1));
         }
         return sum.MoveToOuterDisposeScope();
     }

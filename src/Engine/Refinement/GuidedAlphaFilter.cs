@@ -34,7 +34,7 @@ internal static class GuidedAlphaFilter
         var products = (image.unsqueeze(2) * image.unsqueeze(1)).view(1, 9, height, width);
         var covariance = Box(products).view(3, 3, height, width) - meanImage[0].unsqueeze(1) * meanImage[0].unsqueeze(0);
         var ridge = eye(3, device: guide.device).view(3, 3, 1, 1) * Kept(Epsilon);
-        var inverse = linalg.inv((covariance + ridge).permute(2, 3, 0, 1));            // [h, w, 3, 3]
+        var inverse = linalg.inv(covariance.Plus(ridge).permute(2, 3, 0, 1));            // [h, w, 3, 3]
 
         var meanAlpha = Box(alpha);                                                    // [N, 1, h, w]
         var crossed = Box(image * alpha) - meanImage * meanAlpha;                      // [N, 3, h, w]

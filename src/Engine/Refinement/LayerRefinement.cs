@@ -1,5 +1,4 @@
 using QwenLayered.Engine.Imaging;
-using QwenLayered.Engine.Pipeline;
 using static QwenLayered.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
 
@@ -22,7 +21,7 @@ public static class LayerRefinement
     /// each cropped to its alpha bounds at its offset; with 16-bit pixels too when <paramref name="sixteenBit"/>
     /// (from the original's <see cref="RgbaImage.Pixels16"/> when it has them), which restack exactly at 16 bits.
     /// </summary>
-    public static IReadOnlyList<DecodedLayer> Refine(RgbaImage original, Tensor decoded, bool sixteenBit, int tileSize = DefaultTileSize)
+    public static IReadOnlyList<RefinedLayer> Refine(RgbaImage original, Tensor decoded, bool sixteenBit, int tileSize = DefaultTileSize)
     {
         if (decoded.dim() != 4 || decoded.shape[1] != 4)
             throw new ArgumentException($"Expected decoded layers [N, 4, H, W], got [{string.Join(", ", decoded.shape)}].");

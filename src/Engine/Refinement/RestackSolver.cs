@@ -53,7 +53,7 @@ internal static class RestackSolver
             var free = shown.gt(Kept(0f)) & ((missing.gt(Kept(0f)) & colours.lt(Kept(1f))) | (missing.lt(Kept(0f)) & colours.gt(Kept(0f))));
             var movable = shown * free.to(shown.dtype);
             var share = missing / (movable * movable).sum(0, keepdim: false).clamp_min(Kept(1e-20f));
-            colours = (colours + movable * share).clamp(Kept(0f), Kept(1f));
+            colours = colours.Plus(movable * share).clamp(Kept(0f), Kept(1f));
         }
         return Quantize(colours, shown.squeeze(1), levels).MoveToOuterDisposeScope();
     }
@@ -88,9 +88,9 @@ internal static class RestackSolver
         {
             var weight = shown[i].unsqueeze(0);
             var absorbs = weight.ge(Kept(1f / levels));
-            var wanted = where(absorbs, colours[i] + owed / weight.clamp_min(Kept(1f / levels)), colours[i]).clamp(Kept(0f), Kept(1f));
+            var wanted = where(absorbs, colours[i].Plus(owed / weight.clamp_min(Kept(1f / levels))), colours[i]).clamp(Kept(0f), Kept(1f));
             rounded[i] = (wanted * Kept(levels)).round() / Kept(levels);
-            owed = owed + weight * (colours[i] - rounded[i]);
+            owed = owed.Plus(weight * (colours[i] - rounded[i]));
         }
         return stack(rounded);
     }

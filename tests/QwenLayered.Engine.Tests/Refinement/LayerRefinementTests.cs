@@ -20,7 +20,7 @@ public class LayerRefinementTests
         var original = RandomImage(random, 53, 41, originalHasAlpha);
         using var decoded = RandomLayers(random, 4, 12, 10);
 
-        var layers = LayerRefinement.Refine(original, decoded, sixteenBit: false, tileSize: 16);
+        var layers = Refine(original, decoded, sixteenBit: false, tileSize: 16);
 
         var restacked = Restack.Over8(layers, original.Width, original.Height);
         var (psnr, maxError) = Restack.Compare(Restack.ClearTransparent(original.Pixels), restacked, 255);
@@ -37,7 +37,7 @@ public class LayerRefinementTests
         var front = Enumerable.Range(0, small).Select(x => (float)Math.Clamp((edge - x * 8.0) / 8, 0, 1)).ToArray();
         using var decoded = StepLayers(front, small);
 
-        var layers = LayerRefinement.Refine(original, decoded, sixteenBit: false);
+        var layers = Refine(original, decoded, sixteenBit: false);
         var refined = AlphaRow(layers[1], size, row: 64);
         var upscaled = PlainUpscale(front, size);
 
@@ -53,8 +53,8 @@ public class LayerRefinementTests
         var original = Solid(96, 80, (x, _) => x < 32 ? (250, 250, 240) : (20, 90, 40));
         using var decoded = RandomLayers(random, 3, 12, 10);
 
-        var tiled = LayerRefinement.Refine(original, decoded, sixteenBit: true, tileSize: 32);
-        var whole = LayerRefinement.Refine(original, decoded, sixteenBit: true, tileSize: 96);
+        var tiled = Refine(original, decoded, sixteenBit: true, tileSize: 32);
+        var whole = Refine(original, decoded, sixteenBit: true, tileSize: 96);
 
         Assert.Equal(whole.Select(l => (l.X, l.Y, l.Width, l.Height)), tiled.Select(l => (l.X, l.Y, l.Width, l.Height)));
         Assert.All(whole.Zip(tiled), pair =>
@@ -73,7 +73,7 @@ public class LayerRefinementTests
         var original = eight with { SourceBitsPerChannel = 16, Pixels16 = wide };
         using var decoded = RandomLayers(random, 3, 10, 8);
 
-        var layers = LayerRefinement.Refine(original, decoded, sixteenBit: true, tileSize: 16);
+        var layers = Refine(original, decoded, sixteenBit: true, tileSize: 16);
 
         var (psnr, maxError) = Restack.Compare(wide, Restack.Over16(layers, original.Width, original.Height), 65535);
         Assert.True(maxError <= 2 * 257 / 255, $"PSNR {psnr:F1} dB, largest error {maxError}/65535.");
@@ -85,7 +85,7 @@ public class LayerRefinementTests
         var original = Solid(20, 20, (_, _) => (10, 20, 30));
         using var decoded = StepLayers(new float[4], 4);
 
-        var front = LayerRefinement.Refine(original, decoded, sixteenBit: false)[1];
+        var front = Refine(original, decoded, sixteenBit: false)[1];
 
         Assert.Equal((0, 0, 1, 1), (front.X, front.Y, front.Width, front.Height));
         Assert.Equal(new byte[4], front.Rgba8);
@@ -101,11 +101,14 @@ public class LayerRefinementTests
         alpha[2, 3] = tensor(1f);
         using var decoded = stack([ones(4, 8, 8), cat([zeros(3, 8, 8), alpha.unsqueeze(0)])]) * 2 - 1;
 
-        var front = LayerRefinement.Refine(original, decoded, sixteenBit: false, tileSize: 16)[1];
+        var front = Refine(original, decoded, sixteenBit: false, tileSize: 16)[1];
 
         Assert.Equal((24, 16, 8, 8), (front.X, front.Y, front.Width, front.Height));
         Assert.All(Enumerable.Range(0, 64), p => Assert.InRange(front.Rgba8[4 * p + 3], 240, 255));
     }
+
+    private static IReadOnlyList<DecodedLayer> Refine(RgbaImage original, Tensor decoded, bool sixteenBit, int tileSize = LayerRefinement.DefaultTileSize) =>
+        [.. LayerRefinement.Refine(original, decoded, sixteenBit, tileSize).Select((l, i) => new DecodedLayer(i, l.Width, l.Height, l.Rgba8, l.Rgba16) { X = l.X, Y = l.Y })];
 
     private static RgbaImage RandomImage(Random random, int width, int height, bool hasAlpha)
     {
