@@ -4,7 +4,6 @@ const { Connection, ConnectionState } = require("./connection.js");
 const { Job, JobState, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
-const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 const { ModalBusyError } = require("./modal.js");
 const { plainError, describeFailure } = require("./words.js");
@@ -53,6 +52,7 @@ class PanelController {
 
   welcomed({ server }) {
     this.modelLoaded = server.modelLoaded;
+    this.maxPixels = server.maxPixels;
     this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded yet");
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
@@ -69,7 +69,9 @@ class PanelController {
     }
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps, seed }) {
+  // targetSize: send a copy scaled to it, after the artist accepted one for a source above the server's limit.
+  async decompose(choices) {
+    const { source: kind, layers, prompt, resolution, steps, seed, targetSize } = choices;
     if (this.job && !this.job.finished) return;
     this.view.clearError();
     // Before the image is read and encoded: nothing to do without a server that can take it.
@@ -79,17 +81,19 @@ class PanelController {
     if (!this.modelLoaded) return this.view.showError("The server has no model loaded yet. Wait for it, then press Connect again.");
     let source;
     try {
-      source = await this.host.readSource(kind);
+      source = await this.host.readSource(kind, targetSize);
     } catch (e) {
       if (e instanceof SourceError || e instanceof ModalBusyError) return this.view.showError(e.message);
       throw e;
     }
+    if (this.maxPixels && source.width * source.height > this.maxPixels) return this.offerSmallerCopy(source, choices);
     const { rgba, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.job = new Job(clientRequestId, where);
+    // The source at its own resolution and depth: a 16-bit document asks for 16-bit layers.
     const submit = {
       type: "submit", clientRequestId, layers, prompt, steps, resolution, ...(seed ? { seed } : {}),
-      preview: { everySteps: 1, maxEdge: 128 },
+      preview: { everySteps: 1, maxEdge: 128 }, sixteenBit: source.bits === 16,
     };
     try {
       this.connection.send(submit, encodePng(rgba, source.width, source.height));
@@ -99,6 +103,16 @@ class PanelController {
     }
     this.settings.setUnfinishedJob({ clientRequestId, source: where });
     this.view.showJob(this.job, describeJob(this.job));
+  }
+
+  // The source goes at its own resolution up to the server's limit; above it, the artist may send a smaller copy, whose
+  // layers go into a new document of the copy's size.
+  offerSmallerCopy(source, choices) {
+    const scale = Math.sqrt(this.maxPixels / (source.width * source.height));
+    const targetSize = { width: Math.max(1, Math.floor(source.width * scale)), height: Math.max(1, Math.floor(source.height * scale)) };
+    this.view.offerNewDocument(`The source is ${source.width}x${source.height} pixels; this server takes at most ${this.maxPixels} pixels. `
+      + `Send a copy scaled to ${targetSize.width}x${targetSize.height} instead? Its layers will go into a new document of that size.`,
+    () => this.decompose({ ...choices, targetSize }));
   }
 
   cancel() {
@@ -143,18 +157,17 @@ class PanelController {
     this.view.showError(plainError(error));
   }
 
-  // Inserts a kept result ({ id, source, seed, layers: [{ name, png }] }); a busy Photoshop is waited for, then the
-  // artist asked (the result keeps its Insert button).
+  // Inserts a kept result ({ id, source, seed, layers: [{ name, x, y, png }] }); a busy Photoshop is waited for, then
+  // the artist asked (the result keeps its Insert button).
   async insert(result, retries = MODAL_RETRIES) {
     if (!result || !this.results.find(result.id)) return; // discarded meanwhile
     const { source } = result;
-    const layers = result.layers.map(({ name, png }) => {
-      const image = decodePng(png);
-      return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
-    });
+    // Each layer as the server placed it: its own pixels at its offset on the source.
+    const layers = result.layers.map(({ name, x, y, png }) => ({ name, x, y, ...decodePng(png) }));
     const groupName = `${source.name} (seed ${result.seed})`;
     const inserted = () => this.report(this.results.markInserted(result.id).finally(() => this.showResults()));
     try {
+      if (source.scaled) return await this.host.insertIntoNewDocument(source, layers, groupName);
       await this.host.insertLayers(source, layers, groupName);
       if (retries < MODAL_RETRIES) this.view.clearError();
       await inserted();

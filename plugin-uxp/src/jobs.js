@@ -1,4 +1,5 @@
 // A job as the panel sees it, built from the bridge's events, and the readable text for every error.
+const { LayerAssembly } = require("./protocol.js");
 const JobState = Object.freeze({
   Submitting: "submitting", Queued: "queued", Running: "running",
   Completed: "completed", Failed: "failed", Cancelled: "cancelled",
@@ -20,7 +21,8 @@ class Job {
     this.totalSteps = 0;
     this.remainingMs = null;
     this.previews = new Map(); // layer index -> PNG bytes of the latest preview
-    this.layers = []; // index -> { name, png }
+    this.layers = []; // index -> { name, x, y, width, height, bitsPerChannel, png } once every piece is in
+    this.assembling = null; // the layer whose PNG pieces are still coming
     this.message = null;
   }
 
@@ -49,7 +51,11 @@ class Job {
         this.previews.set(event.layerIndex, payload);
         break;
       case "layer":
-        this.layers[event.index] = { name: event.name, png: payload };
+        this.assembling = new LayerAssembly(event, payload);
+        this.layers[event.index] = this.assembling.finished() || undefined;
+        break;
+      case "layerChunk":
+        this.layers[event.layerIndex] = this.assembling.add(event, payload) || undefined;
         break;
       case "completed":
         this.state = JobState.Completed;

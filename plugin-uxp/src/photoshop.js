@@ -1,6 +1,6 @@
 // Everything the panel does to Photoshop, and the only module that calls executeAsModal or imaging.
 // The host modules are passed in (index.js hands over require("photoshop")), so tests can record every call.
-const { toRgba8, fromRgba8, placeInto } = require("./pixels.js");
+const { toRgba, toDocument, placeInto } = require("./pixels.js");
 const { executeModal } = require("./modal.js");
 const { hostProblem } = require("./host.js");
 
@@ -23,8 +23,9 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     if (!imaging) throw new SourceError(hostProblem({ imaging }));
   };
 
-  // One short modal step: read the source's pixels as 8-bit RGBA, and record where they came from.
-  async function readSource(kind) {
+  // One short modal step: read the source's pixels as RGBA at the document's depth (8 or 16 bits), and record where
+  // they came from. With targetSize ({ width, height }) Photoshop scales them to that size: a smaller copy.
+  async function readSource(kind, targetSize) {
     requireImaging();
     return executeModal(core, async () => {
       const doc = app.activeDocument;
@@ -33,14 +34,16 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
       bits(doc); // refused here, before the job runs, not when its layers come back
       const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
       const { bounds, name, layerID } = describeSource(doc, kind, canvas);
-      const pixels = await imaging.getPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB" });
+      const pixels = await imaging.getPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB", ...(targetSize && { targetSize }) });
       try {
         const image = pixels.imageData;
         const data = await image.getData({ chunky: true });
-        const rgba = placeInto(toRgba8(data, image.width, image.height, image.components, image.componentSize), pixels.sourceBounds, bounds);
+        const read = toRgba(data, image.width, image.height, image.components, image.componentSize);
+        const rgba = targetSize ? read : placeInto(read, pixels.sourceBounds, bounds);
+        const size = targetSize ? { width: image.width, height: image.height } : { width: bounds.right - bounds.left, height: bounds.bottom - bounds.top };
         return {
-          kind, name, rgba, bounds, documentID: doc.id, documentName: doc.name, colorProfile: profileOf(doc),
-          documentWidth: doc.width, documentHeight: doc.height, width: bounds.right - bounds.left, height: bounds.bottom - bounds.top,
+          kind, name, rgba, bits: image.componentSize, bounds, documentID: doc.id, documentName: doc.name, colorProfile: profileOf(doc),
+          documentWidth: doc.width, documentHeight: doc.height, ...size, scaled: Boolean(targetSize),
         };
       } finally {
         pixels.imageData.dispose();
@@ -64,8 +67,8 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
   }
 
   // One modal step and one history step: a group named after the source holding the layers, bottom first, named as
-  // the server named them. layers: [{ name, rgba }].
-  // `layers` are 8-bit RGBA at the source's size, bottom first.
+  // the server named them. layers: [{ name, x, y, width, height, bitsPerChannel, rgba }], each placed at (x, y) from
+  // the source's top-left corner, its RGBA as decoded from its PNG (8 or 16 bits).
   async function insertLayers(source, layers, groupName) {
     return executeModal(core, async (context) => {
       // A kept result can outlive its document and Photoshop itself, whose next session reuses document ids.
@@ -83,7 +86,8 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     return executeModal(core, async (context) => {
       const doc = await app.createDocument({
         name: source.name, width: source.width, height: source.height, resolution: 72,
-        mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT, depth: 8,
+        mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT,
+        depth: layers.some((l) => l.bitsPerChannel === 16) ? 16 : 8,
         ...(source.colorProfile ? { profile: source.colorProfile } : {}),
       });
       await insertGroup(context, doc, layers, groupName, { left: 0, top: 0, right: source.width, bottom: source.height });
@@ -96,9 +100,9 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     const suspension = await context.hostControl.suspendHistory({ documentID: doc.id, name: `QwenLayered: ${groupName}` });
     try {
       const created = [];
-      for (const { name, rgba } of layers) {
-        const layer = await doc.createPixelLayer({ name });
-        await putPixels(doc, layer, rgba, bounds, componentSize);
+      for (const placed of layers) {
+        const layer = await doc.createPixelLayer({ name: placed.name });
+        await putPixels(doc, layer, placed, bounds, componentSize);
         created.push(layer);
         context.reportProgress({ value: created.length / layers.length, commandName: `Inserting layer ${created.length} of ${layers.length}` });
       }
@@ -112,13 +116,15 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     }
   }
 
-  async function putPixels(doc, layer, rgba, bounds, componentSize) {
-    const imageData = await imaging.createImageDataFromBuffer(fromRgba8(rgba, componentSize), {
-      width: bounds.right - bounds.left, height: bounds.bottom - bounds.top, components: 4, componentSize,
+  // The layer's own pixels only, at its offset from the source's corner: Photoshop places them, nothing is resized.
+  async function putPixels(doc, layer, placed, bounds, componentSize) {
+    const imageData = await imaging.createImageDataFromBuffer(toDocument(placed.rgba, placed.bitsPerChannel, componentSize), {
+      width: placed.width, height: placed.height, components: 4, componentSize,
       chunky: true, colorSpace: "RGB", // no colorProfile: the pixels are in the document's own, as they were read
     });
     try {
-      await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds: { left: bounds.left, top: bounds.top } });
+      const targetBounds = { left: bounds.left + placed.x, top: bounds.top + placed.y };
+      await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds });
     } finally {
       imageData.dispose();
     }

@@ -36,6 +36,11 @@ internal static class DecomposeCommand
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial noise.", DefaultValueFactory = _ => 777 };
         var resolution = new Option<int?>("--resolution") { Description = $"Working resolution, one the model was trained at: {string.Join(" or ", DecompositionPolicy.Published.Resolutions)} for the published model (default: the model's first)." };
         var bits = new Option<int>("--bits") { Description = "Bits per channel of the layer PNGs: 8 or 16.", DefaultValueFactory = _ => 8 };
+        var workingSize = new Option<bool>("--working-size")
+        {
+            Description = "Layers at the model's working size (about the resolution squared), as the model makes them, instead of at the image's " +
+                          "own size refined to stack back to it.",
+        };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var memory = MemoryModeOption.Create();
@@ -45,13 +50,13 @@ internal static class DecomposeCommand
 
         var command = new Command("decompose", "Decompose one image into RGBA layers on this machine.")
         {
-            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, stepCache, seed, resolution, bits, device, dtype, memory,
+            image, model, output, layers, prompt, captionLanguage, negative, steps, guidance, stepCache, seed, resolution, bits, workingSize, device, dtype, memory,
         };
         command.SetAction((result, cancellation) =>
         {
             var file = result.GetValue(image)!;
             var choices = new Choices(result.GetValue(layers), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
-                result.GetValue(seed), result.GetValue(bits) == 16, result.GetValue(stepCache));
+                result.GetValue(seed), result.GetValue(bits) == 16, result.GetValue(stepCache), !result.GetValue(workingSize));
             return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
                 result.GetValue(prompt)!, result.GetValue(captionLanguage)!, result.GetValue(negative), choices,
@@ -81,6 +86,7 @@ internal static class DecomposeCommand
                 Layers = choices.Layers, Steps = choices.Steps ?? policy.DefaultSteps,
                 GuidanceScale = choices.Guidance ?? policy.DefaultGuidanceScale, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
                 StepCacheThreshold = choices.StepCacheThreshold,
+                FullResolution = choices.FullResolution,
             };
             var request = policy.Request(image, prompt, settings, choices.Resolution ?? 0) with
             {
@@ -106,5 +112,6 @@ internal static class DecomposeCommand
     }
 
     // What the user chose; unset sampling settings get the model's defaults (its policy's).
-    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit, float StepCacheThreshold);
+    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit, float StepCacheThreshold,
+        bool FullResolution);
 }

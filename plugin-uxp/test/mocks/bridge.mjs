@@ -46,7 +46,7 @@ export const welcome = {
   type: "welcome", protocol: 1, bridgeVersion: "0.1.0",
   server: {
     serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100,
-    maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0,
+    maxPixels: 64 * 1024 * 1024, maxImageBytes: 64 * 1024 * 1024, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0,
     resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 },
   },
 };

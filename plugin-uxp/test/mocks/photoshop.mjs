@@ -93,7 +93,8 @@ export function mockPhotoshop({
       record("getPixels", options);
       const source = findDocument(options.documentID);
       const b = options.sourceBounds;
-      const [w, h] = [b.right - b.left, b.bottom - b.top];
+      // Photoshop scales the pixels when asked for a target size.
+      const { width: w, height: h } = options.targetSize || { width: b.right - b.left, height: b.bottom - b.top };
       const size = source.componentSize;
       const data = new ARRAY[size](w * h * 4).fill(FULL[size]);
       return {

@@ -17,7 +17,9 @@ public sealed record SubmitMessage(
     string? Seed = null,
     int Resolution = 0,
     PreviewSettings? Preview = null,
-    RegionSettings? Region = null) : PanelMessage
+    RegionSettings? Region = null,
+    bool? WorkingSize = null,
+    bool? SixteenBit = null) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public override bool CarriesPayload => true;

@@ -31,6 +31,12 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>Longest preview edge in pixels when the request names none.</summary>
     public const int DefaultPreviewMaxEdge = 256;
 
+    /// <summary>
+    /// Layers come back at the source's own size, refined against it so they stack back to it, unless the request asks
+    /// for the working size (the model's own output, resized to about the working area).
+    /// </summary>
+    public const bool DefaultFullResolution = true;
+
     /// <summary>The smallest preview the engine makes.</summary>
     public const int MinPreviewEdge = 8;
 

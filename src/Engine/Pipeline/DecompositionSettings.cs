@@ -33,6 +33,12 @@ public sealed record DecompositionSettings
     /// <summary>Longest preview edge in pixels.</summary>
     public int PreviewMaxEdge { get; init; } = DecompositionPolicy.DefaultPreviewMaxEdge;
 
+    /// <summary>
+    /// Layers at the source's full resolution that stack back to it (see <see cref="Refinement.LayerRefinement"/>);
+    /// false for the working-size layers. Either way each layer is cropped to its alpha bounds at its offset.
+    /// </summary>
+    public bool FullResolution { get; init; } = DecompositionPolicy.DefaultFullResolution;
+
     /// <summary>Also produce 16-bit layers (for 16-bit documents).</summary>
     public bool SixteenBit { get; init; }
 

@@ -89,8 +89,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             {
                 case PromptReady ready:
                     var spec = job.Spec;
-                    job.Log.Append(new JobStarted(spec.Settings.Seed, spec.Size.OutputWidth, spec.Size.OutputHeight,
-                        spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
+                    var (width, height) = Canvas(spec);
+                    job.Log.Append(new JobStarted(spec.Settings.Seed, width, height, spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
@@ -103,15 +103,24 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
                     job.Log.Append(new JobPreview(preview.Step, preview.LayerIndex, LayerPng.Encode8(preview.Rgba, preview.Width, preview.Height)));
                     break;
                 case DecodedLayer layer:
-                    job.Log.Append(ToLayer(layer));
+                    foreach (var update in LayerChunks.Split(ToLayer(layer, job.Spec.Settings.SixteenBit))) job.Log.Append(update);
                     break;
             }
         }
 
-        private static JobLayer ToLayer(DecodedLayer layer) => new(
-            layer.Index,
-            DecompositionPolicy.LayerName(layer.Index),
-            LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height),
-            AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : null);
+        // The canvas the layers are placed on: the source (the image or its region), or the working size when asked.
+        private static (int Width, int Height) Canvas(DecompositionRequest spec) =>
+            spec.Settings.FullResolution ? (spec.Image.Width, spec.Image.Height) : (spec.Size.OutputWidth, spec.Size.OutputHeight);
+
+        private static JobLayer ToLayer(DecodedLayer layer, bool sixteenBit)
+        {
+            bool deep = sixteenBit && layer.Rgba16 is not null;
+            var png = deep ? LayerPng.Encode16(layer.Rgba16!, layer.Width, layer.Height) : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
+            var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X + layer.X, b.Y + layer.Y, b.Width, b.Height) : (LayerBounds?)null;
+            return new JobLayer(layer.Index, layer.Name ?? DecompositionPolicy.LayerName(layer.Index), png, bounds)
+            {
+                X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep ? 16 : 8,
+            };
+        }
     }
 }

@@ -30,6 +30,8 @@ public sealed class DecomposeRequestReader(ServedPolicy served)
                 PreviewEverySteps = request.Preview?.EverySteps ?? 0,
                 PreviewMaxEdge = DecompositionPolicy.PreviewMaxEdge(request.Preview?.MaxEdge ?? 0),
                 StepCacheThreshold = policy.DefaultStepCacheThreshold,
+                FullResolution = !request.WorkingSize,
+                SixteenBit = request.SixteenBit,
             };
             // An unset negative prompt is the recommended one; a set but empty one turns true guidance off.
             return policy.Request(input, request.Prompt, settings, request.Resolution) with

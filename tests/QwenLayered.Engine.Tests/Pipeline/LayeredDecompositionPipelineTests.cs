@@ -4,6 +4,7 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Transformer;
+using QwenLayered.Toolbox.Evaluation;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
@@ -44,7 +45,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
         Assert.Equal([0, 1, 2], layers.Select(l => l.Index));
         Assert.IsType<DecodedLayer>(events[^1]);
         Assert.Equal(layers, result.Layers);
-        Assert.All(layers, l => Assert.Equal(64 * 64 * 4, l.Rgba8.Length));
+        Assert.All(layers, l => Assert.True(l.X + l.Width <= 64 && l.Y + l.Height <= 64 && l.Rgba8.Length == l.Width * l.Height * 4));
         Assert.Equal(["vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
     }
 
@@ -220,16 +221,38 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
-    public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveItsAspectRatio()
+    public void Run_InputLargerThanTheWorkingSizeAskedAtTheWorkingSize_IsResizedAndLayersHaveItsAspectRatio()
     {
-        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression) };
+        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1, FullResolution = false }, 200, 100) with
+        {
+            Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression),
+        };
 
         var result = Run(input);
 
         // It works at 96x32 (3:1 after rounding) and answers at 78x39, that area at the input's 2:1.
         Assert.Equal((96, 32), (input.Size.Width, input.Size.Height));
         Assert.Equal((78, 39), (result.Width, result.Height));
-        Assert.Equal(78 * 39 * 4, Assert.Single(result.Layers).Rgba8.Length);
+        var layer = Assert.Single(result.Layers);
+        Assert.True(layer.X + layer.Width <= 78 && layer.Y + layer.Height <= 39, $"The layer is {layer.Width}x{layer.Height} at ({layer.X}, {layer.Y}).");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_InputLargerThanTheWorkingSize_GivesLayersAtItsSizeThatStackBackToIt(bool sixteenBit)
+    {
+        var input = Input(new DecompositionSettings { Layers = 3, Steps = 1, SixteenBit = sixteenBit }, 200, 100) with
+        {
+            Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression),
+        };
+
+        var result = Run(input);
+
+        Assert.Equal((200, 100), (result.Width, result.Height));
+        Assert.All(result.Layers, l => Assert.True(l.X + l.Width <= 200 && l.Y + l.Height <= 100 && (l.Rgba16 is not null) == sixteenBit));
+        var (psnr, maxError) = Restack.Compare(input.Image.Pixels, Restack.Over8(result.Layers, 200, 100), 255);
+        Assert.True(psnr >= 50 && maxError <= 2, $"PSNR {psnr:F1} dB, largest error {maxError}/255.");
     }
 
     [Fact]

@@ -43,12 +43,15 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         Assert.False(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
         Assert.True(root.GetProperty("timings_seconds").GetProperty("sampling").GetDouble() > 0);
         int width = root.GetProperty("width").GetInt32(), height = root.GetProperty("height").GetInt32();
-        var layers = root.GetProperty("layers").EnumerateArray()
-            .Select(l => ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, l.GetProperty("file").GetString()!)), long.MaxValue, long.MaxValue))
-            .ToList();
-        Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
+        // Each file holds what its layer covers; the manifest says where it goes on the canvas.
+        var layers = root.GetProperty("layers").EnumerateArray().Select(l =>
+        {
+            var pixels = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, l.GetProperty("file").GetString()!)), long.MaxValue, long.MaxValue);
+            Assert.Equal((l.GetProperty("width").GetInt32(), l.GetProperty("height").GetInt32()), (pixels.Width, pixels.Height));
+            return new DocumentLayer("", OnCanvas(pixels, l.GetProperty("x").GetInt32(), l.GetProperty("y").GetInt32(), width, height));
+        }).ToList();
         var composite = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, "composite.png")), long.MaxValue, long.MaxValue);
-        Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height), composite.Pixels);
+        Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Rgba8)], width, height), composite.Pixels);
         Assert.Equal(("layers.psd", "layers.ora"), (root.GetProperty("psd").GetString(), root.GetProperty("ora").GetString()));
         var psd = LayeredPsd.Read(Path.Combine(output, "layers.psd"), PsdReadLimits.Default);
         Assert.Equal(["Layer 1", "Layer 2"], psd.Layers.Select(l => l.Name));
@@ -164,6 +167,14 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", empty, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, "model_index.json");
+    }
+
+    private static byte[] OnCanvas(RgbaImage pixels, int x, int y, int canvasWidth, int canvasHeight)
+    {
+        var canvas = new byte[canvasWidth * canvasHeight * 4];
+        for (int row = 0; row < pixels.Height; row++)
+            Array.Copy(pixels.Pixels, row * pixels.Width * 4, canvas, ((y + row) * canvasWidth + x) * 4, pixels.Width * 4);
+        return canvas;
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

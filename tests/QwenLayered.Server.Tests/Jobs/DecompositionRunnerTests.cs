@@ -4,13 +4,43 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Hosting;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
+using QwenLayered.Server.Tests.Cli;
 using QwenLayered.Server.Tests.Serving;
 using TorchSharp;
 
 namespace QwenLayered.Server.Tests.Jobs;
 
-public class DecompositionRunnerTests(NaNModelFolder damaged, TinyModelFolder tiny) : IClassFixture<NaNModelFolder>
+public class DecompositionRunnerTests(NaNModelFolder damaged, TinyModelFolder tiny, FixtureModelFolder fixture)
+    : IClassFixture<NaNModelFolder>, IClassFixture<FixtureModelFolder>
 {
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Run_SixteenBitRequest_StartsWithTheCanvasAndSendsPlaced16BitLayers(bool fullResolution)
+    {
+        using var model = new ResidentModel(LayeredModel.Load(fixture.Folder, torch.ScalarType.Float32, torch.CPU), "fp32", "cpu");
+        var image = new InputImage(TestImages.Png(96, 72, SixLabors.ImageSharp.Formats.Png.PngColorType.RgbWithAlpha, SixLabors.ImageSharp.Formats.Png.PngBitDepth.Bit16),
+            new ImageHeader("PNG", 96, 72, 16));
+        var size = WorkingSize.ForArea(96, 72, 64 * 64, model.Model.VaeScaleFactor);
+        using var job = new Job("job-1", "artist", "", new DecompositionRequest(image, size, "a grey square",
+            new DecompositionSettings { Layers = 2, Steps = 1, SixteenBit = true, FullResolution = fullResolution }) { NegativePrompt = null });
+
+        new DecompositionRunner(new ServerMetrics(), NullLogger<DecompositionRunner>.Instance).Run(job, model);
+
+        var events = job.Log.Replay();
+        var started = Assert.Single(events.OfType<JobStarted>());
+        Assert.Equal(fullResolution ? (96, 72) : (size.OutputWidth, size.OutputHeight), (started.Width, started.Height));
+        var layers = events.OfType<JobLayer>().ToList();
+        Assert.Equal(2, layers.Count);
+        Assert.All(layers, layer =>
+        {
+            var png = ImageDecoder.Decode(layer.Png.Span, long.MaxValue, long.MaxValue);
+            Assert.Equal((16, 1, layer.Width, layer.Height), (layer.BitsPerChannel, layer.ChunkCount, png.Width, png.Height));
+            Assert.NotNull(png.Pixels16);
+            Assert.True(layer.X >= 0 && layer.Y >= 0 && layer.X + layer.Width <= started.Width && layer.Y + layer.Height <= started.Height);
+        });
+    }
+
     [Fact]
     public void Run_WithAStepCache_LogsHowManyStepsItSkipped()
     {

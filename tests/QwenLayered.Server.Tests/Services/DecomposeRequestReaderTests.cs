@@ -96,6 +96,22 @@ public class DecomposeRequestReaderTests
     }
 
     [Fact]
+    public void Read_UnsetOutputChoices_AreFullResolutionAndEightBit()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)) });
+
+        Assert.Equal((true, false), (spec.Settings.FullResolution, spec.Settings.SixteenBit));
+    }
+
+    [Fact]
+    public void Read_WorkingSizeAndSixteenBit_AreTheSettingsAskedFor()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)), WorkingSize = true, SixteenBit = true });
+
+        Assert.Equal((false, true), (spec.Settings.FullResolution, spec.Settings.SixteenBit));
+    }
+
+    [Fact]
     public void Read_EmptyPromptWithoutACaptioningModel_IsInvalidArgumentAskingForAPrompt()
     {
         var error = Assert.Throws<Grpc.Core.RpcException>(() => Reader.Read(new DecomposeRequest { Image = ByteString.CopyFrom(TestImages.Png(64, 64)) }));
