@@ -32,7 +32,7 @@ public static class DecompositionFiles
                 : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
             File.WriteAllBytes(Path.Combine(folder, file), png);
             var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height);
-            layers.Add(new LayerEntry(layer.Index, DecompositionPolicy.LayerName(layer.Index), file, bounds));
+            layers.Add(new LayerEntry(layer.Index, DecompositionPolicy.LayerName(layer), file, bounds));
         }
         var document = new LayeredDocument(result.Width, result.Height, [.. result.Layers.Zip(layers, (layer, entry) => new DocumentLayer(entry.Name, layer.Rgba8))]);
         File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(document.Composite(), result.Width, result.Height));
@@ -41,7 +41,8 @@ public static class DecompositionFiles
 
         var manifest = new Manifest(
             source, result.Width, result.Height, "bottom-to-top", layers, CompositeName, PsdName, OraName,
-            new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
+            new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution,
+                request.Settings.AutomaticLayers ? result.Layers.Count : request.Settings.Layers, request.Settings.AutomaticLayers, request.Settings.Steps,
                 request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8),
             result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
         File.WriteAllText(Path.Combine(folder, ManifestName), JsonSerializer.Serialize(manifest, JsonOptions));
@@ -59,6 +60,7 @@ public static class DecompositionFiles
 
     private sealed record LayerEntry(int Index, string Name, string File, AlphaBounds? Bounds);
 
-    private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, int Steps,
+    // With automatic layers, Layers is the count kept.
+    private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, bool AutomaticLayers, int Steps,
         float GuidanceScale, bool NormalizeGuidance, ulong Seed, int BitsPerChannel);
 }

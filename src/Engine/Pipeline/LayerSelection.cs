@@ -4,7 +4,7 @@ namespace QwenLayered.Engine.Pipeline;
 /// Keeps the layers of an automatic count that hold something new, as they are decoded: a layer that came back empty
 /// (no pixel more opaque than <see cref="EmptyAlpha"/>) or that repeats a layer kept already (same placement, every
 /// premultiplied channel within <see cref="SameTolerance"/> on average) is dropped, and the kept ones are numbered
-/// again from 0, bottom up.
+/// again from 0, bottom up. The bottom layer is always kept, so a result is never empty.
 /// </summary>
 public sealed class LayerSelection
 {
@@ -21,7 +21,7 @@ public sealed class LayerSelection
     /// <summary>The layer renumbered after those kept before it, or null when it is dropped.</summary>
     public DecodedLayer? Keep(DecodedLayer layer)
     {
-        if (IsEmpty(layer) || _kept.Any(kept => Same(kept, layer))) return null;
+        if (_kept.Count > 0 && (IsEmpty(layer) || _kept.Any(kept => Same(kept, layer)))) return null;
         var renumbered = layer with { Index = _kept.Count };
         _kept.Add(renumbered);
         return renumbered;

@@ -73,8 +73,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
     };
 
     /// <summary>
-    /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
-    /// previews and layers encoded as PNG.
+    /// Engine events of one run → job events: Started once the prompt and the layer count are known (captioned when the
+    /// prompt was empty, chosen by the model when the count was automatic), previews and layers (with the model's names) encoded as PNG.
     /// </summary>
     private sealed class EngineEventTranslator(Job job, ServerMetrics metrics)
     {
@@ -88,7 +88,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
                 case PromptReady ready:
                     var spec = job.Spec;
                     job.Log.Append(new JobStarted(spec.Settings.Seed, spec.Size.OutputWidth, spec.Size.OutputHeight,
-                        spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
+                        ready.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
@@ -108,7 +108,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
 
         private static JobLayer ToLayer(DecodedLayer layer) => new(
             layer.Index,
-            DecompositionPolicy.LayerName(layer.Index),
+            DecompositionPolicy.LayerName(layer),
             LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height),
             AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : null);
     }

@@ -19,6 +19,15 @@ public class LayerSelectionTests
     }
 
     [Fact]
+    public void Keep_EmptyBottomLayer_IsKeptSoTheResultIsNeverEmpty()
+    {
+        var selection = new LayerSelection();
+
+        Assert.NotNull(selection.Keep(Layer(0, 0)));
+        Assert.Null(selection.Keep(Layer(1, 0)));
+    }
+
+    [Fact]
     public void Keep_SameAlphaOtherColour_IsKept()
     {
         var selection = new LayerSelection();

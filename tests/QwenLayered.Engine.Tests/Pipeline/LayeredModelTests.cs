@@ -108,13 +108,14 @@ public class LayeredModelTests(TinyModel tiny)
     {
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
         var events = new List<DecompositionEvent>();
-        var settings = OneStep with { Layers = 3, AutomaticLayers = true };
+        var settings = OneStep with { Layers = 10, AutomaticLayers = true };
         var working = ImagePreprocessing.ToWorkingSize(TwoSquares, model.Policy.WorkingSize(TwoSquares.Width, TwoSquares.Height, 0));
-        var choice = model.ChooseLayerCount(working, QwenLayered.Engine.QwenVL.CaptionLanguage.English, 3, TestContext.Current.CancellationToken);
+        var choice = model.ChooseLayerCount(working, QwenLayered.Engine.QwenVL.CaptionLanguage.English, 10, TestContext.Current.CancellationToken);
 
         var result = Decompose(model, model.Policy.Request(TwoSquares, "two squares", settings), events.Add);
 
         Assert.Equal(choice.Layers, Assert.IsType<PromptReady>(events[0]).Layers);
+        Assert.True(choice.Layers < 10, $"The image has fewer elements than 10; {choice.Layers} were chosen.");
         Assert.InRange(result.Layers.Count, 1, choice.Layers);
         Assert.Equal(Enumerable.Range(0, result.Layers.Count), result.Layers.Select(layer => layer.Index));
         Assert.Contains("layer_count", result.Timings.Select(t => t.Phase));
