@@ -49,7 +49,7 @@ class PanelController {
     }
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps }) {
+  async decompose({ source: kind, layers, automaticLayers = false, prompt, resolution, steps }) {
     if (this.job && !this.job.finished) return;
     this.view.clearError();
     let source;
@@ -63,7 +63,7 @@ class PanelController {
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.job = new Job(clientRequestId, where);
     const submit = {
-      type: "submit", clientRequestId, layers, prompt, steps, resolution,
+      type: "submit", clientRequestId, layers, automaticLayers, prompt, steps, resolution,
       preview: { everySteps: 1, maxEdge: 128 },
     };
     try {

@@ -1,5 +1,6 @@
 // The panel's DOM: Spectrum UXP widgets in index.html, read and updated here and nowhere else.
 const { ConnectionState } = require("./connection.js");
+const { AUTOMATIC_LAYERS } = require("./form.js");
 
 const CONNECTION_TEXT = {
   [ConnectionState.Connecting]: "Connecting…",
@@ -23,14 +24,14 @@ function createView(document) {
     readSettings: () => ({ address: valueOf($("address")).trim(), token: valueOf($("token")) }),
     // The form as the served model wants it (form.js); a choice the artist made stays while the model still offers it.
     showForm({ layers, steps, resolutions, promptPlaceholder }) {
-      $("layers").setAttribute("placeholder", layers.placeholder);
+      fillPicker($("layers"), layers, picked, document);
       fillPicker($("steps"), steps, picked, document);
       fillPicker($("resolution"), resolutions, picked, document);
       $("prompt").setAttribute("placeholder", promptPlaceholder);
     },
     readForm: () => ({
       source: picked($("source")),
-      layers: Number(valueOf($("layers"))) || 0,
+      ...layerChoice(Number(picked($("layers")))),
       steps: Number(valueOf($("steps"))) || 0,
       resolution: Number(picked($("resolution"))),
       prompt: valueOf($("prompt")).trim(),
@@ -69,6 +70,9 @@ function createView(document) {
     },
   };
 }
+
+// The layers picker's value as the submit's fields: a count (0 = the model's default), or automatic.
+const layerChoice = (value) => (value === AUTOMATIC_LAYERS ? { layers: 0, automaticLayers: true } : { layers: value || 0, automaticLayers: false });
 
 function fillPicker(picker, choices, picked, document) {
   const current = Number(picked(picker));

@@ -17,7 +17,9 @@ public sealed record SubmitMessage(
     string? Seed = null,
     int Resolution = 0,
     PreviewSettings? Preview = null,
-    RegionSettings? Region = null) : PanelMessage
+    RegionSettings? Region = null,
+    // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit).
+    bool AutomaticLayers = false) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public override bool CarriesPayload => true;
