@@ -71,7 +71,7 @@ class PanelController {
 
   // targetSize: send a copy scaled to it, after the artist accepted one for a source above the server's limit.
   async decompose(choices) {
-    const { source: kind, layers, prompt, resolution, steps, seed, targetSize } = choices;
+    const { source: kind, layers, automaticLayers = false, prompt, resolution, steps, seed, targetSize } = choices;
     if (this.job && !this.job.finished) return;
     this.view.clearError();
     // Before the image is read and encoded: nothing to do without a server that can take it.
@@ -92,7 +92,7 @@ class PanelController {
     this.job = new Job(clientRequestId, where);
     // The source at its own resolution and depth: a 16-bit document asks for 16-bit layers.
     const submit = {
-      type: "submit", clientRequestId, layers, prompt, steps, resolution, ...(seed ? { seed } : {}),
+      type: "submit", clientRequestId, layers, automaticLayers, prompt, steps, resolution, ...(seed ? { seed } : {}),
       preview: { everySteps: 1, maxEdge: 128 }, sixteenBit: source.bits === 16,
     };
     try {

@@ -11,7 +11,7 @@ const EVENT = { jobId: "string", sequence: "number", time: "string?" };
 const FIELDS = {
   hello: { protocol: "number", token: "string?", client: "string?" },
   submit: {
-    clientRequestId: "string", layers: "number?", prompt: "string?", negativePrompt: "string?", steps: "number?",
+    clientRequestId: "string", layers: "number?", automaticLayers: "boolean?", prompt: "string?", negativePrompt: "string?", steps: "number?",
     guidanceScale: "number?", seed: "string?", resolution: "number?", preview: "object?", region: "object?",
     workingSize: "boolean?", sixteenBit: "boolean?",
   },

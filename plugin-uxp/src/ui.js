@@ -1,6 +1,7 @@
 // The panel's DOM: Spectrum UXP widgets in index.html, read and updated here and nowhere else.
 const { ConnectionState } = require("./connection.js");
 const { base64Encode } = require("./text.js");
+const { AUTOMATIC_LAYERS } = require("./form.js");
 
 const CONNECTION_TEXT = {
   [ConnectionState.Connecting]: "Connecting…",
@@ -26,7 +27,7 @@ function createView(document) {
     readSettings: () => ({ address: valueOf($("address")).trim(), token: token.read() }),
     // The form as the served model wants it (form.js); a choice the artist made stays while the model still offers it.
     showForm({ layers, steps, resolutions, promptPlaceholder, ready: modelReady = true }) {
-      $("layers").setAttribute("placeholder", layers.placeholder);
+      fillPicker($("layers"), layers, document);
       fillPicker($("steps"), steps, document);
       fillPicker($("resolution"), resolutions, document);
       $("prompt").setAttribute("placeholder", promptPlaceholder);
@@ -35,7 +36,7 @@ function createView(document) {
     },
     readForm: () => ({
       source: picked($("source")),
-      layers: Number(valueOf($("layers"))) || 0,
+      ...layerChoice(Number(picked($("layers")))),
       steps: Number(picked($("steps"))) || 0,
       resolution: Number(picked($("resolution"))) || 0,
       prompt: valueOf($("prompt")).trim(),
@@ -132,6 +133,9 @@ function button(parent, label, onClick, document) {
   el.addEventListener("click", onClick);
   return el;
 }
+
+// The layers picker's value as the submit's fields: a count (0 = the model's default), or automatic.
+const layerChoice = (value) => (value === AUTOMATIC_LAYERS ? { layers: 0, automaticLayers: true } : { layers: value || 0, automaticLayers: false });
 
 function fillPicker(picker, choices, document) {
   const current = Number(picked(picker));

@@ -124,6 +124,23 @@ describe("PanelController", () => {
     expect(ps.calls.filter((c) => c.name === "getPixels").at(-1).args.targetSize).toEqual({ width: 10, height: 5 });
   });
 
+  it("asks the server to choose the layer count, and names the inserted layers as the server named them", async () => {
+    await startPanel();
+    await bridge.push(welcome);
+
+    await panel.decompose({ source: "layer", layers: 0, automaticLayers: true, prompt: "", resolution: 0, steps: 0 });
+    const submit = bridge.sent().find((m) => m.type === "submit");
+    await bridge.push({ type: "accepted", jobId: "job-1", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
+    await bridge.push({ type: "started", jobId: "job-1", sequence: 2, seed: "42", width: 8, height: 4, layers: 3, steps: 4, prompt: "p" });
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: 3, index: 0, name: "blue sky" }, png(8, 4));
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: 4, index: 1, name: "title lettering" }, png(8, 4));
+    await bridge.push({ type: "completed", jobId: "job-1", sequence: 5, layerCount: 2, timings: [] });
+
+    expect(submit).toMatchObject({ layers: 0, automaticLayers: true });
+    expect(ps.calls.filter((c) => c.name === "createLayerGroup").map((c) => c.args.fromLayers)).toEqual([["blue sky", "title lettering"]]);
+    expect(view.lines.at(-1)).toBe("Done: 2 layers.");
+  });
+
   it("builds its form from the welcome: the demo model's resolution and steps", async () => {
     await startPanel();
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Imaging;
@@ -17,12 +18,19 @@ internal static class DecomposeCommand
     // The limits do not depend on the model: they are checked before it loads.
     private static readonly DecompositionLimits Limits = DecompositionPolicy.Published.Limits;
 
+    /// <summary>The <c>--layers</c> value that leaves the count to the model.</summary>
+    public const string Automatic = "auto";
+
     public static Command Create()
     {
         var image = new Argument<FileInfo>("image") { Description = "The image to decompose (PNG, JPEG or WebP)." };
         var model = ModelFolderOption.Create();
         var output = new Option<DirectoryInfo?>("--out") { Description = "Output folder (default: <image name>-layers beside the image)." };
-        var layers = new Option<int>("--layers") { Description = $"Layers to produce, 1 to {Limits.MaxLayers}.", DefaultValueFactory = _ => DecompositionPolicy.DefaultLayers };
+        var layers = new Option<string>("--layers")
+        {
+            Description = $"Layers to produce, 1 to {Limits.MaxLayers}, or {Automatic} to let the model choose as many as the image has (up to {Limits.MaxLayers}).",
+            DefaultValueFactory = _ => DecompositionPolicy.DefaultLayers.ToString(CultureInfo.InvariantCulture),
+        };
         var prompt = new Option<string>("--prompt") { Description = "What the image shows, including partly hidden things (default: the model captions the image).", DefaultValueFactory = _ => "" };
         var captionLanguage = new Option<string>("--caption-language") { Description = "Language of the automatic caption: en or zh.", DefaultValueFactory = _ => "en" };
         var negative = new Option<string>("--negative-prompt")
@@ -44,7 +52,14 @@ internal static class DecomposeCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var memory = MemoryModeOption.Create();
-        layers.Require(n => n >= 1 && n <= Limits.MaxLayers, $"--layers must be 1 to {Limits.MaxLayers}.");
+        layers.Validators.Add(result =>
+        {
+            string value = result.GetValueOrDefault<string>();
+            if (value != Automatic && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                result.AddError($"Cannot parse argument '{value}' for option '--layers': give 1 to {Limits.MaxLayers}, or {Automatic}.");
+            else if (LayersOf(value) is < 1 || LayersOf(value) > Limits.MaxLayers)
+                result.AddError($"--layers must be 1 to {Limits.MaxLayers}, or {Automatic}.");
+        });
         steps.Require(n => n is null || (n >= 1 && n <= Limits.MaxSteps), $"--steps must be 1 to {Limits.MaxSteps}.");
         bits.Require(n => n is 8 or 16, "--bits must be 8 or 16.");
 
@@ -55,7 +70,7 @@ internal static class DecomposeCommand
         command.SetAction((result, cancellation) =>
         {
             var file = result.GetValue(image)!;
-            var choices = new Choices(result.GetValue(layers), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
+            var choices = new Choices(LayersOf(result.GetValue(layers)!), result.GetValue(steps), result.GetValue(guidance), result.GetValue(resolution),
                 result.GetValue(seed), result.GetValue(bits) == 16, result.GetValue(stepCache), !result.GetValue(workingSize));
             return Task.FromResult(Run(file, result.GetValue(model),
                 result.GetValue(output)?.FullName ?? Path.Combine(file.DirectoryName ?? ".", Path.GetFileNameWithoutExtension(file.Name) + "-layers"),
@@ -83,7 +98,8 @@ internal static class DecomposeCommand
             if (policy.Profile.Description != "") console.WriteLine(policy.Profile.Description);
             var settings = new DecompositionSettings
             {
-                Layers = choices.Layers, Steps = choices.Steps ?? policy.DefaultSteps,
+                Layers = policy.Layers(choices.Layers ?? 0, automatic: choices.Layers is null), AutomaticLayers = choices.Layers is null,
+                Steps = choices.Steps ?? policy.DefaultSteps,
                 GuidanceScale = choices.Guidance ?? policy.DefaultGuidanceScale, Seed = choices.Seed, SixteenBit = choices.SixteenBit,
                 StepCacheThreshold = choices.StepCacheThreshold,
                 FullResolution = choices.FullResolution,
@@ -111,7 +127,10 @@ internal static class DecomposeCommand
         }
     }
 
-    // What the user chose; unset sampling settings get the model's defaults (its policy's).
-    private sealed record Choices(int Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit, float StepCacheThreshold,
+    // A count, or null for the automatic one.
+    private static int? LayersOf(string value) => value == Automatic ? null : int.Parse(value, NumberStyles.None, CultureInfo.InvariantCulture);
+
+    // What the user chose (null layers: automatic); unset sampling settings get the model's defaults (its policy's).
+    private sealed record Choices(int? Layers, int? Steps, float? Guidance, int? Resolution, ulong Seed, bool SixteenBit, float StepCacheThreshold,
         bool FullResolution);
 }

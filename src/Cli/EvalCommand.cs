@@ -34,6 +34,11 @@ internal static class EvalCommand
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
         var dtype = new Option<string>("--dtype") { Description = "fp32, bf16 or fp16 (default: bf16 on CUDA, fp32 on CPU).", DefaultValueFactory = _ => "" };
         var memory = MemoryModeOption.Create();
+        var layerCount = new Option<bool>("--layer-count")
+        {
+            Description = "Measure the automatic layer count instead (exact-match rate and mean absolute error against the true count, " +
+                          "beside always the default and each image heuristic); no sampling.",
+        };
         var output = new Option<DirectoryInfo>("--out") { Description = "Folder for the Markdown and JSON reports.", DefaultValueFactory = _ => new DirectoryInfo("eval-report") };
         size.Require(n => n is not < 16, "--size must be at least 16.");
         foreach (var positive in new[] { scenes, steps })
@@ -43,7 +48,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Score the model and two baselines on held-out layered scenes (layer IoU, recomposite PSNR, time).")
         {
-            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, stepCache, prompt, device, dtype, memory, output,
+            model, scenes, size, seed, data, steps, guidance, resolution, noiseSeed, stepCache, prompt, device, dtype, memory, layerCount, output,
         };
         command.SetAction((result, cancellation) =>
         {
@@ -54,6 +59,9 @@ internal static class EvalCommand
                     ? (SceneFolder.ReadAll(folder.FullName), $"scenes from {folder.FullName}")
                     : Generated(result.GetValue(seed), result.GetValue(scenes), result.GetValue(size) ?? ModelProfile.Read(modelFolder).DefaultResolution);
                 if (sceneSet.Count == 0) throw new UserErrorException("there are no scenes to evaluate.");
+                if (result.GetValue(layerCount))
+                    return Task.FromResult(RunLayerCount(modelFolder, sceneSet, sceneSetup, result.GetValue(device)!, result.GetValue(dtype)!,
+                        result.GetValue(output)!.FullName, result.InvocationConfiguration.Output, cancellation));
                 var sampling = new ModelSampling(result.GetValue(resolution), result.GetValue(steps), result.GetValue(guidance), result.GetValue(noiseSeed), result.GetValue(prompt)!,
                     result.GetValue(stepCache));
                 return Task.FromResult(Run(modelFolder, sceneSet, sceneSetup, sampling,
@@ -104,6 +112,26 @@ internal static class EvalCommand
         {
             throw new UserErrorException(error.Message, error);
         }
+    }
+
+    private static int RunLayerCount(string modelFolder, IReadOnlyList<LayeredScene> scenes, string sceneSetup, string deviceName, string dtypeName,
+        string outputFolder, TextWriter console, CancellationToken cancellation)
+    {
+        var device = ComputeDevice.Select(deviceName, NullLogger.Instance);
+        var dtype = DTypeName.ParseOrDefault(dtypeName, device);
+        console.WriteLine($"Loading {modelFolder} ({dtype} on {device})");
+        using var layered = LayeredModel.Load(modelFolder, dtype, device);
+        var scores = LayerCountEvaluation.Evaluate(layered, scenes, (index, choice) =>
+            console.WriteLine($"[{index + 1}/{scenes.Count}] true {scenes[index].Layers.Count}, automatic {choice.Layers} " +
+                              $"({choice.Elements} elements {(choice.FromModel ? "listed by the captioner" : "counted on the image")})"), cancellation);
+        string report = $"{sceneSetup}; {layered.Name} ({dtype} on {device}), counts bounded by 1 and {layered.Policy.Limits.MaxLayers}.\n\n" +
+                        LayerCountScore.ToMarkdown(scores);
+        console.WriteLine();
+        console.Write(report);
+        Directory.CreateDirectory(outputFolder);
+        File.WriteAllText(Path.Combine(outputFolder, "layer-count.md"), report);
+        console.WriteLine($"Report written to {Path.Combine(outputFolder, "layer-count.md")}");
+        return 0;
     }
 
     private static string Number(double value, string format = "G") => value.ToString(format, CultureInfo.InvariantCulture);

@@ -39,7 +39,8 @@ public static class DecompositionFiles
 
         var manifest = new Manifest(
             source, result.Width, result.Height, "bottom-to-top", layers, CompositeName, PsdName, OraName,
-            new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution, request.Settings.Layers, request.Settings.Steps,
+            new SettingsEntry(result.Prompt ?? request.Prompt, result.Captioned, request.NegativePrompt, request.Resolution,
+                request.Settings.AutomaticLayers ? result.Layers.Count : request.Settings.Layers, request.Settings.AutomaticLayers, request.Settings.Steps,
                 request.Settings.GuidanceScale, request.Settings.NormalizeGuidance, request.Settings.Seed, sixteenBit ? 16 : 8,
                 request.Settings.StepCacheThreshold, result.CachedSteps),
             result.Timings.ToDictionary(t => t.Phase, t => Math.Round(t.Duration.TotalSeconds, 3)));
@@ -48,7 +49,7 @@ public static class DecompositionFiles
 
     // The layers as they are placed, sharing the result's pixels: no layer is copied onto a canvas of its own.
     private static PlacedDocument Document(DecompositionResult result, bool sixteenBit) => new(result.Width, result.Height, [.. result.Layers.Select(layer =>
-        new PlacedLayer(layer.Name ?? DecompositionPolicy.LayerName(layer.Index), layer.X, layer.Y, layer.Width, layer.Height, layer.Rgba8)
+        new PlacedLayer(DecompositionPolicy.LayerName(layer), layer.X, layer.Y, layer.Width, layer.Height, layer.Rgba8)
         {
             Rgba16 = sixteenBit ? layer.Rgba16 : null,
         })]);
@@ -67,6 +68,7 @@ public static class DecompositionFiles
     /// <param name="Bounds">The box of the layer's non-transparent pixels on the canvas; null when it has none.</param>
     private sealed record LayerEntry(int Index, string Name, string File, int X, int Y, int Width, int Height, AlphaBounds? Bounds);
 
-    private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, int Steps,
+    // With automatic layers, Layers is the count kept.
+    private sealed record SettingsEntry(string Prompt, bool Captioned, string? NegativePrompt, int Resolution, int Layers, bool AutomaticLayers, int Steps,
         float GuidanceScale, bool NormalizeGuidance, ulong Seed, int BitsPerChannel, float StepCacheThreshold, int CachedSteps);
 }

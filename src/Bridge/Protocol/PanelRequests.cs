@@ -19,7 +19,9 @@ public sealed record SubmitMessage(
     PreviewSettings? Preview = null,
     RegionSettings? Region = null,
     bool? WorkingSize = null,
-    bool? SixteenBit = null) : PanelMessage
+    bool? SixteenBit = null,
+    // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit).
+    bool AutomaticLayers = false) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public override bool CarriesPayload => true;

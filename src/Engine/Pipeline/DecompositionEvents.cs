@@ -5,8 +5,11 @@ namespace QwenLayered.Engine.Pipeline;
 /// </summary>
 public abstract record DecompositionEvent;
 
-/// <summary>The prompt the layers are conditioned on; <paramref name="Captioned"/> when the model wrote it from the image.</summary>
-public sealed record PromptReady(string Prompt, bool Captioned) : DecompositionEvent;
+/// <summary>
+/// The prompt the layers are conditioned on (<paramref name="Captioned"/> when the model wrote it from the image) and
+/// the number of layers sampled (<paramref name="Layers"/>: the model's choice when the request left it automatic).
+/// </summary>
+public sealed record PromptReady(string Prompt, bool Captioned, int Layers) : DecompositionEvent;
 
 /// <summary>Sampling step <paramref name="Step"/> (1-based) of <paramref name="TotalSteps"/> is done.</summary>
 public sealed record SamplingProgress(int Step, int TotalSteps, TimeSpan Elapsed, TimeSpan EstimatedRemaining) : DecompositionEvent;

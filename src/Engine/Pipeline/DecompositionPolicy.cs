@@ -68,9 +68,24 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>The name of the layer at <paramref name="index"/> (0 = bottom), counted from 1 as Photoshop names new layers.</summary>
     public static string LayerName(int index) => $"Layer {index + 1}";
 
-    /// <summary>The layer count for <paramref name="asked"/>, 0 for the default.</summary>
-    public int Layers(int asked) => asked >= 0 && asked <= Limits.MaxLayers ? OrDefault(asked, DefaultLayers)
-        : throw new ArgumentException($"layers is {asked}; ask for 1 to {Limits.MaxLayers} layers, or 0 for the default ({DefaultLayers}).");
+    /// <summary>The name of a finished layer: the one the model gave it, else "Layer N".</summary>
+    public static string LayerName(DecodedLayer layer) => layer.Name ?? LayerName(layer.Index);
+
+    /// <summary>
+    /// The layer count for <paramref name="asked"/>, 0 for the default. When <paramref name="automatic"/>, the model
+    /// chooses the count and this is the most it may choose: <paramref name="asked"/>, or the limit for 0.
+    /// </summary>
+    public int Layers(int asked, bool automatic = false) => asked >= 0 && asked <= Limits.MaxLayers
+        ? OrDefault(asked, automatic ? Limits.MaxLayers : DefaultLayers)
+        : throw new ArgumentException(automatic
+            ? $"layers is {asked} with automatic layers; ask for at most 1 to {Limits.MaxLayers} layers, or 0 to let the model choose up to {Limits.MaxLayers}."
+            : $"layers is {asked}; ask for 1 to {Limits.MaxLayers} layers, or 0 for the default ({DefaultLayers}).");
+
+    /// <summary>
+    /// The layer count an automatic request runs with, from the count of distinct elements the model or the image
+    /// heuristic saw (background included): at least 1, at most <paramref name="most"/> (the settings' layers).
+    /// </summary>
+    public static int AutomaticLayerCount(int elements, int most) => Math.Clamp(elements, 1, Math.Max(1, most));
 
     /// <summary>The sampling steps for <paramref name="asked"/>, 0 for the model's default.</summary>
     public int Steps(int asked) => asked >= 0 && asked <= Limits.MaxSteps ? OrDefault(asked, DefaultSteps)

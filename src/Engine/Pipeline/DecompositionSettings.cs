@@ -3,8 +3,14 @@ namespace QwenLayered.Engine.Pipeline;
 /// <summary>How one image is decomposed. Defaults are the published model's recommended settings (<see cref="DecompositionPolicy"/>).</summary>
 public sealed record DecompositionSettings
 {
-    /// <summary>RGBA layers to produce.</summary>
+    /// <summary>RGBA layers to produce; with <see cref="AutomaticLayers"/>, the most the model may choose.</summary>
     public int Layers { get; init; } = DecompositionPolicy.DefaultLayers;
+
+    /// <summary>
+    /// The model chooses how many layers the image has (1 to <see cref="Layers"/>) before sampling, and drops layers that
+    /// come back empty or duplicate (<see cref="DecompositionPolicy.AutomaticLayerCount"/>).
+    /// </summary>
+    public bool AutomaticLayers { get; init; }
 
     public int Steps { get; init; } = DecompositionPolicy.FallbackSteps;
 

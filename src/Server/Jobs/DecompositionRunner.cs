@@ -75,8 +75,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
     };
 
     /// <summary>
-    /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
-    /// previews and layers encoded as PNG.
+    /// Engine events of one run → job events: Started once the prompt and the layer count are known (captioned when the
+    /// prompt was empty, chosen by the model when the count was automatic), previews and layers (with the model's names) encoded as PNG.
     /// </summary>
     private sealed class EngineEventTranslator(Job job, ServerMetrics metrics)
     {
@@ -90,7 +90,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
                 case PromptReady ready:
                     var spec = job.Spec;
                     var (width, height) = Canvas(spec);
-                    job.Log.Append(new JobStarted(spec.Settings.Seed, width, height, spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
+                    job.Log.Append(new JobStarted(spec.Settings.Seed, width, height, ready.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
@@ -117,7 +117,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             bool deep = sixteenBit && layer.Rgba16 is not null;
             var png = deep ? LayerPng.Encode16(layer.Rgba16!, layer.Width, layer.Height) : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
             var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X + layer.X, b.Y + layer.Y, b.Width, b.Height) : (LayerBounds?)null;
-            return new JobLayer(layer.Index, layer.Name ?? DecompositionPolicy.LayerName(layer.Index), png, bounds)
+            return new JobLayer(layer.Index, DecompositionPolicy.LayerName(layer), png, bounds)
             {
                 X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep ? 16 : 8,
             };

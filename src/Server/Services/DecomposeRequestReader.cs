@@ -23,7 +23,8 @@ public sealed class DecomposeRequestReader(ServedPolicy served)
             var input = ReadInput(request, policy);
             var settings = new DecompositionSettings
             {
-                Layers = policy.Layers(request.Layers),
+                Layers = policy.Layers(request.Layers, request.AutomaticLayers),
+                AutomaticLayers = request.AutomaticLayers,
                 Steps = policy.Steps(request.Steps),
                 GuidanceScale = policy.GuidanceScale(request.GuidanceScale),
                 Seed = request.HasSeed ? request.Seed : (ulong)Random.Shared.NextInt64(),

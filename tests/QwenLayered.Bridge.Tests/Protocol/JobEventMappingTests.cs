@@ -62,6 +62,14 @@ public class JobEventMappingTests
     }
 
     [Fact]
+    public void ToRequest_AutomaticLayers_LeavesTheCountToTheServerUpToLayers()
+    {
+        var request = JobEventMapping.ToRequest(new SubmitMessage("req-1", Layers: 6, AutomaticLayers: true), new byte[] { 1 });
+
+        Assert.Equal((true, 6), (request.AutomaticLayers, request.Layers));
+    }
+
+    [Fact]
     public void ToRequest_NoSeedNoNegativePrompt_LeavesThemUnset()
     {
         var request = JobEventMapping.ToRequest(new SubmitMessage("req-1"), new byte[] { 1 });

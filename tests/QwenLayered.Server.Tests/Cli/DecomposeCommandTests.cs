@@ -37,7 +37,9 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         var root = manifest.RootElement;
         Assert.Equal("bottom-to-top", root.GetProperty("order").GetString());
         Assert.Equal(["layer-1.png", "layer-2.png"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("file").GetString()));
-        Assert.Equal(["Layer 1", "Layer 2"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        // The model's tiny captioner names each layer; its names, not "Layer N", go to the manifest, the PSD and the ORA.
+        var names = root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()!).ToList();
+        Assert.All(names, name => Assert.False(string.IsNullOrWhiteSpace(name) || name.StartsWith("Layer ", StringComparison.Ordinal), name));
         Assert.Equal(9UL, root.GetProperty("settings").GetProperty("seed").GetUInt64());
         Assert.Equal("a poster", root.GetProperty("settings").GetProperty("prompt").GetString());
         Assert.False(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
@@ -54,10 +56,28 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Rgba8)], width, height), composite.Pixels);
         Assert.Equal(("layers.psd", "layers.ora"), (root.GetProperty("psd").GetString(), root.GetProperty("ora").GetString()));
         var psd = LayeredPsd.Read(Path.Combine(output, "layers.psd"), PsdReadLimits.Default);
-        Assert.Equal(["Layer 1", "Layer 2"], psd.Layers.Select(l => l.Name));
+        Assert.Equal(names, psd.Layers.Select(l => l.Name));
         using var ora = ZipFile.OpenRead(Path.Combine(output, "layers.ora"));
         var stack = XDocument.Load(ora.GetEntry("stack.xml")!.Open()).Root!.Element("stack")!.Elements("layer");
-        Assert.Equal(["Layer 2", "Layer 1"], stack.Select(l => l.Attribute("name")!.Value));
+        Assert.Equal(Enumerable.Reverse(names), stack.Select(l => l.Attribute("name")!.Value));
+    }
+
+    [Fact]
+    public async Task Decompose_LayersAuto_ReportsTheChosenCountAndWritesTheLayersKept()
+    {
+        string output = Path.Combine(_work, "auto");
+
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "auto", "--steps", "1",
+            "--prompt", "a poster", "--device", "cpu");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        int chosen = int.Parse(System.Text.RegularExpressions.Regex.Match(run.Output, @"Layers: (\d+)").Groups[1].Value);
+        Assert.InRange(chosen, 1, 10);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var settings = manifest.RootElement.GetProperty("settings");
+        Assert.True(settings.GetProperty("automatic_layers").GetBoolean());
+        Assert.InRange(settings.GetProperty("layers").GetInt32(), 1, chosen);
+        Assert.Equal(settings.GetProperty("layers").GetInt32(), manifest.RootElement.GetProperty("layers").GetArrayLength());
     }
 
     [Fact]

@@ -46,6 +46,19 @@ public class EvalCommandTests(TinyModelFolder model) : IDisposable
     }
 
     [Fact]
+    public async Task Eval_LayerCount_WritesTheCountTableWithoutSampling()
+    {
+        string output = Path.Combine(_work, "count");
+
+        int exit = await RunAsync("--model", model.Path, "--scenes", "2", "--size", "32", "--layer-count", "--device", "cpu", "--out", output);
+
+        Assert.Equal(0, exit);
+        string table = File.ReadAllText(Path.Combine(output, "layer-count.md"));
+        Assert.Contains("| always 4 (the default) | 2 |", table);
+        Assert.Contains("| automatic (captioner, else colour regions) | 2 |", table);
+    }
+
+    [Fact]
     public async Task Eval_SizeNotAMultipleOf16_FailsBeforeLoadingTheModel()
     {
         Assert.Equal(2, await RunAsync("--model", model.Path, "--size", "40", "--device", "cpu", "--out", _work));

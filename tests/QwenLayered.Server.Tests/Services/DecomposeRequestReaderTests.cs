@@ -47,6 +47,24 @@ public class DecomposeRequestReaderTests
         Assert.Equal(16 * 16 * 4, image.Pixels.Length);
     }
 
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(5, 5)]
+    public void Read_AutomaticLayers_LeavesTheCountToTheModelUpToLayersOrTheLimit(int layers, int most)
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)), AutomaticLayers = true, Layers = layers });
+
+        Assert.Equal((true, most), (spec.Settings.AutomaticLayers, spec.Settings.Layers));
+    }
+
+    [Fact]
+    public void Read_LayersWithoutAutomatic_IsTheCountAskedOrTheDefault()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) });
+
+        Assert.Equal((false, DecompositionPolicy.DefaultLayers), (spec.Settings.AutomaticLayers, spec.Settings.Layers));
+    }
+
     [Fact]
     public void Read_HugeImage_ChecksItsHeaderAndLeavesItEncoded()
     {
