@@ -14,7 +14,7 @@ public class PanelPlacedLayersEndToEndTests(PanelStack stack) : IClassFixture<Pa
     [Fact]
     public async Task PanelClient_SixteenBit4000x3000Source_GetsSixteenBitLayersPlacedOnItsCanvasThatRestackToIt()
     {
-        if (!PanelClientProcess.PanelDependenciesInstalled()) Assert.Skip("The panel's png.js needs its dependencies: run npm ci in plugin-uxp.");
+        Assert.True(PanelClientProcess.PanelDependenciesInstalled(), "The panel's png.js needs its dependencies: run npm ci in plugin-uxp first (scripts/test.sh does).");
         const int Width = 4000, Height = 3000;
 
         // Refining 12 megapixels at 16 bits takes the CPU minutes, many more on a loaded 2-core machine.
