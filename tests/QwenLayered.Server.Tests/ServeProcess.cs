@@ -65,6 +65,9 @@ internal sealed class ServeProcess : IAsyncDisposable
     /// <inheritdoc cref="RunningExecutable.Signal"/>
     public void Signal(int signal) => _executable.Signal(signal);
 
+    /// <summary>The first line of the server's output that matches, waiting for it.</summary>
+    public Task<Match> WaitForLineAsync(Regex pattern) => _executable.WaitForLineAsync(pattern);
+
     /// <inheritdoc cref="RunningExecutable.WaitForExitAsync"/>
     public Task<int> WaitForExitAsync() => _executable.WaitForExitAsync();
 

@@ -21,7 +21,7 @@ public sealed record SubmitMessage(
     bool? WorkingSize = null,
     bool? SixteenBit = null,
     // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit).
-    bool AutomaticLayers = false) : PanelMessage
+    bool? AutomaticLayers = null) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public override bool CarriesPayload => true;
