@@ -1,0 +1,19 @@
+using Grpc.Core;
+
+namespace QwenLayered.Bridge.Session;
+
+/// <summary>
+/// How the bridge waits for a server that does not answer (restarting, rebooting, network gone): it tries again after
+/// <see cref="PanelBridgeOptions.ServerRetryDelay"/>, doubling up to <see cref="PanelBridgeOptions.ServerRetryMaxDelay"/>,
+/// for as long as the panel stays connected, so an artist never has to press Connect again.
+/// </summary>
+public static class ServerRetry
+{
+    /// <summary>No answer came back at all (refused, DNS, TLS, a stream cut off), as opposed to a server that said no.</summary>
+    public static bool IsUnreachable(RpcException e) =>
+        e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal && e.Status.DebugException is not null;
+
+    /// <summary>The wait before try number <paramref name="attempt"/> (0 for the first retry).</summary>
+    public static TimeSpan Delay(PanelBridgeOptions options, int attempt) =>
+        TimeSpan.FromTicks(Math.Min(options.ServerRetryMaxDelay.Ticks, options.ServerRetryDelay.Ticks * (1L << Math.Min(attempt, 20))));
+}
