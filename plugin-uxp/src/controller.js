@@ -6,6 +6,7 @@ const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
 const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
+const { isWaiting, resumeFrame, lostJobText } = require("./reconnect.js");
 
 const CLIENT = "qwenlayered-panel";
 
@@ -37,16 +38,15 @@ class PanelController {
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
     this.view.clearError();
-    // Reattach: after a reconnect to the job in hand, after a panel reload to the one remembered.
+    // Resume: after a reconnect the job in hand, after a panel reload the one remembered.
     const saved = this.settings.unfinishedJob();
     if (!this.job && saved && saved.jobId) {
       this.job = new Job(saved.clientRequestId, saved.source);
       this.job.jobId = saved.jobId;
       this.view.showJob(this.job, describeJob(this.job));
     }
-    if (this.job && this.job.jobId && !this.job.finished) {
-      this.connection.send({ type: "attach", jobId: this.job.jobId, afterSequence: this.job.lastSequence });
-    }
+    const resume = this.job && resumeFrame(this.job);
+    if (resume) this.connection.send(resume.message, resume.payload);
   }
 
   async decompose({ source: kind, layers, prompt, resolution, steps }) {
@@ -67,7 +67,9 @@ class PanelController {
       preview: { everySteps: 1, maxEdge: 128 },
     };
     try {
-      this.connection.send(submit, encodePng(rgba, source.width, source.height));
+      // Kept until accepted, to be sent again if the connection drops first (reconnect.js).
+      this.job.pendingSubmit = { message: submit, payload: encodePng(rgba, source.width, source.height) };
+      this.connection.send(submit, this.job.pendingSubmit.payload);
     } catch (e) {
       this.job = null;
       return this.view.showError(e.message);
@@ -85,7 +87,10 @@ class PanelController {
     const mine = job && (message.jobId === job.jobId || (message.type === "accepted" && message.clientRequestId === job.clientRequestId));
     if (!mine || message.type === "cancelResult") return;
     job.apply(message, payload);
-    if (message.type === "accepted") this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
+    if (message.type === "accepted") {
+      job.pendingSubmit = null;
+      this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
+    }
     this.view.showJob(job, describeJob(job));
     if (!job.finished) return;
     this.settings.clearUnfinishedJob();
@@ -95,9 +100,9 @@ class PanelController {
   failed(error) {
     const job = this.job;
     const forJob = job && !job.finished && (error.jobId === job.jobId || error.clientRequestId === job.clientRequestId);
-    if (forJob) {
+    if (forJob && !isWaiting(error)) {
       job.state = JobState.Failed;
-      job.message = error.message;
+      job.message = error.code === "not_found" ? lostJobText() : error.message;
       this.settings.clearUnfinishedJob();
       this.view.showJob(job, describeJob(job));
     }

@@ -70,7 +70,7 @@ function describeError(error) {
     case "bridge_unreachable":
       return `No QwenLayered bridge answers at ${error.address}. Start "qwenlayered serve" or "qwenlayered-bridge" and check the address.`;
     case "server_unreachable":
-      return `The bridge cannot reach the QwenLayered server: ${error.message}`;
+      return `The bridge cannot reach the QwenLayered server: ${error.message} It keeps trying; the panel goes on where it was once the server answers.`;
     case "bad_token":
       return `The server refused the token. Check the token in the panel (or the bridge's --token). ${error.message}`;
     case "version_mismatch":

@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { mockPhotoshop } from "./mocks/photoshop.mjs";
 import { mockStorage, mockSecureStorage } from "./mocks/uxp.mjs";
 import { fakeBridge, fakeTimers, welcome, demoWelcome } from "./mocks/bridge.mjs";
+import { recordingView } from "./mocks/panel.mjs";
 
 const require = createRequire(import.meta.url);
 const { PanelController } = require("../src/controller.js");
@@ -12,19 +13,6 @@ const { createSettings } = require("../src/settings.js");
 const { ConnectionState } = require("../src/connection.js");
 const { encodePng } = require("../src/png.js");
 const { formChoices } = require("../src/form.js");
-
-function recordingView() {
-  const view = { errors: [], states: [], lines: [], offers: [], forms: [] };
-  Object.assign(view, {
-    showForm: (form) => view.forms.push(form),
-    showConnection: (state, detail) => view.states.push([state, detail]),
-    showError: (text) => view.errors.push(text),
-    clearError: () => {},
-    showJob: (job, line) => view.lines.push(line),
-    offerNewDocument: (text, accept) => view.offers.push({ text, accept }),
-  });
-  return view;
-}
 
 let bridge, timers, ps, view, localStorage, panel;
 
@@ -103,12 +91,14 @@ describe("PanelController", () => {
     expect(view.states.at(-1)[0]).toBe(ConnectionState.Reconnecting);
   });
 
-  it("shows the server unreachable behind the bridge", async () => {
+  it("shows the server unreachable behind the bridge and stays connected while the bridge retries it", async () => {
     await startPanel();
 
-    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused", fatal: true });
+    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused" });
+    await bridge.push(welcome);
 
     expect(view.errors).toEqual([expect.stringContaining("The bridge cannot reach the QwenLayered server")]);
+    expect(view.states.at(-1)[0]).toBe(ConnectionState.Connected);
   });
 
   it("shows a bad token and stops reconnecting", async () => {
