@@ -7,6 +7,7 @@ const { encodePng, decodePng } = require("./png.js");
 const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 const { isWaiting, resumeFrame, lostJobText } = require("./reconnect.js");
+const { withRegion, masked } = require("./selection.js");
 
 const CLIENT = "qwenlayered-panel";
 
@@ -59,16 +60,18 @@ class PanelController {
       if (e instanceof SourceError) return this.view.showError(e.message);
       throw e;
     }
-    const { rgba, ...where } = source;
+    const { rgba, mask, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     this.job = new Job(clientRequestId, where);
+    this.job.mask = mask; // in memory only: after a panel reload the server's own crop to the selection remains
     const submit = {
       type: "submit", clientRequestId, layers, prompt, steps, resolution,
       preview: { everySteps: 1, maxEdge: 128 },
     };
     try {
       // Kept until accepted, to be sent again if the connection drops first (reconnect.js).
-      this.job.pendingSubmit = { message: submit, payload: encodePng(rgba, source.width, source.height) };
+      const payload = withRegion(submit, encodePng(rgba, source.width, source.height), mask, source.width, source.height);
+      this.job.pendingSubmit = { message: submit, payload };
       this.connection.send(submit, this.job.pendingSubmit.payload);
     } catch (e) {
       this.job = null;
@@ -113,7 +116,8 @@ class PanelController {
     const { source } = job;
     const layers = job.layers.map(({ name, png }) => {
       const image = decodePng(png);
-      return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
+      const rgba = resizeRgba(image.rgba, image.width, image.height, source.width, source.height);
+      return { name, rgba: job.mask ? masked(rgba, job.mask) : rgba };
     });
     const groupName = `${source.name} (seed ${job.seed})`;
     try {

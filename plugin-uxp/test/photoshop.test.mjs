@@ -98,7 +98,7 @@ describe("readSource", () => {
     expect(read).toMatchObject({ kind, name, bounds, documentID: 7, documentWidth: 40, documentHeight: 30 });
     expect(read.rgba).toHaveLength((bounds.right - bounds.left) * (bounds.bottom - bounds.top) * 4);
     expect(read.rgba[0]).toBe(255);
-    expect(names(calls, "dispose")).toEqual(["pixels"]);
+    expect(names(calls, "dispose")).toContain("pixels");
     expect(outsideModal(calls)).toEqual([]);
   });
 
