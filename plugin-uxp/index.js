@@ -19,6 +19,7 @@ function start() {
     report(Promise.resolve(settings.setToken(token)).then(() => controller.connect()));
   });
   view.on("decompose", () => report(controller.decompose(view.readForm())));
+  view.on("decompose-further", () => report(controller.decomposeFurther(view.readForm())));
   view.on("cancel", () => controller.cancel());
   report(controller.connect());
 }

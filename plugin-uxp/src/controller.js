@@ -50,7 +50,13 @@ class PanelController {
     if (resume) this.connection.send(resume.message, resume.payload);
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps }) {
+  // "Decompose this layer further": the active layer (a layer of an earlier result, say) is decomposed and replaced by
+  // its own group of layers, in one history step (placement.js).
+  async decomposeFurther(form) {
+    return this.decompose({ ...form, source: "layer" }, { replace: true });
+  }
+
+  async decompose({ source: kind, layers, prompt, resolution, steps }, { replace = false } = {}) {
     if (this.job && !this.job.finished) return;
     this.view.clearError();
     let source;
@@ -62,7 +68,7 @@ class PanelController {
     }
     const { rgba, mask, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.job = new Job(clientRequestId, where);
+    this.job = new Job(clientRequestId, replace ? { ...where, replace } : where);
     this.job.mask = mask; // in memory only: after a panel reload the server's own crop to the selection remains
     const submit = {
       type: "submit", clientRequestId, layers, prompt, steps, resolution,

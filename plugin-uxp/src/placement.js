@@ -19,9 +19,15 @@ function bringToFront(app, doc) {
 }
 
 // source.layerID: the source layer, when the job decomposed one; it may have been deleted since (then the top).
+// source.replace ("Decompose this layer further"): the group takes the source layer's place, which is deleted
+// (Adobe's Layer.delete, 23.0), inside the same history step as the insert.
 async function placeGroup(doc, group, source, constants) {
   const anchor = source.layerID !== undefined && findLayer(doc.layers, source.layerID);
-  if (anchor) return group.move(anchor, constants.ElementPlacement.PLACEBEFORE);
+  if (anchor) {
+    await group.move(anchor, constants.ElementPlacement.PLACEBEFORE);
+    if (source.replace) await anchor.delete();
+    return;
+  }
   const top = doc.layers[0];
   if (top && top.id !== group.id) await group.move(top, constants.ElementPlacement.PLACEBEFORE);
 }

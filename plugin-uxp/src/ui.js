@@ -57,6 +57,7 @@ function createView(document) {
       $("job-status").textContent = line;
       $("cancel").disabled = job.finished;
       $("decompose").disabled = !job.finished;
+      $("decompose-further").disabled = !job.finished;
       renderPreviews($("previews"), job, document);
     },
     offerNewDocument(text, accept) {

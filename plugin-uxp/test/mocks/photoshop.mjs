@@ -17,6 +17,7 @@ export function mockPhotoshop({
   const makeLayer = (id, name, extra = {}) => ({
     id, name, ...extra,
     async move(relative, placement) { record("move", { layer: name, relativeTo: relative.name, placement }); },
+    async delete() { record("delete", name); },
   });
   const makeDocument = (id, name, w, h) => {
     const source = makeLayer(3, "Sky", { kind: layerKind, bounds: grow(layerBounds, effects), boundsNoEffects: layerBounds });
