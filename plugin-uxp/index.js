@@ -21,6 +21,7 @@ function start() {
   view.on("decompose", () => report(controller.decompose(view.readForm())));
   view.on("decompose-further", () => report(controller.decomposeFurther(view.readForm())));
   view.on("cancel", () => controller.cancel());
+  view.on("cancel-all", () => controller.cancelAll());
   report(controller.connect());
 }
 

@@ -30,6 +30,11 @@ class Connection {
     this.setState(ConnectionState.Stopped);
   }
 
+  // Bytes sent but not yet on the wire (the WebSocket's bufferedAmount), for upload progress.
+  get bufferedAmount() {
+    return (this.socket && this.socket.bufferedAmount) || 0;
+  }
+
   send(message, payload) {
     if (this.state !== ConnectionState.Connected) throw new Error("Not connected to the bridge.");
     this.socket.send(payload ? encodeBinary(message, payload) : encodeText(message));

@@ -8,6 +8,7 @@ const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 const { isWaiting, resumeFrame, lostJobText } = require("./reconnect.js");
 const { withRegion, masked } = require("./selection.js");
+const { JobQueue, uploadedBytes } = require("./queue.js");
 
 const CLIENT = "qwenlayered-panel";
 
@@ -16,7 +17,7 @@ class PanelController {
   constructor({ host, view, settings, WebSocket, timers = globalThis }) {
     Object.assign(this, { host, view, settings, WebSocket, timers });
     this.connection = null;
-    this.job = null;
+    this.jobs = new JobQueue();
   }
 
   async connect() {
@@ -39,15 +40,18 @@ class PanelController {
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
     this.view.clearError();
-    // Resume: after a reconnect the job in hand, after a panel reload the one remembered.
+    // Resume: after a reconnect every job in hand, after a panel reload the one remembered.
     const saved = this.settings.unfinishedJob();
-    if (!this.job && saved && saved.jobId) {
-      this.job = new Job(saved.clientRequestId, saved.source);
-      this.job.jobId = saved.jobId;
-      this.view.showJob(this.job, describeJob(this.job));
+    if (!this.jobs.latest && saved && saved.jobId) {
+      const job = new Job(saved.clientRequestId, saved.source);
+      job.jobId = saved.jobId;
+      this.jobs.add(job);
+      this.show(job);
     }
-    const resume = this.job && resumeFrame(this.job);
-    if (resume) this.connection.send(resume.message, resume.payload);
+    for (const job of this.jobs.unfinished()) {
+      const resume = resumeFrame(job);
+      if (resume) this.connection.send(resume.message, resume.payload);
+    }
   }
 
   // "Decompose this layer further": the active layer (a layer of an earlier result, say) is decomposed and replaced by
@@ -56,8 +60,8 @@ class PanelController {
     return this.decompose({ ...form, source: "layer" }, { replace: true });
   }
 
+  // Another job may be submitted while earlier ones wait or run: they queue on the server (queue.js).
   async decompose({ source: kind, layers, prompt, resolution, steps }, { replace = false } = {}) {
-    if (this.job && !this.job.finished) return;
     this.view.clearError();
     let source;
     try {
@@ -68,8 +72,8 @@ class PanelController {
     }
     const { rgba, mask, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.job = new Job(clientRequestId, replace ? { ...where, replace } : where);
-    this.job.mask = mask; // in memory only: after a panel reload the server's own crop to the selection remains
+    const job = new Job(clientRequestId, replace ? { ...where, replace } : where);
+    job.mask = mask; // in memory only: after a panel reload the server's own crop to the selection remains
     const submit = {
       type: "submit", clientRequestId, layers, prompt, steps, resolution,
       preview: { everySteps: 1, maxEdge: 128 },
@@ -77,45 +81,68 @@ class PanelController {
     try {
       // Kept until accepted, to be sent again if the connection drops first (reconnect.js).
       const payload = withRegion(submit, encodePng(rgba, source.width, source.height), mask, source.width, source.height);
-      this.job.pendingSubmit = { message: submit, payload };
-      this.connection.send(submit, this.job.pendingSubmit.payload);
+      job.pendingSubmit = { message: submit, payload };
+      this.connection.send(submit, payload);
     } catch (e) {
-      this.job = null;
       return this.view.showError(e.message);
     }
+    this.jobs.add(job);
     this.settings.setUnfinishedJob({ clientRequestId, source: where });
-    this.view.showJob(this.job, describeJob(this.job));
+    this.watchUpload(job, job.pendingSubmit.payload.length);
   }
 
-  cancel() {
-    if (this.job && this.job.jobId && !this.job.finished) this.connection.send({ type: "cancel", jobId: this.job.jobId });
+  // Upload progress while the image leaves the panel, checked every quarter second until it is all sent.
+  watchUpload(job, total) {
+    job.uploaded = uploadedBytes(total, this.connection.bufferedAmount);
+    job.uploadTotal = total;
+    this.show(job);
+    if (job.uploaded < total && job.pendingSubmit) this.timers.setTimeout(() => this.watchUpload(job, total), 250);
+  }
+
+  // Cancels one job (by id; the latest when none is given) or, with cancelAll, every job the server knows.
+  cancel(jobId = this.jobs.latest && this.jobs.latest.jobId) {
+    const job = this.jobs.jobs.find((j) => j.jobId === jobId);
+    if (job && !job.finished) this.connection.send({ type: "cancel", jobId });
+  }
+
+  cancelAll() {
+    for (const job of this.jobs.unfinished()) if (job.jobId) this.connection.send({ type: "cancel", jobId: job.jobId });
+  }
+
+  // The job's progress and previews, and the queue of every job with its own cancel.
+  show(job) {
+    this.view.showJob(job, describeJob(job));
+    if (this.view.showQueue) this.view.showQueue(this.jobs.entries(), (jobId) => this.cancel(jobId));
   }
 
   async received(message, payload) {
-    const job = this.job;
-    const mine = job && (message.jobId === job.jobId || (message.type === "accepted" && message.clientRequestId === job.clientRequestId));
-    if (!mine || message.type === "cancelResult") return;
+    const job = this.jobs.forMessage(message);
+    if (!job || message.type === "cancelResult") return;
     job.apply(message, payload);
     if (message.type === "accepted") {
       job.pendingSubmit = null;
       this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
     }
-    this.view.showJob(job, describeJob(job));
-    if (!job.finished) return;
-    this.settings.clearUnfinishedJob();
+    if (!job.finished) return this.show(job);
+    this.finished(job);
     if (job.state === JobState.Completed) await this.insert(job);
   }
 
   failed(error) {
-    const job = this.job;
-    const forJob = job && !job.finished && (error.jobId === job.jobId || error.clientRequestId === job.clientRequestId);
-    if (forJob && !isWaiting(error)) {
+    const job = this.jobs.forError(error);
+    if (job && !isWaiting(error)) {
       job.state = JobState.Failed;
       job.message = error.code === "not_found" ? lostJobText() : error.message;
-      this.settings.clearUnfinishedJob();
-      this.view.showJob(job, describeJob(job));
+      this.finished(job);
     }
     this.view.showError(describeError(error));
+  }
+
+  finished(job) {
+    const saved = this.settings.unfinishedJob();
+    if (saved && saved.clientRequestId === job.clientRequestId) this.settings.clearUnfinishedJob();
+    this.jobs.prune();
+    this.show(job);
   }
 
   async insert(job) {

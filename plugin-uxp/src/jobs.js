@@ -94,7 +94,8 @@ function formatDuration(ms) {
 // One line for the progress area.
 function describeJob(job) {
   switch (job.state) {
-    case JobState.Submitting: return "Sending the image…";
+    case JobState.Submitting:
+      return job.uploadTotal ? `Sending the image… ${Math.floor((100 * job.uploaded) / job.uploadTotal)}%` : "Sending the image…";
     case JobState.Queued:
       return job.queuePosition > 0 ? `Server busy: ${job.queuePosition} job(s) ahead of yours.` : "Queued: yours is next.";
     case JobState.Running:

@@ -56,9 +56,22 @@ function createView(document) {
       $("progress-label").textContent = job.totalSteps ? `Step ${job.step} / ${job.totalSteps}` : "Progress";
       $("job-status").textContent = line;
       $("cancel").disabled = job.finished;
-      $("decompose").disabled = !job.finished;
-      $("decompose-further").disabled = !job.finished;
       renderPreviews($("previews"), job, document);
+    },
+    // Every job in the panel's queue (queue.js), each with its own Cancel while the server can still stop it.
+    showQueue(entries, cancel) {
+      const list = $("queue");
+      while (list.firstChild) list.firstChild.remove();
+      for (const { jobId, line, cancellable } of entries) {
+        const row = list.appendChild(document.createElement("div"));
+        row.appendChild(document.createElement("sp-body")).textContent = line;
+        if (!cancellable) continue;
+        const button = row.appendChild(document.createElement("sp-action-button"));
+        button.textContent = "Cancel";
+        button.onclick = () => cancel(jobId);
+      }
+      show("queue-section", entries.length > 1);
+      $("cancel-all").disabled = !entries.some((e) => e.cancellable);
     },
     offerNewDocument(text, accept) {
       $("offer-text").textContent = text;

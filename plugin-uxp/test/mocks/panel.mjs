@@ -16,6 +16,7 @@ export function recordingView() {
     showError: (text) => view.errors.push(text),
     clearError: () => {},
     showJob: (job, line) => view.lines.push(line),
+    showQueue: (entries, cancel) => Object.assign(view, { queue: entries, cancelJob: cancel }),
     offerNewDocument: (text, accept) => view.offers.push({ text, accept }),
   });
   return view;
