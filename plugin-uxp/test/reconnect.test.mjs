@@ -48,6 +48,18 @@ describe("reconnect", () => {
     expect(view.states.map(([state]) => state)).not.toContain(ConnectionState.Stopped);
   });
 
+  it("keeps reconnecting when a refused attempt reports only an error event, and retries once for error and close", async () => {
+    bridge.drop();
+    timers.runNext();
+    bridge.refuse();
+    bridge.socket.onclose(); // a WebSocket that follows the spec sends close after the error: no second retry
+    timers.runNext();
+
+    expect(bridge.sockets).toHaveLength(3);
+    expect(timers.pending).toEqual([]);
+    expect(view.states.at(-1)[0]).toBe(ConnectionState.Reconnecting);
+  });
+
   it("keeps the job when the bridge cannot reach the server, then attaches after the last event and inserts every layer once", async () => {
     const submit = await submitted();
     await bridge.push({ type: "accepted", jobId: "job-1", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
