@@ -9,9 +9,16 @@ namespace QwenLayered.Bridge.Session;
 /// </summary>
 public static class ServerRetry
 {
-    /// <summary>No answer came back at all (refused, DNS, TLS, a stream cut off), as opposed to a server that said no.</summary>
-    public static bool IsUnreachable(RpcException e) =>
-        e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal && e.Status.DebugException is not null;
+    /// <summary>
+    /// No answer came back at all (refused, DNS, TLS, a stream cut off), as opposed to a server that said no: the client
+    /// records a DebugException then, and for a cut stream an Internal status over an I/O failure of the transport.
+    /// </summary>
+    public static bool IsUnreachable(RpcException e) => e.Status.DebugException switch
+    {
+        null => false,
+        var cause when e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded => cause is not null,
+        var cause => e.StatusCode == StatusCode.Internal && cause is IOException or HttpRequestException or System.Net.Sockets.SocketException,
+    };
 
     /// <summary>The wait before try number <paramref name="attempt"/> (0 for the first retry).</summary>
     public static TimeSpan Delay(PanelBridgeOptions options, int attempt) =>
