@@ -31,7 +31,10 @@ function submit() {
 const connection = new Connection({
   address, client: "qwenlayered-panel-e2e", WebSocket: globalThis.WebSocket,
   events: {
-    onState: (state) => report.states.push(state),
+    onState: (state) => {
+      report.states.push(state);
+      process.stderr.write(`${new Date().toISOString()} ${state}\n`);
+    },
     onWelcome: () => {
       report.connections++;
       if (!job) return submit();
