@@ -1,5 +1,6 @@
 // The panel's reconnect, end to end: its own client modules (connection, jobs, reconnect) submit a job through a
-// live bridge and, once it is accepted, print the line "accepted JOB_ID" and wait. The test
+// live bridge and, once it is accepted, print the line "accepted JOB_ID" and wait (and "server_unreachable" whenever
+// the bridge says so). The test
 // (tests/QwenLayered.Server.Tests/EndToEnd/PanelRestartEndToEndTests.cs) then kills the bridge and restarts the server
 // (and the bridge) on the same ports. The panel must come back by itself, resume the job after the last event it saw
 // and end with every layer once; the JSON report printed last says what it saw.
@@ -34,6 +35,8 @@ const connection = new Connection({
     onState: (state) => {
       report.states.push(state);
       process.stderr.write(`${new Date().toISOString()} ${state}\n`);
+      // Only a fatal error stops a connection before the end: the panel would wait for a Connect that never comes.
+      if (state === "stopped" && !done) finish("The panel stopped reconnecting.");
     },
     onWelcome: () => {
       report.connections++;
@@ -57,13 +60,17 @@ const connection = new Connection({
     },
     onError: (error) => {
       report.errors.push(error);
+      // The test starts the server only once the bridge said it cannot reach it: the panel must wait it out.
+      if (error.code === "server_unreachable") process.stdout.write("server_unreachable\n");
       if (job && job.jobId === error.jobId && !isWaiting(error)) finish(`The job failed: ${error.code}: ${error.message}`);
     },
   },
 });
 
 // Exits once the report is written: stdout to a pipe is asynchronous, and exiting sooner would cut it short.
+let done = false;
 function finish(failure) {
+  done = true;
   connection.stop();
   const outcome = job && { jobId: job.jobId, state: job.state, message: job.message, layers: job.layers.filter(Boolean).map((l) => l.name) };
   process.stdout.write(JSON.stringify({ ...report, job: outcome, failure }) + "\n", () => process.exit(failure ? 1 : 0));

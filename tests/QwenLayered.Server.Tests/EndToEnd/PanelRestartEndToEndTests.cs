@@ -46,7 +46,7 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
         await using var panel = await PanelScript.StartAsync($"ws://127.0.0.1:{bridgePort}/panel", Steps);
         try
         {
-            string panelJob = await panel.AcceptedJobAsync();
+            string panelJob = (await panel.WaitForLineAsync("accepted ")).Split(' ')[1];
 
             await bridge.DisposeAsync();
             var killedAt = DateTime.UtcNow;
@@ -58,6 +58,7 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
             await server.DisposeAsync();
             bridge = RunningExecutable.Start("qwenlayered-bridge", $"--server http://127.0.0.1:{grpcPort} --token {Token} --port {bridgePort}");
             await bridge.WaitForLineAsync(BridgeListening);
+            await panel.WaitForLineAsync("server_unreachable");
             server = await ServeProcess.StartAsync(serve, grpcPort, httpPort);
             var report = await panel.ReportAsync(() => $"The first bridge was killed at {killedAt:O}.\n{server.Output}\n{bridge.Output}");
 
@@ -110,7 +111,7 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
         private readonly Process _node;
         private readonly List<string> _lines = [];
         private readonly List<string> _errors = [];
-        private readonly TaskCompletionSource<string> _accepted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly List<(string Start, TaskCompletionSource<string> Found)> _waiters = [];
 
         private PanelScript(Process node)
         {
@@ -118,14 +119,24 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
             node.OutputDataReceived += (_, line) =>
             {
                 if (line.Data is null) return;
-                lock (_lines) _lines.Add(line.Data);
-                if (line.Data.StartsWith("accepted ", StringComparison.Ordinal)) _accepted.TrySetResult(line.Data["accepted ".Length..]);
+                lock (_lines)
+                {
+                    _lines.Add(line.Data);
+                    foreach (var waiter in _waiters.Where(w => line.Data.StartsWith(w.Start, StringComparison.Ordinal)).ToList())
+                    {
+                        waiter.Found.TrySetResult(line.Data);
+                        _waiters.Remove(waiter);
+                    }
+                }
             };
             node.ErrorDataReceived += (_, line) =>
             {
                 if (line.Data is not null) lock (_errors) _errors.Add(line.Data);
             };
-            node.Exited += (_, _) => _accepted.TrySetException(new InvalidOperationException("The panel script ended before its job was accepted."));
+            node.Exited += (_, _) =>
+            {
+                lock (_lines) foreach (var (start, found) in _waiters) found.TrySetException(new InvalidOperationException($"The panel script ended before printing '{start}…':\n{string.Join('\n', _lines)}"));
+            };
             node.EnableRaisingEvents = true;
             node.BeginOutputReadLine();
             node.BeginErrorReadLine();
@@ -145,8 +156,18 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
             return new PanelScript(Process.Start(start)!);
         }
 
-        /// <returns>The id of the panel's job, once the server accepted it.</returns>
-        public Task<string> AcceptedJobAsync() => _accepted.Task.WaitAsync(Deadlines.Hung, TestContext.Current.CancellationToken);
+        /// <returns>The first line, printed before or after this call, that starts with <paramref name="start"/>.</returns>
+        public Task<string> WaitForLineAsync(string start)
+        {
+            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (_lines)
+            {
+                if (_lines.FirstOrDefault(line => line.StartsWith(start, StringComparison.Ordinal)) is { } line) return Task.FromResult(line);
+                if (_node.HasExited) throw new InvalidOperationException($"The panel script ended before printing '{start}…':\n{string.Join('\n', _lines)}");
+                _waiters.Add((start, found));
+            }
+            return found.Task.WaitAsync(Deadlines.Hung, TestContext.Current.CancellationToken);
+        }
 
         /// <returns>The JSON report the script prints last.</returns>
         public async Task<JsonElement> ReportAsync(Func<string> processesOutput)
