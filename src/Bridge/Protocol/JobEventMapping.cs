@@ -40,7 +40,7 @@ public static class JobEventMapping
         {
             Image = Shared(payload[..^maskLength]),
             Layers = submit.Layers,
-            AutomaticLayers = submit.AutomaticLayers,
+            AutomaticLayers = submit.AutomaticLayers ?? false,
             Prompt = submit.Prompt ?? "",
             Steps = submit.Steps,
             GuidanceScale = submit.GuidanceScale,
