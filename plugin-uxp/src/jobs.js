@@ -76,7 +76,7 @@ function describeError(error) {
     case "bridge_unreachable":
       return `No QwenLayered bridge answers at ${error.address}. Start "qwenlayered serve" or "qwenlayered-bridge" and check the address.`;
     case "server_unreachable":
-      return `The bridge cannot reach the QwenLayered server: ${error.message}`;
+      return `The bridge cannot reach the QwenLayered server: ${error.message} It keeps trying; the panel goes on where it was once the server answers.`;
     case "bad_token":
       return `The server refused the token. Check the token in the panel (or the bridge's --token). ${error.message}`;
     case "version_mismatch":
@@ -100,7 +100,8 @@ function formatDuration(ms) {
 // One line for the progress area.
 function describeJob(job) {
   switch (job.state) {
-    case JobState.Submitting: return "Sending the image…";
+    case JobState.Submitting:
+      return job.uploadTotal ? `Sending the image… ${Math.floor((100 * job.uploaded) / job.uploadTotal)}%` : "Sending the image…";
     case JobState.Queued:
       return job.queuePosition > 0 ? `Server busy: ${job.queuePosition} job(s) ahead of yours.` : "Queued: yours is next.";
     case JobState.Running:

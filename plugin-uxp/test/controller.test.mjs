@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import { mockPhotoshop } from "./mocks/photoshop.mjs";
 import { mockStorage, mockSecureStorage, mockDataFolder, formats } from "./mocks/uxp.mjs";
 import { fakeBridge, fakeTimers, welcome, demoWelcome } from "./mocks/bridge.mjs";
+import { recordingView } from "./mocks/panel.mjs";
 
 const require = createRequire(import.meta.url);
 const { PanelController } = require("../src/controller.js");
@@ -14,20 +15,6 @@ const { encodePng, decodePng } = require("../src/png.js");
 const { formChoices } = require("../src/form.js");
 const { ResultHistory } = require("../src/results.js");
 const { dataFolderFiles } = require("../src/datafolder.js");
-
-function recordingView() {
-  const view = { errors: [], states: [], lines: [], offers: [], forms: [], results: [], resultActions: null };
-  Object.assign(view, {
-    showForm: (form) => view.forms.push(form),
-    showConnection: (state, detail) => view.states.push([state, detail]),
-    showError: (text) => view.errors.push(text),
-    clearError: () => {},
-    showJob: (job, line) => view.lines.push(line),
-    offerNewDocument: (text, accept) => view.offers.push({ text, accept }),
-    showResults: (results, actions) => Object.assign(view, { results: [...results], resultActions: actions }),
-  });
-  return view;
-}
 
 let bridge, timers, ps, view, localStorage, dataFiles, panel;
 
@@ -168,7 +155,8 @@ describe("PanelController", () => {
       message: "Cannot reach the QwenLayered server at https://gpu:50051/: Error starting gRPC call. HttpRequestException: Connection refused (gpu:50051)",
     });
 
-    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge was started with its address."]);
+    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge "
+      + "was started with its address. The bridge keeps trying; the panel goes on where it was once the server answers."]);
   });
 
   it("received_JobFailedWithAGrpcStatus_SaysWhatHappenedInPlainWords", async () => {
@@ -183,6 +171,16 @@ describe("PanelController", () => {
 
     expect(view.lines.at(-1)).toBe("Failed: The server ran out of memory; try fewer layers or a lower resolution: CUDA out of memory.");
     expect(view.errors).toEqual(["The server hit an error: Exception was thrown by handler."]);
+  });
+
+  it("shows the server unreachable behind the bridge and stays connected while the bridge retries it", async () => {
+    await startPanel();
+
+    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused" });
+    await bridge.push(welcome);
+
+    expect(view.errors).toEqual([expect.stringContaining("The QwenLayered server at https://gpu:50051/ does not answer")]);
+    expect(view.states.at(-1)[0]).toBe(ConnectionState.Connected);
   });
 
   it("shows a bad token and stops reconnecting", async () => {

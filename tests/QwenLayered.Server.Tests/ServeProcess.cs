@@ -30,9 +30,10 @@ internal sealed class ServeProcess : IAsyncDisposable
     public string Output => _executable.Output;
 
     /// <param name="arguments">Everything after <c>serve</c> but the ports.</param>
-    public static async Task<ServeProcess> StartAsync(string arguments)
+    /// <param name="grpcPort">0 for a free port; a restart passes the ports it had.</param>
+    public static async Task<ServeProcess> StartAsync(string arguments, int grpcPort = 0, int httpPort = 0)
     {
-        var executable = RunningExecutable.Start("qwenlayered", $"serve --grpc-port 0 --http-port 0 {arguments}");
+        var executable = RunningExecutable.Start("qwenlayered", $"serve --grpc-port {grpcPort} --http-port {httpPort} {arguments}");
         try
         {
             return new ServeProcess(executable, await executable.WaitForLineAsync(Listening));

@@ -27,6 +27,8 @@ export function fakeBridge() {
       await bridge.socket.onmessage({ data });
     },
     drop() { bridge.socket.onclose(); },
+    // A connection attempt refused, reported as Node 20's WebSocket does: an error event and no close event.
+    refuse() { bridge.socket.onerror(); },
     sent: () => bridge.socket.sent.map((f) => f.message),
   };
   return bridge;

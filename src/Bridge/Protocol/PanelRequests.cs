@@ -20,7 +20,7 @@ public sealed record SubmitMessage(
     RegionSettings? Region = null,
     bool? WorkingSize = null,
     bool? SixteenBit = null,
-    // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit).
+    // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit). Absent: false.
     bool? AutomaticLayers = null) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]

@@ -54,9 +54,10 @@ internal static class PanelClientProcess
     public static bool PanelDependenciesInstalled() =>
         File.Exists(Path.Combine(Path.GetDirectoryName(Script())!, "..", "..", "src", "vendor", "fflate.js"));
 
-    private static string Script()
+    /// <summary>The path of a script in plugin-uxp/test/end-to-end, found above the test's folder.</summary>
+    public static string Script(string name = "run-panel-client.js")
     {
-        const string script = "plugin-uxp/test/end-to-end/run-panel-client.js";
+        string script = $"plugin-uxp/test/end-to-end/{name}";
         for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
         {
             string candidate = Path.Combine(folder.FullName, script);
