@@ -30,8 +30,7 @@ public static class DecompositionFiles
         {
             string file = LayerFileName(layer.Index);
             File.WriteAllBytes(Path.Combine(folder, file), LayerFilePng.Encode(placed));
-            var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? b with { X = b.X + layer.X, Y = b.Y + layer.Y } : (AlphaBounds?)null;
-            layers.Add(new LayerEntry(layer.Index, placed.Name, file, layer.X, layer.Y, layer.Width, layer.Height, bounds));
+            layers.Add(new LayerEntry(layer.Index, placed.Name, file, layer.X, layer.Y, layer.Width, layer.Height, layer.CanvasBounds()));
         }
         File.WriteAllBytes(Path.Combine(folder, CompositeName), LayerPng.Encode8(document.Composite(), result.Width, result.Height));
         LayeredPsd.Write(Path.Combine(folder, PsdName), document);

@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Imaging;
+
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
@@ -33,4 +35,8 @@ public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8
 
     /// <summary>What the layer holds in a few words ("sky"); null when nothing named it (shown as "Layer N").</summary>
     public string? Name { get; init; }
+
+    /// <summary>The box of the layer's non-transparent pixels on the canvas; null when it has none.</summary>
+    public AlphaBounds? CanvasBounds() =>
+        AlphaBounds.Of(Rgba8, Width, Height) is { } bounds ? bounds with { X = bounds.X + X, Y = bounds.Y + Y } : null;
 }

@@ -116,7 +116,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
         {
             bool deep = sixteenBit && layer.Rgba16 is not null;
             var png = deep ? LayerPng.Encode16(layer.Rgba16!, layer.Width, layer.Height) : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
-            var bounds = AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X + layer.X, b.Y + layer.Y, b.Width, b.Height) : (LayerBounds?)null;
+            var bounds = layer.CanvasBounds() is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : (LayerBounds?)null;
             return new JobLayer(layer.Index, DecompositionPolicy.LayerName(layer), png, bounds)
             {
                 X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep ? 16 : 8,
