@@ -6,10 +6,10 @@ public enum MemoryMode
     /// <summary>Everything on the device: fastest, needs the most device memory.</summary>
     Resident,
 
-    /// <summary>The transformer resident; the text encoder moves to host memory between prompts.</summary>
+    /// <summary>The transformer and the text encoder take turns on the device; each waits in host memory while the other runs.</summary>
     TextOffload,
 
-    /// <summary>The transformer's block weights as int8 with per-channel scales (half of bf16); the text encoder offloaded.</summary>
+    /// <summary>The transformer's block weights as int8 with per-channel scales (half of bf16), taking turns with the text encoder.</summary>
     Quantized,
 
     /// <summary>The transformer's blocks in host memory, copied to the device one at a time; the text encoder offloaded.</summary>

@@ -45,6 +45,13 @@ public static class MemoryModes
     };
 
     /// <summary>
+    /// Whether the transformer and the text encoder take turns on the device (<see cref="DeviceTurns"/>): in the text-offload
+    /// and quantized modes, whose transformers are too large to share the device with the text encoder on the cards they
+    /// are for. Resident keeps both; streamed keeps only the modules outside the blocks there (1.3 GiB published).
+    /// </summary>
+    public static bool TakesTurns(this MemoryMode mode) => mode is MemoryMode.TextOffload or MemoryMode.Quantized;
+
+    /// <summary>
     /// Where the text encoder goes after each encoding in this mode: <paramref name="whenResident"/> in the resident mode
     /// (configurable there), else off the device (to the CPU, or unloaded when <paramref name="whenResident"/> says so).
     /// </summary>

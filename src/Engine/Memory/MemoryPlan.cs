@@ -8,9 +8,10 @@ namespace QwenLayered.Engine.Memory;
 /// <param name="VaeWeights">The VAE's weights, always on the device.</param>
 /// <param name="Activations">One sampling step's transformer activations at the planned size.</param>
 /// <param name="TextEncoder">The text encoder's weights (with the captioner's), on the device always or only while it encodes.</param>
-/// <param name="DevicePeak">Weights plus the larger of what runs on them: resident, the text encoder and the activations
-/// together; otherwise the text encoder while it encodes or the activations while sampling.</param>
-/// <param name="Host">What stays in host memory: the offloaded text encoder and streamed blocks.</param>
+/// <param name="DevicePeak">Resident: everything together. Taking turns (<see cref="MemoryModes.TakesTurns"/>): the VAE and
+/// the larger of the transformer with its activations and the text encoder. Streamed: its device weights and the larger of
+/// the text encoder and the activations.</param>
+/// <param name="Host">Host memory at its peak: the offloaded text encoder, streamed blocks, and a transformer waiting its turn.</param>
 public sealed record MemoryPlanRow(MemoryMode Mode, long TransformerWeights, long VaeWeights, long Activations, long TextEncoder,
     long DevicePeak, long Host);
 
@@ -35,7 +36,7 @@ public sealed record MemoryPlan(IReadOnlyList<MemoryPlanRow> Rows, long? DeviceM
         foreach (var row in Rows)
             text.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {row.Mode.Name()} | {Size(row.TransformerWeights)} | {Size(row.VaeWeights)} | {Size(row.Activations)} | {Size(row.TextEncoder)}" +
-                $"{(row.Mode == MemoryMode.Resident ? "" : " (while encoding)")} | {Size(row.DevicePeak)} | {Size(row.Host)} | {Fits(row) switch { true => "yes", false => "no", null => "?" }} |"));
+                $"{(row.Mode == MemoryMode.Resident ? "" : row.Mode.TakesTurns() ? " (in turn)" : " (while encoding)")} | {Size(row.DevicePeak)} | {Size(row.Host)} | {Fits(row) switch { true => "yes", false => "no", null => "?" }} |"));
         text.AppendLine("Activations are one step's transformer activations, fitted to peaks measured on this machine's CPU; the CUDA context " +
                         "(~0.5 GiB) and the allocator's slack come on top.");
         return text.ToString();

@@ -32,9 +32,15 @@ public static class MemoryPlanner
         var rowsByMode = MemoryModes.All.Select(mode =>
         {
             var (device, host) = TransformerBytes(config, dtype, mode);
-            bool resident = mode == MemoryMode.Resident;
-            long peak = device + vae + (resident ? textEncoder + activations : Math.Max(textEncoder, activations));
-            return new MemoryPlanRow(mode, device, vae, activations, textEncoder, peak, host + (resident ? 0 : textEncoder));
+            var (peak, hostPeak) = mode switch
+            {
+                MemoryMode.Resident => (device + vae + textEncoder + activations, host),
+                // In turn: the device holds the transformer while it samples, the text encoder while it encodes. The host holds
+                // both for a moment: the transformer has left before the text encoder moves over.
+                _ when mode.TakesTurns() => (vae + Math.Max(device + activations, textEncoder), host + device + textEncoder),
+                _ => (device + vae + Math.Max(textEncoder, activations), host + textEncoder),
+            };
+            return new MemoryPlanRow(mode, device, vae, activations, textEncoder, peak, hostPeak);
         }).ToList();
         string setting = $"Memory plan: {resolution}x{resolution}, {layers} layers, {rows} sequences a step (CFG), {textTokens} text tokens, {dtype}";
         return new MemoryPlan(rowsByMode, deviceMemory, setting);

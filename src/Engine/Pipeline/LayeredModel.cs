@@ -6,6 +6,7 @@ using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
+using QwenLayered.Engine.Transformer;
 using static TorchSharp.torch;
 
 namespace QwenLayered.Engine.Pipeline;
@@ -19,10 +20,15 @@ namespace QwenLayered.Engine.Pipeline;
 /// <param name="residency">When it is not <see cref="TextEncoderResidency.KeepOnDevice"/> (device memory is short), the
 /// captioner's vision tower and <c>lm_head</c> are unloaded after each caption as well; the language model they share with
 /// the prompt encoder follows the residency after encoding.</param>
+/// <param name="memory">The memory mode the transformer was laid out for; where it says so the transformer and the language
+/// model take turns on the device (<see cref="DeviceTurns"/>).</param>
 public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEncoder prompts, Captioner? captioner, string name,
-    ModelProfile profile, TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice) : IDisposable
+    ModelProfile profile, TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice, MemoryMode memory = MemoryModes.Default) : IDisposable
 {
     public LayeredDecompositionPipeline Pipeline { get; } = pipeline;
+
+    /// <summary>The turns the transformer and the language model take on the device; null when both stay there.</summary>
+    public DeviceTurns? Turns { get; } = memory.TakesTurns() ? ShareTurns(pipeline.Transformer, prompts.LanguageModel) : null;
 
     public PromptEncoder Prompts { get; } = prompts;
 
@@ -61,7 +67,7 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
                 ? Captioner.FromPretrained(model, prompts.LanguageModel, dtype)
                 : null;
             return new LayeredModel(pipeline, prompts, captioner,
-                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), profile, residency);
+                Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder))), profile, residency, memory);
         }
         catch
         {
@@ -161,6 +167,16 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         if (!Policy.NeedsCaption(request.Prompt)) return (request.Prompt, false);
         var caption = PromptSource.Resolve(request.Prompt, image, request.Size, Captioner!, request.CaptionLanguage, cancellation);
         return (caption.Prompt, true);
+    }
+
+    // The transformer, loaded on the device, holds the first turn; the language model loads on its first pass.
+    private static DeviceTurns ShareTurns(QwenImageTransformer2DModel transformer, ResidentLanguageModel languageModel)
+    {
+        var turns = new DeviceTurns();
+        turns.Take(transformer);
+        transformer.Turns = turns;
+        languageModel.Turns = turns;
+        return turns;
     }
 
     // Unloads the captioner's own modules after a use unless the residency keeps everything on the device.

@@ -87,13 +87,9 @@ public sealed class Captioner : IDisposable
         {
             if (_cache.TryGet(key, out var cached)) return cached with { FromCache = true, Elapsed = clock.Elapsed };
 
-            var head = _head ??= _loadHead();
-            var vision = head.Config.Vision;
-            if (_processor.Config.PatchSize != vision.PatchSize || _processor.Config.MergeSize != vision.SpatialMergeSize
-                || _processor.Config.TemporalPatchSize != vision.TemporalPatchSize)
-                throw new InvalidOperationException("The image processor's patch, temporal patch and merge sizes differ from the vision tower's.");
+            // The head loads inside the language model's pass: where the transformer takes turns with it, it has left by then.
             var tokens = _languageModel.Use(languageModel =>
-                Generate(new Qwen25VLCaptionModel(head, languageModel), image, instruction, generation, progress, cancellation));
+                Generate(new Qwen25VLCaptionModel(LoadedHead(), languageModel), image, instruction, generation, progress, cancellation));
             ModelRuns++;
 
             string text = _tokenizer.Decode(tokens.Select(id => (int)id), skipSpecialTokens: true).Trim();
@@ -101,6 +97,16 @@ public sealed class Captioner : IDisposable
             _cache.Add(key, result);
             return result;
         }
+    }
+
+    private Qwen25VLCaptionHead LoadedHead()
+    {
+        var head = _head ??= _loadHead();
+        var vision = head.Config.Vision;
+        if (_processor.Config.PatchSize != vision.PatchSize || _processor.Config.MergeSize != vision.SpatialMergeSize
+            || _processor.Config.TemporalPatchSize != vision.TemporalPatchSize)
+            throw new InvalidOperationException("The image processor's patch, temporal patch and merge sizes differ from the vision tower's.");
+        return head;
     }
 
     /// <summary>Whether the captioner's vision tower and <c>lm_head</c> are in memory (they load on the first caption that is not cached).</summary>

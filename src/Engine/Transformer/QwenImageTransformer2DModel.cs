@@ -1,5 +1,7 @@
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Weights;
+using TorchSharp;
 using TorchSharp.Modules;
 using static QwenLayered.Engine.Runtime.Scalars;
 using static TorchSharp.torch;
@@ -9,10 +11,11 @@ namespace QwenLayered.Engine.Transformer;
 /// <summary>
 /// diffusers <c>QwenImageTransformer2DModel</c> (the Qwen-Image MMDiT; with <c>use_layer3d_rope</c> and
 /// <c>use_additional_t_cond</c> the Qwen-Image-Layered VLD-MMDiT). Parameter names match the diffusers state dict.
-/// Device and dtype are fixed at construction; <see cref="forward"/> never moves tensors between devices. One forward
-/// at a time per instance (the RoPE table cache is not synchronised).
+/// Device and dtype are fixed at construction; <see cref="forward"/> moves no activations between devices, and moves the
+/// weights only to come back from host memory after <see cref="LeaveDevice"/>. One forward at a time per instance (the RoPE
+/// table cache is not synchronised).
 /// </summary>
-public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformerInput, Tensor>
+public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformerInput, Tensor>, IDeviceTenant
 {
     private const double TextNormEps = 1e-6;
     private const double OutputNormEps = 1e-6;
@@ -26,6 +29,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     private readonly AdaLayerNormContinuous norm_out;
     private readonly Linear proj_out;
     private readonly BlockStream? stream;
+    private bool onHost;
 
     /// <param name="layout">How the blocks hold their weights (null: dense on <paramref name="device"/>).</param>
     /// <param name="fillBlock">Fills block i's weights right after it is built, before <paramref name="layout"/> finishes it
@@ -104,6 +108,23 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
 
     internal IList<QwenImageTransformerBlock> Blocks => transformer_blocks;
 
+    /// <summary>The turns this transformer takes on the device with the text encoder; null while it stays there.</summary>
+    public DeviceTurns? Turns { get; set; }
+
+    /// <summary>Whether the weights are on <see cref="TransformerLayout.Device"/> (false after <see cref="LeaveDevice"/>, until the next forward).</summary>
+    public bool OnDevice => !onHost;
+
+    /// <summary>Moves the weights to host memory; the next forward brings them back.</summary>
+    /// <exception cref="InvalidOperationException">The blocks are streamed, so they live in host memory already.</exception>
+    public void LeaveDevice()
+    {
+        if (Layout.Blocks == BlockWeights.Host)
+            throw new InvalidOperationException("A streamed transformer keeps its blocks in host memory already; only the other layouts leave the device.");
+        if (onHost) return;
+        this.to(CPU);
+        onHost = true;
+    }
+
     /// <summary>The device blocks streamed weights run in; empty unless the layout streams.</summary>
     internal IReadOnlyList<QwenImageTransformerBlock> StreamSlots => stream?.DeviceBlocks ?? [];
 
@@ -114,6 +135,7 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     public override Tensor forward(QwenImageTransformerInput input)
     {
         var (batch, imageLength, textLength) = TransformerInputCheck.Shapes(input, Config);
+        TakeTurn();
         using var scope = NewDisposeScope();
         // Inference unless the module was switched to training (the toolbox's Training.TrainingMode), which needs the autograd graph.
         using var noGrad = training ? null : no_grad();
@@ -144,6 +166,15 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
 
         var normed = norm_out.call(image, temb);
         return proj_out.forward(normed).MoveToOuterDisposeScope();
+    }
+
+    // Takes the device back from the text encoder (which leaves first) when the two take turns.
+    private void TakeTurn()
+    {
+        Turns?.Take(this);
+        if (!onHost) return;
+        this.to(Layout.Device);
+        onHost = false;
     }
 
     protected override void Dispose(bool disposing)

@@ -33,7 +33,7 @@ public static class RandomLayeredModel
                 return Filled(new Qwen25VLTextModel(configs.TextEncoder, device, dtype), textGenerator);
             }, device, residency));
             // Benchmarks pass prompts, so no captioner (it would add the vision tower and lm_head).
-            return new LayeredModel(pipeline, prompts, captioner: null, "random-weights", ModelProfile.Published);
+            return new LayeredModel(pipeline, prompts, captioner: null, "random-weights", ModelProfile.Published, residency, memory);
         }
         catch
         {

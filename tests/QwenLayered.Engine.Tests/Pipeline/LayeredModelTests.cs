@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Tests.Elements;
@@ -89,6 +90,66 @@ public class LayeredModelTests(TinyModel tiny)
 
         Assert.Equal(1 + result.Layers.Count, model.Captioner!.ModelRuns); // the caption, then each layer's name
         Assert.False(model.Captioner.ModelLoaded);
+    }
+
+    [Theory]
+    [InlineData(MemoryMode.TextOffload)]
+    [InlineData(MemoryMode.Quantized)]
+    public void Decompose_ModeThatTakesTurns_NeverHasTheTransformerAndTextEncoderOnTheDeviceTogether(MemoryMode memory)
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, memory);
+        var textEncoderWhileSampling = new List<bool>();
+        model.Pipeline.Transformer.register_forward_hook((_, _, output) =>
+        {
+            textEncoderWhileSampling.Add(model.Prompts.LanguageModel.OnDevice);
+            return output;
+        });
+
+        // Captions, encodes, samples, then names each layer with the language model again.
+        var result = Decompose(model, model.Policy.Request(Image, "", OneStep with { Layers = 2 }));
+
+        Assert.Equal(3, model.Captioner!.ModelRuns);
+        Assert.NotEmpty(textEncoderWhileSampling);
+        Assert.DoesNotContain(true, textEncoderWhileSampling);
+        Assert.False(model.Pipeline.Transformer.OnDevice); // naming came last
+        Assert.False(model.Prompts.LanguageModel.Use(_ => model.Pipeline.Transformer.OnDevice));
+        Assert.Equal(2, result.Layers.Count);
+    }
+
+    [Fact]
+    public void Decompose_Resident_KeepsTheTextEncoderOnTheDeviceWhileSampling()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, MemoryMode.Resident);
+        var textEncoderWhileSampling = new List<bool>();
+        model.Pipeline.Transformer.register_forward_hook((_, _, output) =>
+        {
+            textEncoderWhileSampling.Add(model.Prompts.LanguageModel.OnDevice);
+            return output;
+        });
+
+        Decompose(model, model.Policy.Request(Image, "", OneStep));
+
+        Assert.Null(model.Turns);
+        Assert.NotEmpty(textEncoderWhileSampling);
+        Assert.DoesNotContain(false, textEncoderWhileSampling);
+        Assert.True(model.Pipeline.Transformer.OnDevice);
+    }
+
+    [Fact]
+    public void Decompose_TextOffload_GivesTheResidentModelsLayersExactly()
+    {
+        var request = (LayeredModel model) => model.Policy.Request(Image, "", OneStep with { Layers = 2, Steps = 2, Seed = 7 });
+        using var resident = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, MemoryMode.Resident);
+        using var offload = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, MemoryMode.TextOffload);
+
+        var expected = Decompose(resident, request(resident));
+        var actual = Decompose(offload, request(offload));
+        var again = Decompose(offload, request(offload) with { Prompt = "something else" });
+
+        Assert.Equal(expected.Prompt, actual.Prompt);
+        Assert.Equal(expected.Layers.Select(l => l.Name), actual.Layers.Select(l => l.Name));
+        Assert.Equal(expected.Layers.SelectMany(l => l.Rgba8), actual.Layers.SelectMany(l => l.Rgba8));
+        Assert.Equal(2, again.Layers.Count);
     }
 
     [Fact]

@@ -62,6 +62,37 @@ public class TransformerLayoutTests
         Assert.True(expected.allclose(again, rtol: 0, atol: 0));
     }
 
+    [Theory]
+    [InlineData(BlockWeights.Dense)]
+    [InlineData(BlockWeights.Int8)]
+    public void Forward_AfterLeavingTheDevice_ComesBackAndComputesWhatItDidBefore(BlockWeights blocks)
+    {
+        using var folder = TinyFolder();
+        using var transformer = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU, blocks);
+        using var before = transformer.forward(TinyTransformer.Input());
+
+        transformer.LeaveDevice();
+        Assert.False(transformer.OnDevice);
+        Assert.All(transformer.parameters(), p => Assert.Equal(DeviceType.CPU, p.device_type));
+        using var after = transformer.forward(TinyTransformer.Input());
+
+        Assert.True(transformer.OnDevice);
+        Assert.True(before.allclose(after, rtol: 0, atol: 0));
+        Assert.Equal(blocks == BlockWeights.Int8, transformer.Blocks[0].state_dict().Values.Any(w => w.dtype == ScalarType.Int8));
+    }
+
+    [Fact]
+    public void LeaveDevice_Streamed_IsRefusedSinceTheBlocksAreInHostMemoryAlready()
+    {
+        using var streamed = new QwenImageTransformer2DModel(TinyTransformer.Config, CPU, ScalarType.Float32,
+            new TransformerLayout(BlockWeights.Host, CPU));
+
+        var error = Assert.Throws<InvalidOperationException>(streamed.LeaveDevice);
+
+        Assert.Contains("streamed", error.Message);
+        Assert.True(streamed.OnDevice);
+    }
+
     [Fact]
     public void Constructor_StreamedOntoTheMetaDevice_PutsTwoSlotsAndEverythingButTheBlocksOnTheDevice()
     {

@@ -5,7 +5,7 @@ namespace QwenLayered.Server.Tests.Cli;
 public class PlanCommandTests
 {
     [Fact]
-    public async Task Plan_PublishedConfigAt24GiB_PrintsEveryModeAndOnlyStreamedFits()
+    public async Task Plan_PublishedConfigAt24GiB_PrintsEveryModeAndTheQuantizedAndStreamedOnesFit()
     {
         var (exitCode, output, _) = await InProcessCli.RunAsync("plan", "--config", "full", "--resolution", "640", "--layers", "4", "--device-memory", "24GiB");
 
@@ -13,17 +13,18 @@ public class PlanCommandTests
         Assert.Contains("Memory plan: 640x640, 4 layers", output);
         Assert.Contains("Device memory: 24.00 GiB", output);
         Assert.Matches(@"\| resident \| 38\.05 GiB \|.*\| no \|", output);
-        Assert.Matches(@"\| quantized \| 19\.\d\d GiB \|.*\| no \|", output);
+        Assert.Matches(@"\| text-offload \| 38\.05 GiB \|.*\| no \|", output);
+        Assert.Matches(@"\| quantized \| 19\.\d\d GiB \|.*\| yes \|", output);
         Assert.Matches(@"\| streamed \| 1\.\d\d GiB \|.*\| yes \|", output);
     }
 
     [Fact]
     public async Task Plan_ChosenModeThatDoesNotFit_NamesOneThatDoesAndFails()
     {
-        var (exitCode, output, _) = await InProcessCli.RunAsync("plan", "--config", "full", "--device-memory", "48GiB", "--memory", "text-offload");
+        var (exitCode, output, _) = await InProcessCli.RunAsync("plan", "--config", "full", "--device-memory", "48GiB", "--memory", "resident");
 
         Assert.Equal(1, exitCode);
-        Assert.EndsWith("text-offload does not fit; quantized does.", output.TrimEnd());
+        Assert.EndsWith("resident does not fit; text-offload does.", output.TrimEnd());
     }
 
     [Fact]
