@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using QwenLayered.CommandLine;
 using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
@@ -20,9 +21,10 @@ internal static class PlanCommand
         var dtype = new Option<string>("--dtype") { Description = "Weight dtype: bf16, fp16 or fp32.", DefaultValueFactory = _ => "bf16" };
         var deviceMemory = new Option<string?>("--device-memory") { Description = "The device's memory, such as 24GiB or 48GB: says which modes fit." };
         var memory = MemoryModeOption.Create();
+        var check = new Option<bool>("--check") { Description = "Also measure one forward's activation peak at small shapes the fit has not seen, beside the plan's figure." };
         var command = new Command("plan", "Show the device and host memory each memory mode needs (weights, activations, text encoder) and what fits.")
         {
-            model, config, resolution, layers, dtype, deviceMemory, memory,
+            model, config, resolution, layers, dtype, deviceMemory, memory, check,
         };
         command.SetAction(result =>
         {
@@ -34,11 +36,16 @@ internal static class PlanCommand
                 int size = result.GetValue(resolution)
                            ?? (result.GetValue(model) is { } folder ? ModelProfile.Read(folder.FullName).DefaultResolution : ModelProfile.Published.DefaultResolution);
                 long? total = result.GetValue(deviceMemory) is { } text ? MemoryPlan.ParseSize(text) : null;
-                var fit = ActivationFit.OnThisMachine
+                var planDtype = DTypeName.Parse(result.GetValue(dtype)!);
+                var fit = ActivationFit.OnThisMachine(planDtype)
                           ?? throw new UserErrorException("activation memory can only be measured on Linux with glibc; plan there.");
-                var plan = MemoryPlanner.Plan(shapes, DTypeName.Parse(result.GetValue(dtype)!), size, result.GetValue(layers), total, fit);
+                var plan = MemoryPlanner.Plan(shapes, planDtype, size, result.GetValue(layers), total, fit);
                 var console = result.InvocationConfiguration.Output;
                 console.Write(plan.ToTable());
+                if (result.GetValue(check))
+                    console.Write(CheckTable(plan.For(MemoryMode.Resident).Activations <= MeasurableActivations
+                        ? [MemoryPlanner.CheckActivations(shapes, planDtype, size, result.GetValue(layers), fit), .. fit.CheckAgainstMeasured()]
+                        : fit.CheckAgainstMeasured()));
                 if (result.GetValue(memory) is not { } name) return 0;
                 var mode = MemoryModes.Parse(name);
                 bool? fits = plan.Fits(plan.For(mode));
@@ -57,6 +64,14 @@ internal static class PlanCommand
         });
         return command;
     }
+
+    // The planned shape is measured too where one forward of it fits in a few seconds and a small part of host memory.
+    private const long MeasurableActivations = 1L << 30;
+
+    private static string CheckTable(IReadOnlyList<ActivationCheck> checks) =>
+        "Activations planned and measured on this CPU (2 sequences; the planned size first where it is small enough to run here, then shapes the fit has not seen):\n| width | tokens | planned | measured | error |\n|---:|---:|---:|---:|---:|\n" +
+        string.Concat(checks.Select(c => string.Create(CultureInfo.InvariantCulture,
+            $"| {c.Width} | {c.Tokens} | {MemoryPlan.Size(c.Planned)} | {MemoryPlan.Size(c.Measured)} | {c.Error * 100:+0.0;-0.0;0.0}% |\n")));
 
     private static ModelShapes Shapes(DirectoryInfo? model, string? config)
     {

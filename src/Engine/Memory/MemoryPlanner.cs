@@ -21,9 +21,7 @@ public static class MemoryPlanner
         int rows = 2, int textTokens = DefaultTextTokens)
     {
         var config = shapes.Transformer;
-        // (layers + 2) frames: the composite, the layers and the condition image, one token per 2x2 latent patch.
-        int side = resolution / shapes.Vae.SpatialCompression / config.PatchSize;
-        long tokens = (long)(layers + 2) * side * side + textTokens;
+        long tokens = Grids(shapes, resolution, layers).Sum(g => (long)g.Tokens) + textTokens;
         long activations = fit.Bytes(rows, tokens, config.InnerDim, dtype);
         long vae = Counted(new AutoencoderKLQwenImage(shapes.Vae, META, dtype));
         long textEncoder = Counted(new Qwen25VLTextModel(shapes.TextEncoder, META, dtype))
@@ -44,6 +42,27 @@ public static class MemoryPlanner
         }).ToList();
         string setting = $"Memory plan: {resolution}x{resolution}, {layers} layers, {rows} sequences a step (CFG), {textTokens} text tokens, {dtype}";
         return new MemoryPlan(rowsByMode, deviceMemory, setting);
+    }
+
+    /// <summary>
+    /// The plan's activations for the model at this size beside one forward's peak measured now on the CPU, with two of its
+    /// blocks (the peak is one block's: each frees its input): for models small enough to run here.
+    /// </summary>
+    public static ActivationCheck CheckActivations(ModelShapes shapes, ScalarType dtype, int resolution, int layers, ActivationFit fit,
+        int rows = 2, int textTokens = DefaultTextTokens)
+    {
+        var config = shapes.Transformer;
+        var grids = Grids(shapes, resolution, layers);
+        int tokens = grids.Sum(g => g.Tokens) + textTokens;
+        long measured = ActivationPeak.Measure(config with { NumLayers = Math.Min(2, config.NumLayers) }, dtype, rows, grids, textTokens);
+        return new ActivationCheck(config.InnerDim, tokens, fit.Bytes(rows, tokens, config.InnerDim, dtype), measured);
+    }
+
+    // (layers + 2) frames: the composite, the layers and the condition image, one token per 2x2 latent patch.
+    private static TokenGrid[] Grids(ModelShapes shapes, int resolution, int layers)
+    {
+        int side = resolution / shapes.Vae.SpatialCompression / shapes.Transformer.PatchSize;
+        return [.. Enumerable.Repeat(new TokenGrid(1, side, side), layers + 2)];
     }
 
     // (device, host) bytes of the transformer laid out for the mode.

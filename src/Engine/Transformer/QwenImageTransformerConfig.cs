@@ -8,7 +8,7 @@ namespace QwenLayered.Engine.Transformer;
 /// <c>transformer/config.json</c>. Defaults are the reference defaults (plain Qwen-Image); the layered
 /// checkpoint sets <see cref="UseLayer3DRope"/> and <see cref="UseAdditionalTCond"/>.
 /// </summary>
-public sealed class QwenImageTransformerConfig : IModelConfig
+public sealed record QwenImageTransformerConfig : IModelConfig
 {
     [JsonPropertyName("patch_size")] public int PatchSize { get; init; } = 2;
     [JsonPropertyName("in_channels")] public int InChannels { get; init; } = 64;

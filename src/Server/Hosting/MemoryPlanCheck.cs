@@ -36,14 +36,14 @@ internal static partial class MemoryPlanCheck
                 : "the device's memory is not known; set Engine:DeviceMemory (for example 24GiB) to plan against it");
             return;
         }
-        if (ActivationFit.OnThisMachine is not { } fit)
+        var dtype = DTypeName.Parse(engine.Dtype == "" ? (onCpu ? "fp32" : "bf16") : engine.Dtype);
+        if (ActivationFit.OnThisMachine(dtype) is not { } fit)
         {
             LogNotChecked(logger, mode.Name(), "activation memory cannot be measured on this system (it needs Linux with glibc)");
             return;
         }
 
         var profile = ModelProfile.Read(engine.Model);
-        var dtype = DTypeName.Parse(engine.Dtype == "" ? (onCpu ? "fp32" : "bf16") : engine.Dtype);
         var plan = MemoryPlanner.Plan(ModelShapes.Read(engine.Model), dtype, profile.DefaultResolution, DecompositionPolicy.DefaultLayers, deviceMemory, fit);
         LogPlan(logger, plan.ToTable());
         var row = plan.For(mode);

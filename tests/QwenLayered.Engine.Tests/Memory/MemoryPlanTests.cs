@@ -13,7 +13,7 @@ public class MemoryPlanTests
         Qwen25VLTextConfig.Qwen25VL7B, Qwen25VLConfig.Qwen25VL7B);
 
     // About what the CPU measures (bytes per element of one [rows, tokens, width] activation); the plan's arithmetic is under test here.
-    private static readonly ActivationFit Fit = new(BytesPerUnit: 18, Intercept: 0);
+    private static readonly ActivationFit Fit = new(BytesPerUnit: 18, BytesPerUnitToken: 0);
 
     [Fact]
     public void Plan_PublishedModel_CountsTheWeightsOfEachLayoutOnTheMetaDevice()

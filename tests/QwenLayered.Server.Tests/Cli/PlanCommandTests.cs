@@ -28,6 +28,19 @@ public class PlanCommandTests
     }
 
     [Fact]
+    public async Task Plan_Check_PrintsThePlannedSizeAndHeldOutShapesMeasuredBesideThePlan()
+    {
+        var (exitCode, output, _) = await InProcessCli.RunAsync("plan", "--config", "tiny", "--resolution", "64", "--layers", "2", "--dtype", "fp32", "--check");
+
+        Assert.Equal(0, exitCode);
+        var rows = output.Split('\n').SkipWhile(line => !line.StartsWith("Activations planned and measured", StringComparison.Ordinal))
+            .Where(line => System.Text.RegularExpressions.Regex.IsMatch(line, @"^\| \d+ \| \d+ \| [\d.]+ MiB \| [\d.]+ MiB \| [+-]?\d+\.\d% \|$")).ToList();
+        // The tiny model's own shape (32 wide; 4 frames of 4x4 patches and 256 text tokens), then three held-out shapes.
+        Assert.Equal(4, rows.Count);
+        Assert.StartsWith("| 32 | 320 |", rows[0]);
+    }
+
+    [Fact]
     public async Task Plan_NeitherModelNorConfig_SaysWhatToGive()
     {
         var (exitCode, _, error) = await InProcessCli.RunAsync("plan");
