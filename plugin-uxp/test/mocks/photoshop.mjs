@@ -63,8 +63,9 @@ export function mockPhotoshop({
       },
       async createLayerGroup(options) {
         record("createLayerGroup", { name: options.name, fromLayers: options.fromLayers.map((l) => l.name) });
-        // Photoshop groups the layers where they were made: above the active layer, inside its parent group.
-        const group = makeLayer(nextId++, options.name, { kind: "group" });
+        // Photoshop groups the layers where they were made: above the active layer, inside its parent group. The group
+        // holds them as its `layers` (Adobe's Layer.layers, for a group).
+        const group = makeLayer(nextId++, options.name, { kind: "group", layers: [...options.fromLayers] });
         const parent = doc.layers[1].layers;
         parent.splice(parent.indexOf(source), 0, group);
         return group;
