@@ -91,7 +91,7 @@ function documentReport({ doc, calls }) {
   };
   const counts = {};
   for (const { name } of calls) counts[name] = (counts[name] ?? 0) + 1;
-  return { layers: doc.layers.map(describe), calls: counts, moves: calls.filter((c) => c.name === "move").map((c) => c.args) };
+  return { layers: doc.layers.map(describe), calls: counts };
 }
 
 const countVisible = (rgba) => {
