@@ -62,7 +62,11 @@ export function panelInNode({ address, width, height, timers = globalThis, on = 
       await controller.restoreResults();
       await controller.connect();
     },
-    decompose: (form) => controller.decompose(form),
+    // The artist's "Decompose to layers"; rejects when the panel sent no job (it says why in its error line).
+    async decompose(form) {
+      await controller.decompose(form);
+      if (!controller.jobs.latest) throw new Error(`The panel sent no job: ${view.errors.join(" ")}`);
+    },
     stop: () => controller.connection && controller.connection.stop(),
     // What Photoshop and the results history hold now, for the report.
     async snapshot() {

@@ -46,7 +46,7 @@ const panel = panelInNode({
     },
     failed: (error) => {
       report.errors.push(error);
-      finish(`The panel was told: ${error.code}: ${error.message}`);
+      finish(`The panel was told (${error.code}): ${panel.view.errors.at(-1)}`);
     },
   },
 });

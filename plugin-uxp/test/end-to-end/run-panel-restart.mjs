@@ -29,7 +29,10 @@ const panel = panelInNode({
   on: {
     welcomed: (count) => {
       report.connections = count;
-      if (count === 1) panel.controller.report(panel.decompose({ source: "document", layers: 2, steps: Number(steps), seed: "11", prompt: "restart" }));
+      if (count === 1) {
+        panel.decompose({ source: "document", layers: 2, steps: Number(steps), seed: "11", prompt: "restart" })
+          .catch((e) => finish(`The decompose failed: ${e.message}`));
+      }
     },
     received: async (message, payload, connection) => {
       if (message.sequence === undefined) return;
@@ -43,7 +46,7 @@ const panel = panelInNode({
       report.errors.push(error);
       // The test starts the server only once the bridge said it cannot reach it: the panel must wait it out.
       if (error.code === "server_unreachable") process.stdout.write("server_unreachable\n");
-      if (!isWaiting(error)) finish(`The panel was told: ${error.code}: ${error.message}`);
+      if (!isWaiting(error)) finish(`The panel was told (${error.code}): ${panel.view.errors.at(-1)}`);
     },
   },
 });
