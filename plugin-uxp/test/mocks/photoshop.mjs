@@ -39,11 +39,28 @@ export function mockPhotoshop({
   const record = (name, args) => calls.push({ name, args, inModal: modal > 0 });
 
   const grow = (b, by) => ({ left: b.left - by, top: b.top - by, right: b.right + by, bottom: b.bottom + by });
-  // A layer as the layers panel holds it; move() records where it went (Adobe's Layer.move, ElementPlacement).
+  // The list (a document's layers or a group's) that holds a layer, in any open document.
+  const siblingsOf = (layer) => {
+    const search = (layers) => (layers.includes(layer) ? layers : layers.map((l) => l.layers && search(l.layers)).find(Boolean));
+    return app.documents.map((d) => d.layers && search(d.layers)).find(Boolean);
+  };
+  // A layer as the layers panel holds it. move() and delete() record the call and change the layer tree as Adobe's
+  // Layer.move (placeBefore: directly above relativeObject, in its parent) and Layer.delete do.
   const makeLayer = (id, name, extra = {}) => ({
     id, name, ...extra,
-    async move(relative, placement) { record("move", { layer: name, relativeTo: relative.name, placement }); },
-    async delete() { record("delete", name); },
+    async move(relative, placement) {
+      record("move", { layer: name, relativeTo: relative.name, placement });
+      if (placement !== "placeBefore") return;
+      const from = siblingsOf(this);
+      if (from) from.splice(from.indexOf(this), 1);
+      const to = siblingsOf(relative);
+      to.splice(to.indexOf(relative), 0, this);
+    },
+    async delete() {
+      record("delete", name);
+      const from = siblingsOf(this);
+      if (from) from.splice(from.indexOf(this), 1);
+    },
   });
   const makeDocument = (id, name, w, h, depth = bits, docProfile = profile) => {
     const source = makeLayer(3, "Sky", { kind: layerKind, bounds: grow(layerBounds, effects), boundsNoEffects: layerBounds });
@@ -63,8 +80,9 @@ export function mockPhotoshop({
       },
       async createLayerGroup(options) {
         record("createLayerGroup", { name: options.name, fromLayers: options.fromLayers.map((l) => l.name) });
-        // Photoshop groups the layers where they were made: above the active layer, inside its parent group.
-        const group = makeLayer(nextId++, options.name, { kind: "group" });
+        // Photoshop groups the layers where they were made: above the active layer, inside its parent group. The group
+        // holds them as its `layers` (Adobe's Layer.layers, for a group).
+        const group = makeLayer(nextId++, options.name, { kind: "group", layers: [...options.fromLayers] });
         const parent = doc.layers[1].layers;
         parent.splice(parent.indexOf(source), 0, group);
         return group;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -11,22 +10,24 @@ using QwenLayered.Server.Tests.Serving;
 namespace QwenLayered.Server.Tests.EndToEnd;
 
 /// <summary>
-/// Reconnect forever (issue #29, defect 10): the panel's own client modules under Node submit a job through
-/// qwenlayered-bridge to qwenlayered serve. It waits behind a job the test holds, so the panel has seen only its
-/// acceptance when the bridge is killed. The held job is cancelled, the panel's job runs to its end with nobody
-/// following it, and the server is restarted (a graceful stop; finished results are kept on disk), the bridge first, so
-/// that it has to wait for the server. The panel must come back by itself, resume the job after the last event it saw
-/// and end with every layer once, replayed from the restarted server's stored result.
+/// Reconnect forever (issue #29, defect 10): the panel's own controller under Node, as index.js wires it up, decomposes
+/// a mock Photoshop document through qwenlayered-bridge to qwenlayered serve. The job waits behind a job the test
+/// holds, so the panel has seen only its acceptance when the bridge is killed. The held job is cancelled, the panel's
+/// job runs to its end with nobody following it, and the server is restarted (a graceful stop; finished results are
+/// kept on disk), the bridge first, so that it has to wait for the server. The panel must come back by itself, resume
+/// the job after the last event it saw, receive every layer once, replayed from the restarted server's stored result,
+/// and insert every layer once into the document, its result marked inserted in the results history.
 /// </summary>
 public class PanelRestartEndToEndTests(TinyModelFolder model)
 {
     private const string Token = "panel-restart-token";
     private const int Steps = 3;
+    private const int Width = 64, Height = 48;
     private const int Sigterm = 15;
     private static readonly Regex BridgeListening = new(@"Now listening on: http://127\.0\.0\.1:(?<port>\d+)");
 
     [Fact]
-    public async Task PanelClient_BridgeGoneAndServerRestartedMidJob_ReconnectsResumesAndReceivesEveryLayerOnce()
+    public async Task PanelController_BridgeGoneAndServerRestartedMidJob_ReconnectsResumesAndInsertsEveryLayerOnce()
     {
         using var results = new TempResultsFolder();
         // The held job: a million steps, cancelled by the test, so the panel's job waits behind it as long as needed.
@@ -43,7 +44,7 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
         using var held = client.Decompose(Request(steps: 1000000, "held"), headers, cancellationToken: TestContext.Current.CancellationToken);
         Assert.True(await held.ResponseStream.MoveNext(TestContext.Current.CancellationToken));
         string heldJob = held.ResponseStream.Current.JobId;
-        await using var panel = await PanelScript.StartAsync($"ws://127.0.0.1:{bridgePort}/panel", Steps);
+        await using var panel = PanelScript.Start("run-panel-restart.mjs", $"ws://127.0.0.1:{bridgePort}/panel", Width, Height, Steps);
         try
         {
             string panelJob = (await panel.WaitForLineAsync("accepted ")).Split(' ')[1];
@@ -63,6 +64,8 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
             var report = await panel.ReportAsync(() => $"The first bridge was killed at {killedAt:O}.\n{server.Output}\n{bridge.Output}");
 
             AssertResumedWithEveryLayerOnce(report);
+            var job = report.GetProperty("job");
+            InsertedLayers.AssertEveryLayerInsertedOnce(report, report.GetProperty("serverLayers"), panelJob, job.GetProperty("seed").GetString()!);
         }
         finally
         {
@@ -73,7 +76,7 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
 
     private static DecomposeRequest Request(int steps, string prompt) => new()
     {
-        Image = ByteString.CopyFrom(TestImages.Png(64, 48)), Layers = 2, Steps = steps, Prompt = prompt, Seed = 5,
+        Image = ByteString.CopyFrom(TestImages.Png(Width, Height)), Layers = 2, Steps = steps, Prompt = prompt, Seed = 5,
     };
 
     private static void AssertResumedWithEveryLayerOnce(JsonElement report)
@@ -103,88 +106,5 @@ public class PanelRestartEndToEndTests(TinyModelFolder model)
         // Never stopped before its own stop at the end: nobody had to press Connect.
         var states = report.GetProperty("states").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.DoesNotContain("stopped", states[..^1]);
-    }
-
-    /// <summary>plugin-uxp/test/end-to-end/run-panel-restart.js under Node; its lines are read as they come.</summary>
-    private sealed class PanelScript : IAsyncDisposable
-    {
-        private readonly Process _node;
-        private readonly List<string> _lines = [];
-        private readonly List<string> _errors = [];
-        private readonly List<(string Start, TaskCompletionSource<string> Found)> _waiters = [];
-
-        private PanelScript(Process node)
-        {
-            _node = node;
-            node.OutputDataReceived += (_, line) =>
-            {
-                if (line.Data is null) return;
-                lock (_lines)
-                {
-                    _lines.Add(line.Data);
-                    foreach (var waiter in _waiters.Where(w => line.Data.StartsWith(w.Start, StringComparison.Ordinal)).ToList())
-                    {
-                        waiter.Found.TrySetResult(line.Data);
-                        _waiters.Remove(waiter);
-                    }
-                }
-            };
-            node.ErrorDataReceived += (_, line) =>
-            {
-                if (line.Data is not null) lock (_errors) _errors.Add(line.Data);
-            };
-            node.Exited += (_, _) =>
-            {
-                lock (_lines) foreach (var (start, found) in _waiters) found.TrySetException(new InvalidOperationException($"The panel script ended before printing '{start}…':\n{string.Join('\n', _lines)}"));
-            };
-            node.EnableRaisingEvents = true;
-            node.BeginOutputReadLine();
-            node.BeginErrorReadLine();
-        }
-
-        public static async Task<PanelScript> StartAsync(string address, int steps)
-        {
-            string image = Path.GetTempFileName();
-            await File.WriteAllBytesAsync(image, TestImages.Png(64, 48), TestContext.Current.CancellationToken);
-            var start = new ProcessStartInfo("node")
-            {
-                ArgumentList = { "--experimental-websocket", PanelClientProcess.Script("run-panel-restart.js"), address, image,
-                    steps.ToString(CultureInfo.InvariantCulture), Deadlines.Hung.TotalMilliseconds.ToString(CultureInfo.InvariantCulture) },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            return new PanelScript(Process.Start(start)!);
-        }
-
-        /// <returns>The first line, printed before or after this call, that starts with <paramref name="start"/>.</returns>
-        public Task<string> WaitForLineAsync(string start)
-        {
-            var found = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (_lines)
-            {
-                if (_lines.FirstOrDefault(line => line.StartsWith(start, StringComparison.Ordinal)) is { } line) return Task.FromResult(line);
-                if (_node.HasExited) throw new InvalidOperationException($"The panel script ended before printing '{start}…':\n{string.Join('\n', _lines)}");
-                _waiters.Add((start, found));
-            }
-            return found.Task.WaitAsync(Deadlines.Hung, TestContext.Current.CancellationToken);
-        }
-
-        /// <returns>The JSON report the script prints last.</returns>
-        public async Task<JsonElement> ReportAsync(Func<string> processesOutput)
-        {
-            await _node.WaitForExitAsync(TestContext.Current.CancellationToken);
-            string output, errors;
-            lock (_lines) output = string.Join('\n', _lines);
-            lock (_errors) errors = string.Join('\n', _errors);
-            Assert.True(_node.ExitCode == 0, $"The panel script failed ({_node.ExitCode}):\n{output}\n{errors}\n{processesOutput()}");
-            lock (_lines) return JsonDocument.Parse(_lines[^1]).RootElement;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_node.HasExited) _node.Kill(entireProcessTree: true);
-            await _node.WaitForExitAsync();
-            _node.Dispose();
-        }
     }
 }
