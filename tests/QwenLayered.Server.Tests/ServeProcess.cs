@@ -62,6 +62,9 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
+    /// <inheritdoc cref="RunningExecutable.WaitForLineAsync"/>
+    public Task<Match> WaitForLineAsync(Regex pattern) => _executable.WaitForLineAsync(pattern);
+
     /// <inheritdoc cref="RunningExecutable.Signal"/>
     public void Signal(int signal) => _executable.Signal(signal);
 

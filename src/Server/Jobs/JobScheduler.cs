@@ -7,13 +7,14 @@ using QwenLayered.Server.Operations;
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>
-/// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
+/// Where jobs are submitted, found and cancelled on this server alone, the default: the fair queue, the jobs in memory (queued or running) and the
 /// result store (finished). Every queued job hears its queue position whenever it changes. What it will not do it
 /// refuses with a <see cref="JobSchedulingException"/>; the service layer words those for its callers. Its lock guards
 /// the queue and the jobs in memory only: result files are read and written outside it.
 /// </summary>
 public sealed class JobScheduler(
     IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
+    : IJobScheduler
 {
     private readonly string _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
     private readonly Lock _gate = new();
@@ -188,13 +189,10 @@ public sealed class JobScheduler(
         if (admission == Admission.ShareFull)
         {
             JobLogMessages.RefusedShareFull(logger, artist, _queue.PerArtist);
-            return new JobRefusedException(RefusalReason.ShareFull,
-                $"Your share of the queue is full: {_queue.PerArtist} of your jobs are waiting, the most one artist may have " +
-                $"waiting on this server (of {_queue.Capacity} in all). Submit more when one of yours has started.");
+            return QueueRefusals.ShareFull(_queue.PerArtist, _queue.Capacity);
         }
         JobLogMessages.Refused(logger, artist, _queue.Capacity);
-        return new JobRefusedException(RefusalReason.QueueFull,
-            $"The queue is full: {_queue.Capacity} jobs are waiting, the most this server queues. Try again when some have started.");
+        return QueueRefusals.QueueFull(_queue.Capacity);
     }
 
     private static void CheckMayManage(Caller caller, string owner, string id)

@@ -39,3 +39,6 @@ public sealed class ResultUnreadableException(string jobId, Exception inner)
 {
     public string JobId { get; } = jobId;
 }
+
+/// <summary>The job store shared by several servers cannot be reached now; the call may be tried again shortly.</summary>
+public sealed class JobStoreUnavailableException(string message, Exception inner) : JobSchedulingException(message, inner);

@@ -10,7 +10,7 @@ namespace QwenLayered.Server.Jobs;
 /// get the drain timeout to finish before they are cancelled.
 /// </summary>
 public sealed class JobWorkers(
-    ModelHost host, JobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
+    ModelHost host, IJobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
     : EngineBackgroundService
 {
     private const string ShutdownReason = "The server is shutting down; submit the job again when it is back.";

@@ -23,16 +23,21 @@ public static class ResultFile
         writer.Write(header.Owner);
         writer.Write(header.ClientRequestId);
         writer.Write(header.FinishedAt.ToUniversalTime().Ticks);
+        writer.Flush();
+        foreach (var update in events) WriteEvent(stream, update);
+    }
+
+    /// <summary>
+    /// One event as it stands in the file: its length, then its fields. The shared job store keeps each event in these
+    /// bytes too, read back with <see cref="ReadEvent(Stream)"/>.
+    /// </summary>
+    public static void WriteEvent(Stream stream, JobUpdate update)
+    {
         using var record = new MemoryStream();
-        using var fields = new BinaryWriter(record, Encoding.UTF8, leaveOpen: true);
-        foreach (var update in events)
-        {
-            record.SetLength(0);
-            WriteFields(fields, update);
-            fields.Flush();
-            writer.Write((int)record.Length);
-            writer.Write(record.GetBuffer(), 0, (int)record.Length);
-        }
+        using (var fields = new BinaryWriter(record, Encoding.UTF8, leaveOpen: true)) WriteFields(fields, update);
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write((int)record.Length);
+        writer.Write(record.GetBuffer(), 0, (int)record.Length);
     }
 
     /// <summary>Reads the header and leaves the stream at the first event.</summary>

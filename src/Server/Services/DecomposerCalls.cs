@@ -14,7 +14,7 @@ namespace QwenLayered.Server.Services;
 /// the in-process panel endpoint both run. Refusals are <see cref="RpcException"/>s with the contract's status codes.
 /// </summary>
 public sealed class DecomposerCalls(
-    ModelHost host, ServedPolicy served, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
+    ModelHost host, ServedPolicy served, IJobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
     IOptions<JobsOptions> jobs)
 {
     /// <summary>Queues the job (or finds the one this client request id already made) and follows its events.</summary>

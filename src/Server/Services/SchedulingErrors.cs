@@ -25,6 +25,7 @@ public static class SchedulingErrors
     {
         JobRefusedException { Reason: RefusalReason.ShuttingDown } => StatusCode.Unavailable,
         JobRefusedException => StatusCode.ResourceExhausted,
+        JobStoreUnavailableException => StatusCode.Unavailable,
         JobNotFoundException => StatusCode.NotFound,
         JobNotYoursException => StatusCode.PermissionDenied,
         ResultUnreadableException => StatusCode.DataLoss,

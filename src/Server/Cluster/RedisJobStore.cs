@@ -1,0 +1,179 @@
+using Microsoft.Extensions.Options;
+using QwenLayered.Server.Jobs;
+using StackExchange.Redis;
+
+namespace QwenLayered.Server.Cluster;
+
+/// <summary>
+/// The job store every server of a cluster shares, on Redis: each call one atomic <see cref="RedisScripts">script</see>
+/// or one read. Events travel in the bytes a result file holds them in (<see cref="ResultFile.WriteEvent"/>), their
+/// sequence numbers and queue positions given by the store as it appends them. Redis out of reach is a
+/// <see cref="JobStoreUnavailableException"/>; the client reconnects by itself once it is back.
+/// </summary>
+public sealed class RedisJobStore : IDisposable
+{
+    private const string Prefix = "qwenlayered:";
+
+    private readonly ConnectionMultiplexer _connection;
+    private readonly string _address;
+
+    public RedisJobStore(IOptions<ClusterOptions> options)
+    {
+        var configuration = options.Value.RedisConfiguration();
+        _address = string.Join(",", configuration.EndPoints.Select(EndPointCollection.ToString));
+        _connection = ConnectionMultiplexer.Connect(configuration);
+    }
+
+    public bool IsConnected => _connection.IsConnected;
+
+    /// <summary>Where the store is, for messages: host:port.</summary>
+    public string Address => _address;
+
+    private IDatabase Database => _connection.GetDatabase();
+
+    public SubmitAnswer Submit(string id, string owner, string clientRequestId, byte[] spec, int capacity, int perArtist)
+    {
+        var answer = (RedisResult[])Run(() => Database.ScriptEvaluate(RedisScripts.Submit, values:
+        [
+            id, owner, clientRequestId, spec, DateTime.UtcNow.Ticks, capacity, perArtist,
+            Encode(new JobAccepted(0)), Encode(new JobQueuePositionChanged(0)),
+        ]))!;
+        return (string)answer[0]! switch
+        {
+            "existing" => new SubmitAnswer(Admission.Queued, (string)answer[1]!, -1),
+            "share" => new SubmitAnswer(Admission.ShareFull, null, -1),
+            "full" => new SubmitAnswer(Admission.QueueFull, null, -1),
+            _ => new SubmitAnswer(Admission.Queued, id, int.Parse((string)answer[1]!)),
+        };
+    }
+
+    /// <summary>The next job in turn, now held by <paramref name="worker"/> for <paramref name="lease"/>; null when none waits.</summary>
+    public async Task<TakenJob?> TakeAsync(string worker, TimeSpan lease)
+    {
+        var result = await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Take, values:
+            [worker, (long)lease.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]));
+        if (result.IsNull) return null;
+        var f = (RedisResult[])result!;
+        string cancel = (string)f[6]!;
+        return new TakenJob((string)f[0]!, (string)f[1]!, (string)f[2]!, (string)f[3]!, (byte[])f[4]!,
+            new DateTime(long.Parse((string)f[5]!), DateTimeKind.Utc), cancel.Length > 0 ? cancel : null);
+    }
+
+    /// <summary>
+    /// Appends an event of a running attempt; <paramref name="localSequence"/> is its number in the worker's own log, so
+    /// a retry after a lost answer appends nothing twice. False when the attempt no longer holds the job.
+    /// </summary>
+    public async Task<bool> AppendAsync(string id, string attempt, ulong localSequence, JobUpdate update, TimeSpan timeToLive)
+    {
+        var result = await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Append, values:
+            [id, attempt, (long)localSequence, Encode(update), update.IsOutcome ? 1 : 0, (long)timeToLive.TotalMilliseconds]));
+        return (int)result >= 0;
+    }
+
+    /// <summary>Renews the attempt's lease; null when it no longer holds the job, else the cancel reason ("" for none).</summary>
+    public async Task<string?> RenewAsync(string id, string attempt, TimeSpan lease)
+    {
+        var f = (RedisResult[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Renew, values:
+            [id, attempt, (long)lease.TotalMilliseconds])))!;
+        return (int)f[0] == 1 ? (string)f[1]! : null;
+    }
+
+    /// <summary>"removed" (it was waiting, now cancelled), "running" (its worker is told), "finished" or "unknown".</summary>
+    public string Cancel(string id, string reason, TimeSpan timeToLive) =>
+        (string)Run(() => Database.ScriptEvaluate(RedisScripts.Cancel, values:
+            [id, reason, Encode(new JobCancelled(reason)), (long)timeToLive.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]))!;
+
+    /// <summary>Puts the jobs whose lease ran out back in the queue; returns their ids.</summary>
+    public async Task<string[]> RequeueExpiredAsync() =>
+        (string[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Requeue, values: [Encode(new JobQueuePositionChanged(0))])))!;
+
+    /// <summary>The job's artist; null when no such job is stored (never submitted, or expired).</summary>
+    public string? OwnerOf(string id) => Run(() => Database.HashGet(Prefix + "job:" + id, "owner"));
+
+    public async Task<bool> ExistsAsync(string id) => await RunAsync(() => Database.KeyExistsAsync(Prefix + "job:" + id));
+
+    public async Task<string?> CancelReasonAsync(string id) => await RunAsync(() => Database.HashGetAsync(Prefix + "job:" + id, "cancel"));
+
+    public int Waiting() => Run(() => Database.StringGet(Prefix + "waiting")) is { IsNull: false } waiting ? (int)waiting : 0;
+
+    /// <summary>The job's events after <paramref name="afterSequence"/>, at most <paramref name="count"/>, in order.</summary>
+    public async Task<IReadOnlyList<JobUpdate>> ReadAsync(string id, ulong afterSequence, int count)
+    {
+        var entries = await RunAsync(() => Database.StreamRangeAsync(Prefix + "events:" + id, $"0-{afterSequence + 1}", "+", count));
+        return [.. entries.Select(Decode)];
+    }
+
+    /// <summary>Calls <paramref name="received"/> with the job id of each cancel request (<c>cancel</c>) or new job (<c>queued</c>).</summary>
+    /// <returns>False when Redis cannot be reached now (the caller must do without until the client reconnects).</returns>
+    public bool Subscribe(string channel, Action<string> received)
+    {
+        try
+        {
+            _connection.GetSubscriber().Subscribe(RedisChannel.Literal(Prefix + channel), (_, message) => received(message!));
+            return true;
+        }
+        catch (Exception error) when (error is RedisException or RedisTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    // Stored with sequence 0: the store numbers it. Time is when it happened, stamped here unless the worker's log did.
+    private static byte[] Encode(JobUpdate update)
+    {
+        using var stream = new MemoryStream();
+        ResultFile.WriteEvent(stream, update.Time == default ? update with { Time = DateTime.UtcNow } : update);
+        return stream.ToArray();
+    }
+
+    private static JobUpdate Decode(StreamEntry entry)
+    {
+        var update = ResultFile.ReadEvent(new MemoryStream((byte[])entry["e"]!))!;
+        update = update with { Sequence = ulong.Parse(((string)entry.Id!)["0-".Length..]) };
+        var position = entry["p"];
+        return update switch
+        {
+            JobAccepted accepted when !position.IsNull => accepted with { QueuePosition = (int)position },
+            JobQueuePositionChanged moved when !position.IsNull => moved with { QueuePosition = (int)position },
+            _ => update,
+        };
+    }
+
+    private T Run<T>(Func<T> call)
+    {
+        try
+        {
+            return call();
+        }
+        catch (Exception error) when (error is RedisException or RedisTimeoutException)
+        {
+            throw Unavailable(error);
+        }
+    }
+
+    private async Task<T> RunAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (Exception error) when (error is RedisException or RedisTimeoutException)
+        {
+            throw Unavailable(error);
+        }
+    }
+
+    private JobStoreUnavailableException Unavailable(Exception error) => new(
+        $"The servers' shared job store (Redis at {_address}) cannot be reached, so no job can be submitted, followed or " +
+        "cancelled now. Try again in a minute; ask the administrator to check Redis if it lasts.", error);
+
+    public void Dispose() => _connection.Dispose();
+}
+
+/// <param name="JobId">The new job's id, or the existing one's for a repeated client request id; null when refused.</param>
+/// <param name="Position">Jobs ahead of the new one; -1 otherwise.</param>
+public sealed record SubmitAnswer(Admission Admission, string? JobId, int Position);
+
+/// <param name="Attempt">Which run of the job this is, from "1"; a lost lease gives the next one.</param>
+/// <param name="CancelReason">Set when the job was cancelled while its previous attempt ran.</param>
+public sealed record TakenJob(string Id, string Attempt, string Owner, string ClientRequestId, byte[] Spec, DateTime SubmittedAt, string? CancelReason);

@@ -1,0 +1,191 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Pipeline;
+using QwenLayered.Server.Auth;
+using QwenLayered.Server.Cluster;
+using QwenLayered.Server.Hosting;
+using QwenLayered.Server.Jobs;
+using QwenLayered.Server.Operations;
+
+namespace QwenLayered.Server.Tests.Cluster;
+
+/// <summary>
+/// Two schedulers in this process on one real Redis of the test's own, as two servers share it; no worker runs, so each
+/// test takes jobs itself as a worker would.
+/// </summary>
+public sealed class RedisJobSchedulerTests : IAsyncLifetime
+{
+    private static readonly Caller Ann = new("ann", IsAdmin: false), Bob = new("bob", IsAdmin: false), Cy = new("cy", IsAdmin: false);
+    private static readonly DecompositionRequest Spec = new(
+        new InputImage(new byte[] { 1, 2, 3 }, new ImageHeader("PNG", 1, 1, 8)), new WorkingSize(32, 32, 4, 4), "test", new DecompositionSettings());
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+    private RedisProcess _redis = null!;
+    private RedisJobStore _store = null!, _otherStore = null!;
+    private RedisJobScheduler _frontDoorA = null!, _frontDoorB = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _redis = await RedisProcess.StartAsync();
+        _store = Store(_redis);
+        _frontDoorA = Scheduler(_store);
+        _otherStore = Store(_redis);
+        _frontDoorB = Scheduler(_otherStore);
+    }
+
+    private static CancellationToken Cancellation => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Take_ThreeArtistsSubmit12And1And1_ServesOneJobOfEachArtistPerRound()
+    {
+        var anns = Enumerable.Range(0, 12).Select(_ => _frontDoorA.Submit(Ann, "", Spec)).ToList();
+        string bobs = _frontDoorA.Submit(Bob, "", Spec), cys = _frontDoorB.Submit(Cy, "", Spec);
+
+        var order = new List<string>();
+        while (await _store.TakeAsync("worker", Lease) is { } taken) order.Add(taken.Id);
+
+        Assert.Equal([anns[0], bobs, cys, .. anns[1..]], order);
+        Assert.Equal(1, Accepted(bobs).QueuePosition);
+        Assert.Equal(2, Accepted(cys).QueuePosition);
+    }
+
+    [Fact]
+    public async Task Submit_AnotherArtistQueuesAhead_TellsTheJobsBehindTheirNewPosition()
+    {
+        _frontDoorA.Submit(Ann, "", Spec);
+        string annsSecond = _frontDoorA.Submit(Ann, "", Spec);
+        _frontDoorB.Submit(Bob, "", Spec);
+
+        var events = await EventsAsync(annsSecond);
+
+        Assert.Equal(1, Assert.IsType<JobAccepted>(events[0]).QueuePosition);
+        Assert.Equal(2, Assert.IsType<JobQueuePositionChanged>(events[1]).QueuePosition);
+    }
+
+    [Fact]
+    public void Submit_SameClientRequestIdThroughTheOtherServer_ReturnsTheFirstJob()
+    {
+        string first = _frontDoorA.Submit(Ann, "request-1", Spec);
+
+        Assert.Equal(first, _frontDoorB.Submit(Ann, "request-1", Spec));
+        Assert.NotEqual(first, _frontDoorB.Submit(Bob, "request-1", Spec));
+        Assert.Equal(2, _frontDoorA.QueueLength);
+    }
+
+    [Fact]
+    public void Submit_ArtistsShareFull_RefusesWithTheSharedWording()
+    {
+        int share = new JobsOptions().MaxQueuedPerArtist;
+        for (int i = 0; i < share; i++) _frontDoorA.Submit(Ann, "", Spec);
+
+        var refusal = Assert.Throws<JobRefusedException>(() => _frontDoorB.Submit(Ann, "", Spec));
+
+        Assert.Equal(RefusalReason.ShareFull, refusal.Reason);
+        Assert.StartsWith($"Your share of the queue is full: {share} of your jobs are waiting", refusal.Message);
+    }
+
+    [Fact]
+    public async Task Cancel_QueuedJobThroughTheOtherServer_LeavesTheQueueAndEndsCancelled()
+    {
+        string id = _frontDoorA.Submit(Ann, "", Spec);
+
+        Assert.True(_frontDoorB.Cancel(Ann, id));
+
+        Assert.Null(await _store.TakeAsync("worker", Lease));
+        Assert.Equal("Cancelled by ann.", Assert.IsType<JobCancelled>((await EventsAsync(id))[^1]).Reason);
+        Assert.False(_frontDoorA.Cancel(Ann, id));
+        Assert.Throws<JobNotYoursException>(() => _frontDoorA.Cancel(Bob, id));
+    }
+
+    [Fact]
+    public async Task NextAsync_JobTakenOnOneServer_ItsEventsReachAFollowerOnTheOtherInOrderOnce()
+    {
+        string id = _frontDoorA.Submit(Ann, "", Spec);
+        var job = await _frontDoorB.NextAsync(Cancellation);
+        job.Log.Append(new JobStarted(1, 32, 32, 2, 1, "test"));
+        job.Log.Append(new JobProgress(1, 1, TimeSpan.FromSeconds(1), TimeSpan.Zero));
+        job.Log.Append(new JobCompleted(0, []));
+        _frontDoorB.Finished(job);
+
+        var events = await EventsAsync(id);
+
+        Assert.Equal([1UL, 2, 3, 4], events.Select(e => e.Sequence));
+        Assert.Equal([typeof(JobAccepted), typeof(JobStarted), typeof(JobProgress), typeof(JobCompleted)], events.Select(e => e.GetType()));
+        Assert.Equal("test", ((JobStarted)events[1]).Prompt);
+    }
+
+    [Fact]
+    public async Task RequeueExpired_WorkersLeaseRanOut_JobIsTakenAgainFirstAndTheOldRunIsRefused()
+    {
+        string first = _frontDoorA.Submit(Ann, "", Spec);
+        _frontDoorA.Submit(Ann, "", Spec);
+        var lost = (await _store.TakeAsync("dead-worker", TimeSpan.Zero))!;
+
+        var requeued = await _store.RequeueExpiredAsync();
+        var again = (await _store.TakeAsync("worker", Lease))!;
+
+        Assert.Equal([first], requeued);
+        Assert.Equal((first, "1", "2"), (again.Id, lost.Attempt, again.Attempt));
+        Assert.False(await _store.AppendAsync(first, lost.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease));
+        Assert.True(await _store.AppendAsync(first, again.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease));
+        Assert.Equal(0, Assert.IsType<JobQueuePositionChanged>((await EventsAsync(first))[^2]).QueuePosition);
+    }
+
+    [Fact]
+    public async Task Submit_RedisStopped_IsUnavailableSayingSoAndWorksOnceRedisIsBack()
+    {
+        int port = _redis.Port;
+        await _redis.DisposeAsync();
+
+        var refusal = Assert.Throws<JobStoreUnavailableException>(() => _frontDoorA.Submit(Ann, "", Spec));
+        _redis = await RedisProcess.StartAsync(port);
+        await UntilConnectedAsync();
+
+        Assert.Contains($"Redis at 127.0.0.1:{port}) cannot be reached", refusal.Message);
+        Assert.NotEmpty(_frontDoorA.Submit(Ann, "", Spec));
+    }
+
+    [Fact]
+    public void JobSpecFormat_RequestWithRegionAndSettings_ReadsBackEqual()
+    {
+        var spec = new DecompositionRequest(
+            new InputImage(new byte[] { 9, 8, 7 }, new ImageHeader("PNG", 10, 12, 16), new ImageRegion(1, 2, 3, 4, new byte[] { 5 })),
+            new WorkingSize(64, 32, 8, 4) { OutputWidth = 60, OutputHeight = 30 }, "a prompt",
+            new DecompositionSettings { Layers = 3, Steps = 7, GuidanceScale = 2.5f, Seed = 42, PreviewEverySteps = 2, SixteenBit = true })
+        {
+            NegativePrompt = null, Resolution = 640, CaptionLanguage = Engine.QwenVL.CaptionLanguage.Chinese,
+        };
+
+        var read = JobSpecFormat.Read(JobSpecFormat.Write(spec));
+
+        Assert.Equal(spec.Image.Encoded.ToArray(), read.Image.Encoded.ToArray());
+        Assert.Equal(spec.Image.Header, read.Image.Header);
+        Assert.Equal((1, 2, 3, 4), (read.Image.Region!.X, read.Image.Region.Y, read.Image.Region.Width, read.Image.Region.Height));
+        Assert.Equal([5], read.Image.Region.Mask.ToArray());
+        Assert.Equal(spec with { Image = read.Image }, read);
+    }
+
+    private JobAccepted Accepted(string id) => Assert.IsType<JobAccepted>(EventsAsync(id).GetAwaiter().GetResult()[0]);
+
+    // Every event stored so far (the follower waits for more only while the job runs; here none does).
+    private async Task<IReadOnlyList<JobUpdate>> EventsAsync(string id) => await _store.ReadAsync(id, 0, 1000);
+
+    private async Task UntilConnectedAsync()
+    {
+        using var hung = new CancellationTokenSource(Deadlines.Hung);
+        while (!_store.IsConnected) await Task.Delay(50, hung.Token);
+    }
+
+    private static RedisJobStore Store(RedisProcess redis) => new(Options.Create(new ClusterOptions { Redis = redis.Address }));
+
+    private static RedisJobScheduler Scheduler(RedisJobStore store) => new(store, Options.Create(new JobsOptions()),
+        Options.Create(new ClusterOptions()), Options.Create(new ServerOptions()), new ServerMetrics(), NullLogger<RedisJobScheduler>.Instance);
+
+    public async ValueTask DisposeAsync()
+    {
+        _store?.Dispose();
+        _otherStore?.Dispose();
+        if (_redis is not null) await _redis.DisposeAsync();
+    }
+}
