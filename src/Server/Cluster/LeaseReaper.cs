@@ -10,8 +10,6 @@ namespace QwenLayered.Server.Cluster;
 public sealed class LeaseReaper(RedisJobStore store, IOptions<ClusterOptions> cluster, ServerMetrics metrics, ILogger<LeaseReaper> logger)
     : BackgroundService
 {
-    private readonly StoreOutage _outage = new(logger);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(cluster.Value.LeaseTime / 3);
@@ -27,11 +25,10 @@ public sealed class LeaseReaper(RedisJobStore store, IOptions<ClusterOptions> cl
                         ClusterLogMessages.Requeued(logger, id);
                     }
                     metrics.QueueLength.Set(store.Waiting());
-                    _outage.Succeeded();
                 }
-                catch (Jobs.JobStoreUnavailableException error)
+                catch (Jobs.JobStoreUnavailableException)
                 {
-                    _outage.Failed(error);
+                    // The store logs the outage; the next tick tries again.
                 }
             }
         }

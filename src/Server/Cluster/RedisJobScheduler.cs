@@ -26,7 +26,6 @@ public sealed class RedisJobScheduler : IJobScheduler
     private readonly string _idPrefix;
     private readonly ServerMetrics _metrics;
     private readonly ILogger<RedisJobScheduler> _logger;
-    private readonly StoreOutage _outage;
     private readonly CancellationTokenSource _givingUp = new();
     private readonly string _worker = $"{Environment.MachineName}:{Environment.ProcessId}";
     private readonly ConcurrentDictionary<string, RunningJob> _running = [];
@@ -38,7 +37,6 @@ public sealed class RedisJobScheduler : IJobScheduler
     {
         (_store, _jobs, _lease, _metrics, _logger) = (store, jobs.Value, cluster.Value.LeaseTime, metrics, logger);
         _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
-        _outage = new StoreOutage(logger);
         // Wake-ups only: a worker also looks every second, and a running job hears of a cancel when it renews its lease.
         store.Subscribe("queued", _ => { if (_queued.CurrentCount == 0) _queued.Release(); });
         store.Subscribe("cancel", id => _ = CancelRequestedAsync(id));
@@ -121,11 +119,10 @@ public sealed class RedisJobScheduler : IJobScheduler
             try
             {
                 taken = await _store.TakeAsync(_worker, _lease);
-                _outage.Succeeded();
             }
-            catch (JobStoreUnavailableException error)
+            catch (JobStoreUnavailableException)
             {
-                _outage.Failed(error);
+                // The store logs the outage; the worker looks again.
             }
             if (taken is not null && await StartAsync(taken) is { } job) return job;
             if (taken is null) await _queued.WaitAsync(PollInterval, cancellation);
@@ -205,13 +202,10 @@ public sealed class RedisJobScheduler : IJobScheduler
         {
             try
             {
-                bool held = await _store.AppendAsync(id, attempt, localSequence, update, _jobs.ResultTimeToLive);
-                _outage.Succeeded();
-                return held;
+                return await _store.AppendAsync(id, attempt, localSequence, update, _jobs.ResultTimeToLive);
             }
-            catch (JobStoreUnavailableException error)
+            catch (JobStoreUnavailableException)
             {
-                _outage.Failed(error);
                 if (_givingUp.IsCancellationRequested) return false;
                 try
                 {
@@ -236,10 +230,9 @@ public sealed class RedisJobScheduler : IJobScheduler
                 {
                     cancel = await _store.RenewAsync(run.Job.Id, run.Attempt, _lease);
                 }
-                catch (JobStoreUnavailableException error)
+                catch (JobStoreUnavailableException)
                 {
                     // The lease may run out meanwhile; then the next append says so.
-                    _outage.Failed(error);
                     continue;
                 }
                 if (cancel is null)
@@ -262,9 +255,9 @@ public sealed class RedisJobScheduler : IJobScheduler
         {
             if (await _store.CancelReasonAsync(id) is { Length: > 0 } reason) run.Job.Cancel(reason);
         }
-        catch (JobStoreUnavailableException error)
+        catch (JobStoreUnavailableException)
         {
-            _outage.Failed(error);
+            // Its worker hears of the cancel when it next renews the lease.
         }
         catch (ObjectDisposedException)
         {

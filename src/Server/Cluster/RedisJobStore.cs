@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using QwenLayered.Server.Jobs;
 using StackExchange.Redis;
@@ -13,15 +14,28 @@ namespace QwenLayered.Server.Cluster;
 public sealed class RedisJobStore : IDisposable
 {
     private const string Prefix = "qwenlayered:";
+    private const int MinPoolThreads = 64;
 
     private readonly ConnectionMultiplexer _connection;
     private readonly string _address;
+    private readonly StoreOutage _outage;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _appended = [];
 
-    public RedisJobStore(IOptions<ClusterOptions> options)
+    public RedisJobStore(IOptions<ClusterOptions> options, ILogger<RedisJobStore> logger)
     {
+        _outage = new StoreOutage(logger);
+        // Submit, Attach and Cancel wait for Redis on request threads, and the replies are read on pool threads: on a
+        // small machine the pool, which starts at one thread per core and grows slowly, would starve and time out
+        // (the client's documented advice for its timeouts).
+        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
+        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), completionPorts);
         var configuration = options.Value.RedisConfiguration();
         _address = string.Join(",", configuration.EndPoints.Select(EndPointCollection.ToString));
         _connection = ConnectionMultiplexer.Connect(configuration);
+        Subscribe("appended", id =>
+        {
+            if (_appended.TryRemove(id, out var appended)) appended.TrySetResult();
+        });
     }
 
     public bool IsConnected => _connection.IsConnected;
@@ -96,6 +110,16 @@ public sealed class RedisJobStore : IDisposable
 
     public int Waiting() => Run(() => Database.StringGet(Prefix + "waiting")) is { IsNull: false } waiting ? (int)waiting : 0;
 
+    /// <summary>
+    /// Completes when any server next appends an event to the job (a wake-up that may come late or not at all while
+    /// Redis is away: followers look again now and then anyway). Ask before reading, so no event slips between.
+    /// </summary>
+    public Task NextAppended(string id) =>
+        _appended.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+    /// <summary>Forgets a wake-up no follower waits for any more.</summary>
+    public void StopWaiting(string id) => _appended.TryRemove(id, out _);
+
     /// <summary>The job's events after <paramref name="afterSequence"/>, at most <paramref name="count"/>, in order.</summary>
     public async Task<IReadOnlyList<JobUpdate>> ReadAsync(string id, ulong afterSequence, int count)
     {
@@ -103,7 +127,10 @@ public sealed class RedisJobStore : IDisposable
         return [.. entries.Select(Decode)];
     }
 
-    /// <summary>Calls <paramref name="received"/> with the job id of each cancel request (<c>cancel</c>) or new job (<c>queued</c>).</summary>
+    /// <summary>
+    /// Calls <paramref name="received"/> with the job id of each cancel request (<c>cancel</c>), new job (<c>queued</c>)
+    /// or new event (<c>appended</c>).
+    /// </summary>
     /// <returns>False when Redis cannot be reached now (the caller must do without until the client reconnects).</returns>
     public bool Subscribe(string channel, Action<string> received)
     {
@@ -143,7 +170,9 @@ public sealed class RedisJobStore : IDisposable
     {
         try
         {
-            return call();
+            var result = call();
+            _outage.Succeeded();
+            return result;
         }
         catch (Exception error) when (error is RedisException or RedisTimeoutException)
         {
@@ -155,7 +184,9 @@ public sealed class RedisJobStore : IDisposable
     {
         try
         {
-            return await call();
+            var result = await call();
+            _outage.Succeeded();
+            return result;
         }
         catch (Exception error) when (error is RedisException or RedisTimeoutException)
         {
@@ -163,9 +194,14 @@ public sealed class RedisJobStore : IDisposable
         }
     }
 
-    private JobStoreUnavailableException Unavailable(Exception error) => new(
+    // Logged once an outage begins (with Redis's own words for the operator) and once it ends.
+    private JobStoreUnavailableException Unavailable(Exception error)
+    {
+        _outage.Failed(error);
+        return new(
         $"The servers' shared job store (Redis at {_address}) cannot be reached, so no job can be submitted, followed or " +
         "cancelled now. Try again in a minute; ask the administrator to check Redis if it lasts.", error);
+    }
 
     public void Dispose() => _connection.Dispose();
 }

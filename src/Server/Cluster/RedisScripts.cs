@@ -32,6 +32,7 @@ internal static class RedisScripts
           else
             redis.call('XADD', P .. 'events:' .. id, '0-' .. seq, 'e', payload)
           end
+          redis.call('PUBLISH', P .. 'appended', id)
           return seq
         end
         -- Positions in serving order: the job at index i of its lane is served in round i, and in a round artists go

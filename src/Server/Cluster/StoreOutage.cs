@@ -7,7 +7,7 @@ internal sealed class StoreOutage(ILogger logger)
 
     public void Failed(Exception error)
     {
-        if (Interlocked.Exchange(ref _down, 1) == 0) ClusterLogMessages.StoreUnavailable(logger, error.InnerException?.Message ?? error.Message);
+        if (Interlocked.Exchange(ref _down, 1) == 0) ClusterLogMessages.StoreUnavailable(logger, error.Message);
     }
 
     public void Succeeded()

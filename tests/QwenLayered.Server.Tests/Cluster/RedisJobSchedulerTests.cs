@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using QwenLayered.Engine.Imaging;
@@ -133,17 +134,20 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Submit_RedisStopped_IsUnavailableSayingSoAndWorksOnceRedisIsBack()
+    public async Task Submit_RedisStopped_IsUnavailableSayingSoUnhealthyAndWorksOnceRedisIsBack()
     {
         int port = _redis.Port;
         await _redis.DisposeAsync();
 
         var refusal = Assert.Throws<JobStoreUnavailableException>(() => _frontDoorA.Submit(Ann, "", Spec));
+        var healthWhileAway = await new RedisHealthCheck(_store).CheckHealthAsync(new HealthCheckContext(), Cancellation);
         _redis = await RedisProcess.StartAsync(port);
         await UntilConnectedAsync();
 
         Assert.Contains($"Redis at 127.0.0.1:{port}) cannot be reached", refusal.Message);
+        Assert.Equal(HealthStatus.Unhealthy, healthWhileAway.Status);
         Assert.NotEmpty(_frontDoorA.Submit(Ann, "", Spec));
+        Assert.Equal(HealthStatus.Healthy, (await new RedisHealthCheck(_store).CheckHealthAsync(new HealthCheckContext(), Cancellation)).Status);
     }
 
     [Fact]
@@ -177,7 +181,7 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         while (!_store.IsConnected) await Task.Delay(50, hung.Token);
     }
 
-    private static RedisJobStore Store(RedisProcess redis) => new(Options.Create(new ClusterOptions { Redis = redis.Address }));
+    private static RedisJobStore Store(RedisProcess redis) => new(Options.Create(new ClusterOptions { Redis = redis.Address }), NullLogger<RedisJobStore>.Instance);
 
     private static RedisJobScheduler Scheduler(RedisJobStore store) => new(store, Options.Create(new JobsOptions()),
         Options.Create(new ClusterOptions()), Options.Create(new ServerOptions()), new ServerMetrics(), NullLogger<RedisJobScheduler>.Instance);
