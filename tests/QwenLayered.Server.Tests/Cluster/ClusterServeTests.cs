@@ -13,8 +13,10 @@ namespace QwenLayered.Server.Tests.Cluster;
 /// Attach through a server that did not take the submit, a worker killed mid-job, every server restarted. Small jobs
 /// (64 px, the tiny model), so that the 2-core CI machine runs them in seconds.
 /// </summary>
-public class ClusterServeTests(TinyModelFolder model)
+public sealed class ClusterServeTests(TinyModelFolder model) : IDisposable
 {
+    private readonly List<TempResultsFolder> _folders = [];
+
     private const int SigKill = 9;
     private const string Ann = "ann-token", Bob = "bob-token", Cy = "cy-token";
 
@@ -102,7 +104,7 @@ public class ClusterServeTests(TinyModelFolder model)
         }
 
         // Front doors only, without a model: Attach needs none.
-        await using var restarted = await ServeProcess.StartAsync($"--model \"\" --redis {redis.Address} {Tokens}");
+        await using var restarted = await ServeProcess.StartAsync($"--model \"\" --redis {redis.Address} {Tokens} {OwnResultsFolder()}");
         using var channel = GrpcChannel.ForAddress(restarted.GrpcAddress);
         var client = new Decomposer.DecomposerClient(channel);
         using var annsAgain = new JobStream(client.Attach(new AttachRequest { JobId = ids[0] }, Artists.Bearer(Ann), cancellationToken: Cancellation));
@@ -121,9 +123,23 @@ public class ClusterServeTests(TinyModelFolder model)
     private async Task<ServeProcess> StartServingAsync(RedisProcess redis)
     {
         var server = await ServeProcess.StartAsync($"--device cpu --dtype fp32 --model {model.Path} --Engine:WorkingArea={64 * 64} " +
-            $"--redis {redis.Address} --Cluster:LeaseTime=00:00:04 {Tokens}");
+            $"--redis {redis.Address} --Cluster:LeaseTime=00:00:04 {Tokens} {OwnResultsFolder()}");
         await server.WaitUntilServingAsync();
         return server;
+    }
+
+    // A results folder no other server shares (and that a server on Redis never uses), so only Redis can hold what
+    // one server finished for another.
+    private string OwnResultsFolder()
+    {
+        var folder = new TempResultsFolder();
+        _folders.Add(folder);
+        return $"--Jobs:ResultsFolder={folder.Path}";
+    }
+
+    public void Dispose()
+    {
+        foreach (var folder in _folders) folder.Dispose();
     }
 
     // Submits and reads up to the Accepted event, so the job is queued when this returns.
