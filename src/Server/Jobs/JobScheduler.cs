@@ -7,10 +7,11 @@ using QwenLayered.Server.Operations;
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>
-/// Where jobs are submitted, found and cancelled on this server alone, the default: the fair queue, the jobs in memory (queued or running) and the
+/// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
 /// result store (finished). Every queued job hears its queue position whenever it changes. What it will not do it
 /// refuses with a <see cref="JobSchedulingException"/>; the service layer words those for its callers. Its lock guards
-/// the queue and the jobs in memory only: result files are read and written outside it.
+/// the queue and the jobs in memory only: result files are read and written outside it. This server's alone, the
+/// default; <see cref="Cluster.RedisJobScheduler"/> shares one queue between servers.
 /// </summary>
 public sealed class JobScheduler(
     IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
