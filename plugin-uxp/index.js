@@ -28,7 +28,9 @@ function start() {
       .then(() => controller.connect()));
   });
   view.on("decompose", () => report(controller.decompose(view.readForm())));
+  view.on("decompose-further", () => report(controller.decomposeFurther(view.readForm())));
   view.on("cancel", () => controller.cancel());
+  view.on("cancel-all", () => controller.cancelAll());
   report(controller.restoreResults());
   report(controller.connect());
 }

@@ -15,8 +15,9 @@ step() { # step NAME COMMAND...: runs a step, remembering a failure instead of s
 
 step "restore" dotnet restore QwenLayered.sln
 step "build" dotnet build QwenLayered.sln -c Release --no-restore
-step ".NET tests" bash -c "dotnet test --solution QwenLayered.sln -c Release --no-build 2>&1 | tee $results/dotnet.txt; exit \${PIPESTATUS[0]}"
+# Before the .NET tests: the panel end-to-end tests run the panel's own modules, which need its packages.
 step "panel install" bash -c "cd plugin-uxp && npm ci --no-audit --no-fund"
+step ".NET tests" bash -c "dotnet test --solution QwenLayered.sln -c Release --no-build 2>&1 | tee $results/dotnet.txt; exit \${PIPESTATUS[0]}"
 step "panel tests" bash -c "cd plugin-uxp && npx vitest run --reporter=default --reporter=json --outputFile=../$results/vitest.json"
 step "publish" dotnet publish src/Cli/QwenLayered.Cli.csproj -c Release --no-build -o .artifacts/publish
 step "published server loads libtorch" .artifacts/publish/qwenlayered info --device cpu

@@ -30,6 +30,11 @@ class Connection {
     this.setState(ConnectionState.Stopped);
   }
 
+  // Bytes sent but not yet on the wire (the WebSocket's bufferedAmount), for upload progress.
+  get bufferedAmount() {
+    return (this.socket && this.socket.bufferedAmount) || 0;
+  }
+
   send(message, payload) {
     if (this.state !== ConnectionState.Connected) throw new Error("Not connected to the bridge.");
     this.socket.send(payload ? encodeBinary(message, payload) : encodeText(message));
@@ -64,8 +69,13 @@ class Connection {
         this.events.onMessage(message, payload);
       }
     };
+    // The spec fires close after error, but not every WebSocket does (Node 20's fires only error when a connection
+    // is refused), so either one counts as the loss, once.
+    let lost = false;
+    socket.onerror = () => socket.onclose();
     socket.onclose = () => {
-      if (this.socket !== socket) return;
+      if (this.socket !== socket || lost) return;
+      lost = true;
       if (!welcomed && !this.stopped && this.attempt === 0) this.events.onError({ code: "bridge_unreachable", address: this.address });
       if (this.stopped) return this.setState(ConnectionState.Stopped);
       const delay = Math.min(500 * 2 ** this.attempt, MAX_BACKOFF_MS);

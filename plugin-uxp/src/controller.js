@@ -4,11 +4,13 @@ const { Connection, ConnectionState } = require("./connection.js");
 const { Job, JobState, describeJob } = require("./jobs.js");
 const { SourceError, DocumentChangedError } = require("./photoshop.js");
 const { encodePng, decodePng } = require("./png.js");
-const { resizeRgba } = require("./pixels.js");
 const { formChoices } = require("./form.js");
 const { ModalBusyError } = require("./modal.js");
 const { plainError, describeFailure } = require("./words.js");
 const { ResultHistory } = require("./results.js");
+const { isWaiting, resumeFrame, lostJobText } = require("./reconnect.js");
+const { withRegion, masked } = require("./selection.js");
+const { JobQueue, uploadedBytes } = require("./queue.js");
 
 const CLIENT = "qwenlayered-panel";
 // An insert that meets a busy Photoshop is tried this many more times, this far apart, before the artist is asked.
@@ -21,7 +23,9 @@ class PanelController {
   constructor({ host, view, settings, WebSocket, timers = globalThis, results = new ResultHistory() }) {
     Object.assign(this, { host, view, settings, WebSocket, timers, results });
     this.connection = null;
-    this.job = null;
+    this.jobs = new JobQueue();
+    // A selection's mask per kept result id, in memory only: after a panel reload the server's own crop remains.
+    this.masks = new Map();
     this.modelLoaded = false;
   }
 
@@ -53,24 +57,35 @@ class PanelController {
 
   welcomed({ server }) {
     this.modelLoaded = server.modelLoaded;
+    this.maxPixels = server.maxPixels;
     this.serverLine = `server ${server.serverVersion}, ` + (server.modelLoaded ? server.modelName : "no model loaded yet");
     this.view.showConnection(ConnectionState.Connected, this.serverLine);
     this.view.showForm(formChoices(server));
     this.view.clearError();
-    // Reattach: after a reconnect to the job in hand, after a panel reload to the one remembered.
+    // Resume: after a reconnect every job in hand, after a panel reload the one remembered.
     const saved = this.settings.unfinishedJob();
-    if (!this.job && saved && saved.jobId) {
-      this.job = new Job(saved.clientRequestId, saved.source);
-      this.job.jobId = saved.jobId;
-      this.view.showJob(this.job, describeJob(this.job));
+    if (!this.jobs.latest && saved && saved.jobId) {
+      const job = new Job(saved.clientRequestId, saved.source);
+      job.jobId = saved.jobId;
+      this.jobs.add(job);
+      this.show(job);
     }
-    if (this.job && this.job.jobId && !this.job.finished) {
-      this.connection.send({ type: "attach", jobId: this.job.jobId, afterSequence: this.job.lastSequence });
+    for (const job of this.jobs.unfinished()) {
+      const resume = resumeFrame(job);
+      if (resume) this.connection.send(resume.message, resume.payload);
     }
   }
 
-  async decompose({ source: kind, layers, prompt, resolution, steps, seed }) {
-    if (this.job && !this.job.finished) return;
+  // "Decompose this layer further": the active layer (a layer of an earlier result, say) is decomposed and replaced by
+  // its own group of layers, in one history step (placement.js).
+  async decomposeFurther(form) {
+    return this.decompose({ ...form, source: "layer" }, { replace: true });
+  }
+
+  // Another job may be submitted while earlier ones wait or run: they queue on the server (queue.js).
+  // targetSize: send a copy scaled to it, after the artist accepted one for a source above the server's limit.
+  async decompose(choices, { replace = false } = {}) {
+    const { source: kind, layers, automaticLayers = false, prompt, resolution, steps, seed, targetSize } = choices;
     this.view.clearError();
     // Before the image is read and encoded: nothing to do without a server that can take it.
     if (!this.connection || this.connection.state !== ConnectionState.Connected) {
@@ -79,45 +94,83 @@ class PanelController {
     if (!this.modelLoaded) return this.view.showError("The server has no model loaded yet. Wait for it, then press Connect again.");
     let source;
     try {
-      source = await this.host.readSource(kind);
+      source = await this.host.readSource(kind, targetSize);
     } catch (e) {
       if (e instanceof SourceError || e instanceof ModalBusyError) return this.view.showError(e.message);
       throw e;
     }
-    const { rgba, ...where } = source;
+    if (this.maxPixels && source.width * source.height > this.maxPixels) return this.offerSmallerCopy(source, choices, { replace });
+    const { rgba, mask, ...where } = source;
     const clientRequestId = `panel-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.job = new Job(clientRequestId, where);
+    const job = new Job(clientRequestId, replace ? { ...where, replace } : where);
+    job.mask = mask; // in memory only: after a panel reload the server's own crop to the selection remains
+    // The source at its own resolution and depth: a 16-bit document asks for 16-bit layers.
     const submit = {
-      type: "submit", clientRequestId, layers, prompt, steps, resolution, ...(seed ? { seed } : {}),
-      preview: { everySteps: 1, maxEdge: 128 },
+      type: "submit", clientRequestId, layers, automaticLayers, prompt, steps, resolution, ...(seed ? { seed } : {}),
+      preview: { everySteps: 1, maxEdge: 128 }, sixteenBit: source.bits === 16,
     };
     try {
-      this.connection.send(submit, encodePng(rgba, source.width, source.height));
+      // Kept until accepted, to be sent again if the connection drops first (reconnect.js).
+      const payload = withRegion(submit, encodePng(rgba, source.width, source.height), mask, source.width, source.height);
+      job.pendingSubmit = { message: submit, payload };
+      this.connection.send(submit, payload);
     } catch (e) {
-      this.job = null;
       return this.view.showError(e.message);
     }
+    this.jobs.add(job);
     this.settings.setUnfinishedJob({ clientRequestId, source: where });
-    this.view.showJob(this.job, describeJob(this.job));
+    this.watchUpload(job, job.pendingSubmit.payload.length);
   }
 
-  cancel() {
-    if (this.job && this.job.jobId && !this.job.finished) this.connection.send({ type: "cancel", jobId: this.job.jobId });
+  // The source goes at its own resolution up to the server's limit; above it, the artist may send a smaller copy, whose
+  // layers go into a new document of the copy's size.
+  offerSmallerCopy(source, choices, options) {
+    const scale = Math.sqrt(this.maxPixels / (source.width * source.height));
+    const targetSize = { width: Math.max(1, Math.floor(source.width * scale)), height: Math.max(1, Math.floor(source.height * scale)) };
+    this.view.offerNewDocument(`The source is ${source.width}x${source.height} pixels; this server takes at most ${this.maxPixels} pixels. `
+      + `Send a copy scaled to ${targetSize.width}x${targetSize.height} instead? Its layers will go into a new document of that size.`,
+    () => this.report(this.decompose({ ...choices, targetSize }, options)));
+  }
+
+  // Upload progress while the image leaves the panel, checked every quarter second until it is all sent.
+  watchUpload(job, total) {
+    job.uploaded = uploadedBytes(total, this.connection.bufferedAmount);
+    job.uploadTotal = total;
+    this.show(job);
+    if (job.uploaded < total && job.pendingSubmit) this.timers.setTimeout(() => this.watchUpload(job, total), 250);
+  }
+
+  // Cancels one job (by id; the latest when none is given) or, with cancelAll, every job the server knows.
+  cancel(jobId = this.jobs.latest && this.jobs.latest.jobId) {
+    const job = this.jobs.jobs.find((j) => j.jobId === jobId);
+    if (job && !job.finished) this.connection.send({ type: "cancel", jobId });
+  }
+
+  cancelAll() {
+    for (const job of this.jobs.unfinished()) if (job.jobId) this.connection.send({ type: "cancel", jobId: job.jobId });
+  }
+
+  // The job's progress and previews, and the queue of every job with its own cancel.
+  show(job) {
+    this.view.showJob(job, describeJob(job));
+    if (this.view.showQueue) this.view.showQueue(this.jobs.entries(), (jobId) => this.cancel(jobId));
   }
 
   async received(message, payload) {
-    const job = this.job;
-    const mine = job && (message.jobId === job.jobId || (message.type === "accepted" && message.clientRequestId === job.clientRequestId));
-    if (!mine || message.type === "cancelResult") return;
+    const job = this.jobs.forMessage(message);
+    if (!job || message.type === "cancelResult") return;
     job.apply(message, payload);
     if (message.type === "failed") job.message = describeFailure(message.statusCode, message.message);
-    if (message.type === "accepted") this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
-    this.view.showJob(job, describeJob(job));
-    if (!job.finished) return;
-    this.settings.clearUnfinishedJob();
+    if (message.type === "accepted") {
+      job.pendingSubmit = null;
+      this.settings.setUnfinishedJob({ jobId: job.jobId, clientRequestId: job.clientRequestId, source: job.source });
+    }
+    if (!job.finished) return this.show(job);
+    this.finished(job);
     if (job.state !== JobState.Completed) return;
     // Kept before anything can fail: an insert that cannot run leaves the result waiting, never lost.
     const { result, saved } = this.results.keep(job);
+    if (job.mask) this.masks.set(result.id, job.mask);
     this.report(saved, "The result could not be kept for after a reload");
     this.showResults();
     await this.insert(result);
@@ -127,34 +180,43 @@ class PanelController {
   showResults() {
     this.view.showResults(this.results.list(), {
       insert: (id) => this.report(this.insert(this.results.find(id))),
-      discard: (id) => this.report(this.results.discard(id).finally(() => this.showResults())),
+      discard: (id) => this.report(this.results.discard(id).finally(() => { this.masks.delete(id); this.showResults(); })),
     });
   }
 
   failed(error) {
-    const job = this.job;
-    const forJob = job && !job.finished && (error.jobId === job.jobId || error.clientRequestId === job.clientRequestId);
-    if (forJob) {
+    const job = this.jobs.forError(error);
+    if (job && !isWaiting(error)) {
       job.state = JobState.Failed;
-      job.message = error.message;
-      this.settings.clearUnfinishedJob();
-      this.view.showJob(job, describeJob(job));
+      job.message = error.code === "not_found" ? lostJobText() : error.message;
+      this.finished(job);
     }
     this.view.showError(plainError(error));
   }
 
-  // Inserts a kept result ({ id, source, seed, layers: [{ name, png }] }); a busy Photoshop is waited for, then the
-  // artist asked (the result keeps its Insert button).
+  finished(job) {
+    const saved = this.settings.unfinishedJob();
+    if (saved && saved.clientRequestId === job.clientRequestId) this.settings.clearUnfinishedJob();
+    this.jobs.prune();
+    this.show(job);
+  }
+
+  // Inserts a kept result ({ id, source, seed, layers: [{ name, x, y, png }] }); a busy Photoshop is waited for, then
+  // the artist asked (the result keeps its Insert button).
   async insert(result, retries = MODAL_RETRIES) {
     if (!result || !this.results.find(result.id)) return; // discarded meanwhile
     const { source } = result;
-    const layers = result.layers.map(({ name, png }) => {
-      const image = decodePng(png);
-      return { name, rgba: resizeRgba(image.rgba, image.width, image.height, source.width, source.height) };
+    // Each layer as the server placed it: its own pixels at its offset on the source.
+    // A selection's result only where it was selected: a feathered edge stays soft (selection.js).
+    const mask = this.masks.get(result.id);
+    const layers = result.layers.map(({ name, x, y, png }) => {
+      const layer = { name, x, y, ...decodePng(png) };
+      return mask ? { ...layer, rgba: masked(layer, mask, source.width) } : layer;
     });
     const groupName = `${source.name} (seed ${result.seed})`;
     const inserted = () => this.report(this.results.markInserted(result.id).finally(() => this.showResults()));
     try {
+      if (source.scaled) return await this.host.insertIntoNewDocument(source, layers, groupName);
       await this.host.insertLayers(source, layers, groupName);
       if (retries < MODAL_RETRIES) this.view.clearError();
       await inserted();

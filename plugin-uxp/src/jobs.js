@@ -1,4 +1,5 @@
 // A job as the panel sees it, built from the bridge's events, and the readable text for every error.
+const { LayerAssembly } = require("./protocol.js");
 const JobState = Object.freeze({
   Submitting: "submitting", Queued: "queued", Running: "running",
   Completed: "completed", Failed: "failed", Cancelled: "cancelled",
@@ -20,7 +21,8 @@ class Job {
     this.totalSteps = 0;
     this.remainingMs = null;
     this.previews = new Map(); // layer index -> PNG bytes of the latest preview
-    this.layers = []; // index -> { name, png }
+    this.layers = []; // index -> { name, x, y, width, height, bitsPerChannel, png } once every piece is in
+    this.assembling = null; // the layer whose PNG pieces are still coming
     this.message = null;
   }
 
@@ -49,7 +51,11 @@ class Job {
         this.previews.set(event.layerIndex, payload);
         break;
       case "layer":
-        this.layers[event.index] = { name: event.name, png: payload };
+        this.assembling = new LayerAssembly(event, payload);
+        this.layers[event.index] = this.assembling.finished() || undefined;
+        break;
+      case "layerChunk":
+        this.layers[event.layerIndex] = this.assembling.add(event, payload) || undefined;
         break;
       case "completed":
         this.state = JobState.Completed;
@@ -70,7 +76,7 @@ function describeError(error) {
     case "bridge_unreachable":
       return `No QwenLayered bridge answers at ${error.address}. Start "qwenlayered serve" or "qwenlayered-bridge" and check the address.`;
     case "server_unreachable":
-      return `The bridge cannot reach the QwenLayered server: ${error.message}`;
+      return `The bridge cannot reach the QwenLayered server: ${error.message} It keeps trying; the panel goes on where it was once the server answers.`;
     case "bad_token":
       return `The server refused the token. Check the token in the panel (or the bridge's --token). ${error.message}`;
     case "version_mismatch":
@@ -94,7 +100,8 @@ function formatDuration(ms) {
 // One line for the progress area.
 function describeJob(job) {
   switch (job.state) {
-    case JobState.Submitting: return "Sending the image…";
+    case JobState.Submitting:
+      return job.uploadTotal ? `Sending the image… ${Math.floor((100 * job.uploaded) / job.uploadTotal)}%` : "Sending the image…";
     case JobState.Queued:
       return job.queuePosition > 0 ? `Server busy: ${job.queuePosition} job(s) ahead of yours.` : "Queued: yours is next.";
     case JobState.Running:

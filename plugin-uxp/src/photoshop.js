@@ -1,8 +1,10 @@
 // Everything the panel does to Photoshop, and the only module that calls executeAsModal or imaging.
 // The host modules are passed in (index.js hands over require("photoshop")), so tests can record every call.
-const { toRgba8, fromRgba8, placeInto } = require("./pixels.js");
+const { toRgba, toDocument, placeInto } = require("./pixels.js");
 const { executeModal } = require("./modal.js");
 const { hostProblem } = require("./host.js");
+const { maskAt, isFull, scaleMask } = require("./selection.js");
+const { bringToFront, placeGroup } = require("./placement.js");
 
 const SourceKind = Object.freeze({ Document: "document", Layer: "layer", Selection: "selection" });
 
@@ -23,8 +25,9 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     if (!imaging) throw new SourceError(hostProblem({ imaging }));
   };
 
-  // One short modal step: read the source's pixels as 8-bit RGBA, and record where they came from.
-  async function readSource(kind) {
+  // One short modal step: read the source's pixels as RGBA at the document's depth (8 or 16 bits), and record where
+  // they came from. With targetSize ({ width, height }) Photoshop scales them to that size: a smaller copy.
+  async function readSource(kind, targetSize) {
     requireImaging();
     return executeModal(core, async () => {
       const doc = app.activeDocument;
@@ -32,15 +35,20 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
       if (doc.mode !== constants.DocumentMode.RGB) throw new SourceError("Only RGB documents can be decomposed; convert this one to RGB first.");
       bits(doc); // refused here, before the job runs, not when its layers come back
       const canvas = { left: 0, top: 0, right: doc.width, bottom: doc.height };
-      const { bounds, name, layerID } = describeSource(doc, kind, canvas);
-      const pixels = await imaging.getPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB" });
+      const { bounds, name, layerID, layerKind } = describeSource(doc, kind, canvas);
+      const selected = kind === SourceKind.Selection ? await readSelectionMask(doc, bounds) : null;
+      const pixels = await readPixels({ documentID: doc.id, layerID, sourceBounds: bounds, colorSpace: "RGB", ...(targetSize && { targetSize }) }, name, layerKind);
       try {
         const image = pixels.imageData;
         const data = await image.getData({ chunky: true });
-        const rgba = placeInto(toRgba8(data, image.width, image.height, image.components, image.componentSize), pixels.sourceBounds, bounds);
+        const read = toRgba(data, image.width, image.height, image.components, image.componentSize);
+        const rgba = targetSize ? read : placeInto(read, pixels.sourceBounds, bounds);
+        const size = targetSize ? { width: image.width, height: image.height } : { width: bounds.right - bounds.left, height: bounds.bottom - bounds.top };
+        const mask = selected && targetSize
+          ? scaleMask(selected, bounds.right - bounds.left, bounds.bottom - bounds.top, size.width, size.height) : selected;
         return {
-          kind, name, rgba, bounds, documentID: doc.id, documentName: doc.name, colorProfile: profileOf(doc),
-          documentWidth: doc.width, documentHeight: doc.height, width: bounds.right - bounds.left, height: bounds.bottom - bounds.top,
+          kind, name, rgba, mask, bits: image.componentSize, bounds, layerID, documentID: doc.id, documentName: doc.name, colorProfile: profileOf(doc),
+          documentWidth: doc.width, documentHeight: doc.height, ...size, scaled: Boolean(targetSize),
         };
       } finally {
         pixels.imageData.dispose();
@@ -53,9 +61,12 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     if (kind === SourceKind.Layer) {
       const layer = doc.activeLayers[0];
       if (!layer) throw new SourceError("Select a layer first.");
-      const bounds = clip(layer.bounds, canvas);
+      if (NO_PIXELS_OF_ITS_OWN.has(layer.kind)) throw new SourceError(noPixelsText(layer));
+      // Adobe's Imaging API, getPixels: "the valid pixel bounds for a layer" are its boundsNoEffects; bounds would
+      // include drop shadows and strokes the layer's pixels do not hold.
+      const bounds = clip(layer.boundsNoEffects, canvas);
       if (!bounds) throw new SourceError(`Layer "${layer.name}" has no pixels on the canvas.`);
-      return { bounds, name: layer.name, layerID: layer.id };
+      return { bounds, name: layer.name, layerID: layer.id, layerKind: layer.kind };
     }
     const selected = doc.selection && doc.selection.bounds;
     const bounds = selected && clip(selected, canvas);
@@ -63,9 +74,42 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     return { bounds, name: `${doc.name} selection` };
   }
 
+  // The selection's mask at the source bounds (selection.js), or null for a plain rectangle.
+  async function readSelectionMask(doc, bounds) {
+    const selection = await imaging.getSelection({ documentID: doc.id, sourceBounds: bounds });
+    try {
+      const image = selection.imageData;
+      const mask = maskAt(await image.getData({ chunky: true }), image.componentSize, selection.sourceBounds, bounds);
+      return isFull(mask) ? null : mask;
+    } finally {
+      selection.imageData.dispose();
+    }
+  }
+
+  // Text, smart object and fill layers are read as Photoshop renders them; if it cannot, the artist is told what to do.
+  async function readPixels(options, name, layerKind) {
+    try {
+      return await imaging.getPixels(options);
+    } catch (e) {
+      if (layerKind === undefined || layerKind === constants.LayerKind.NORMAL) throw e;
+      throw new SourceError(`Photoshop could not read the pixels of layer "${name}" (${e.message}). Rasterize it (Layer > Rasterize) or choose Whole document.`);
+    }
+  }
+
+  // Groups and adjustment layers hold no pixels of their own to decompose (Adobe's constants, LayerKind).
+  const NO_PIXELS_OF_ITS_OWN = new Set(Object.entries(constants.LayerKind || {})
+    .filter(([key]) => !["NORMAL", "TEXT", "SMARTOBJECT", "SOLIDFILL", "GRADIENTFILL", "PATTERNFILL", "VIDEO", "LAYER3D"].includes(key))
+    .map(([, value]) => value));
+
+  function noPixelsText(layer) {
+    return layer.kind === constants.LayerKind.GROUP
+      ? `"${layer.name}" is a group; select one layer inside it, or choose Whole document to decompose what it shows.`
+      : `"${layer.name}" is an adjustment layer with no pixels of its own; select a pixel layer, or choose Whole document.`;
+  }
+
   // One modal step and one history step: a group named after the source holding the layers, bottom first, named as
-  // the server named them. layers: [{ name, rgba }].
-  // `layers` are 8-bit RGBA at the source's size, bottom first.
+  // the server named them. layers: [{ name, x, y, width, height, bitsPerChannel, rgba }], each placed at (x, y) from
+  // the source's top-left corner, its RGBA as decoded from its PNG (8 or 16 bits).
   async function insertLayers(source, layers, groupName) {
     return executeModal(core, async (context) => {
       // A kept result can outlive its document and Photoshop itself, whose next session reuses document ids.
@@ -74,7 +118,8 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
       if (doc.width !== source.documentWidth || doc.height !== source.documentHeight) {
         throw new DocumentChangedError(`The document "${source.documentName}" changed size while the layers were made.`);
       }
-      await insertGroup(context, doc, layers, groupName, source.bounds);
+      bringToFront(app, doc);
+      await insertGroup(context, doc, layers, groupName, source.bounds, source);
     }, { commandName: "Insert QwenLayered layers" });
   }
 
@@ -83,26 +128,29 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     return executeModal(core, async (context) => {
       const doc = await app.createDocument({
         name: source.name, width: source.width, height: source.height, resolution: 72,
-        mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT, depth: 8,
+        mode: constants.NewDocumentMode.RGB, fill: constants.DocumentFill.TRANSPARENT,
+        depth: layers.some((l) => l.bitsPerChannel === 16) ? 16 : 8,
         ...(source.colorProfile ? { profile: source.colorProfile } : {}),
       });
       await insertGroup(context, doc, layers, groupName, { left: 0, top: 0, right: source.width, bottom: source.height });
     }, { commandName: "Insert QwenLayered layers into a new document" });
   }
 
-  async function insertGroup(context, doc, layers, groupName, bounds) {
+  // placeAt: the source, whose layer (if any) the group goes directly above (placement.js); else the top.
+  async function insertGroup(context, doc, layers, groupName, bounds, placeAt = {}) {
     requireImaging();
     const componentSize = bits(doc);
     const suspension = await context.hostControl.suspendHistory({ documentID: doc.id, name: `QwenLayered: ${groupName}` });
     try {
       const created = [];
-      for (const { name, rgba } of layers) {
-        const layer = await doc.createPixelLayer({ name });
-        await putPixels(doc, layer, rgba, bounds, componentSize);
+      for (const placed of layers) {
+        const layer = await doc.createPixelLayer({ name: placed.name });
+        await putPixels(doc, layer, placed, bounds, componentSize);
         created.push(layer);
         context.reportProgress({ value: created.length / layers.length, commandName: `Inserting layer ${created.length} of ${layers.length}` });
       }
-      await doc.createLayerGroup({ name: groupName, fromLayers: created });
+      const group = await doc.createLayerGroup({ name: groupName, fromLayers: created });
+      await placeGroup(doc, group, placeAt, constants);
       await context.hostControl.resumeHistory(suspension);
     } catch (e) {
       // Roll back: nothing the artist had may change when an insert fails half-way. A failed rollback must not hide
@@ -112,13 +160,15 @@ function createPhotoshopHost({ app, core, imaging, constants }) {
     }
   }
 
-  async function putPixels(doc, layer, rgba, bounds, componentSize) {
-    const imageData = await imaging.createImageDataFromBuffer(fromRgba8(rgba, componentSize), {
-      width: bounds.right - bounds.left, height: bounds.bottom - bounds.top, components: 4, componentSize,
+  // The layer's own pixels only, at its offset from the source's corner: Photoshop places them, nothing is resized.
+  async function putPixels(doc, layer, placed, bounds, componentSize) {
+    const imageData = await imaging.createImageDataFromBuffer(toDocument(placed.rgba, placed.bitsPerChannel, componentSize), {
+      width: placed.width, height: placed.height, components: 4, componentSize,
       chunky: true, colorSpace: "RGB", // no colorProfile: the pixels are in the document's own, as they were read
     });
     try {
-      await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds: { left: bounds.left, top: bounds.top } });
+      const targetBounds = { left: bounds.left + placed.x, top: bounds.top + placed.y };
+      await imaging.putPixels({ documentID: doc.id, layerID: layer.id, imageData, replace: true, targetBounds });
     } finally {
       imageData.dispose();
     }

@@ -11,8 +11,9 @@ const EVENT = { jobId: "string", sequence: "number", time: "string?" };
 const FIELDS = {
   hello: { protocol: "number", token: "string?", client: "string?" },
   submit: {
-    clientRequestId: "string", layers: "number?", prompt: "string?", negativePrompt: "string?", steps: "number?",
+    clientRequestId: "string", layers: "number?", automaticLayers: "boolean?", prompt: "string?", negativePrompt: "string?", steps: "number?",
     guidanceScale: "number?", seed: "string?", resolution: "number?", preview: "object?", region: "object?",
+    workingSize: "boolean?", sixteenBit: "boolean?",
   },
   cancel: { jobId: "string" },
   attach: { jobId: "string", afterSequence: "number?" },
@@ -24,12 +25,18 @@ const FIELDS = {
   started: { ...EVENT, seed: "string", width: "number", height: "number", layers: "number", steps: "number", prompt: "string" },
   progress: { ...EVENT, step: "number", totalSteps: "number", elapsedMs: "number", remainingMs: "number" },
   preview: { ...EVENT, step: "number", layerIndex: "number" },
-  layer: { ...EVENT, index: "number", name: "string", bounds: "object?" },
+  // A layer as it is placed: its PNG (width x height, 8 or 16 bits) goes at (x, y) on the started event's canvas; when
+  // chunkCount > 1 the payload is the PNG's first piece and layerChunk messages bring the rest, in order.
+  layer: {
+    ...EVENT, index: "number", name: "string", bounds: "object?", x: "number?", y: "number?", width: "number?", height: "number?",
+    bitsPerChannel: "number?", chunkCount: "number?",
+  },
+  layerChunk: { ...EVENT, layerIndex: "number", chunk: "number" },
   completed: { ...EVENT, layerCount: "number", timings: "object" },
   failed: { ...EVENT, statusCode: "number", message: "string" },
   cancelled: { ...EVENT, reason: "string" },
 };
-const CARRIES_PAYLOAD = new Set(["submit", "preview", "layer"]);
+const CARRIES_PAYLOAD = new Set(["submit", "preview", "layer", "layerChunk"]);
 
 class ProtocolError extends Error {}
 
@@ -90,4 +97,35 @@ function parse(text) {
   return message;
 }
 
-module.exports = { PROTOCOL_VERSION, ProtocolError, encodeText, encodeBinary, decodeFrame };
+// Collects one layer's PNG from its layer message and the layerChunk messages after it. add() returns the finished
+// layer ({ name, x, y, width, height, bitsPerChannel, png }) once every piece is in, else null.
+class LayerAssembly {
+  constructor(layer, firstPiece) {
+    this.layer = layer;
+    this.pieces = [firstPiece];
+  }
+
+  add(chunk, piece) {
+    if (chunk.layerIndex !== this.layer.index || chunk.chunk !== this.pieces.length) {
+      throw new ProtocolError(`Piece ${chunk.chunk} of layer ${chunk.layerIndex} came where piece ${this.pieces.length} of layer ${this.layer.index} was due.`);
+    }
+    this.pieces.push(piece);
+    return this.finished();
+  }
+
+  finished() {
+    const { name, x = 0, y = 0, width, height, bitsPerChannel = 8, chunkCount = 1 } = this.layer;
+    if (this.pieces.length < chunkCount) return null;
+    const png = this.pieces.length === 1 ? this.pieces[0] : concat(this.pieces);
+    return { name, x, y, width, height, bitsPerChannel, png };
+  }
+}
+
+function concat(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  return out;
+}
+
+module.exports = { PROTOCOL_VERSION, ProtocolError, encodeText, encodeBinary, decodeFrame, LayerAssembly };

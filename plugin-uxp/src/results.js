@@ -1,7 +1,7 @@
 // Finished results, so none is ever lost: a completed job's layers are kept until the artist inserts or discards
 // them (an insert that could not run leaves them waiting), and the last few inserted stay for "Insert again".
 // With `files` (datafolder.js) they outlive a panel reload and a Photoshop restart: an index of results.json and one
-// PNG per layer. A result: { id, source, seed, layers: [{ name, png }], inserted, finishedAt }, newest first.
+// PNG per layer. A result: { id, source, seed, layers: [{ name, x, y, png }], inserted, finishedAt }, newest first.
 const { utf8Encode, utf8Decode } = require("./text.js");
 
 const INDEX = "results.json";
@@ -23,7 +23,7 @@ class ResultHistory {
     const loaded = [];
     for (const { layers, ...result } of JSON.parse(utf8Decode(index))) {
       const pngs = await Promise.all(layers.map((_, i) => this.files.read(layerFile(result.id, i))));
-      if (pngs.every(Boolean)) loaded.push({ ...result, layers: layers.map(({ name }, i) => ({ name, png: pngs[i] })) });
+      if (pngs.every(Boolean)) loaded.push({ ...result, layers: layers.map(({ name, x, y }, i) => ({ name, x, y, png: pngs[i] })) });
     }
     this.results = loaded;
   }
@@ -40,7 +40,7 @@ class ResultHistory {
   keep(job) {
     const result = {
       id: job.jobId, source: job.source, seed: job.seed, inserted: false, finishedAt: new Date().toISOString(),
-      layers: job.layers.map(({ name, png }) => ({ name, png })),
+      layers: job.layers.map(({ name, x, y, png }) => ({ name, x, y, png })),
     };
     this.results = [result, ...this.results.filter((r) => r.id !== result.id)];
     return { result, saved: this.persist(result.layers.map((layer, i) => [layerFile(result.id, i), layer.png]), []) };
@@ -64,7 +64,7 @@ class ResultHistory {
   // One write at a time, in order: new layer files, the index, then the files of dropped results.
   persist(written, dropped) {
     if (!this.files) return Promise.resolve();
-    const index = this.results.map(({ layers, ...result }) => ({ ...result, layers: layers.map(({ name }) => ({ name })) }));
+    const index = this.results.map(({ layers, ...result }) => ({ ...result, layers: layers.map(({ name, x, y }) => ({ name, x, y })) }));
     const write = async () => {
       for (const [name, bytes] of written) await this.files.write(name, bytes);
       await this.files.write(INDEX, utf8Encode(JSON.stringify(index)));

@@ -1,6 +1,7 @@
 // The panel's DOM: Spectrum UXP widgets in index.html, read and updated here and nowhere else.
 const { ConnectionState } = require("./connection.js");
 const { base64Encode } = require("./text.js");
+const { AUTOMATIC_LAYERS } = require("./form.js");
 
 const CONNECTION_TEXT = {
   [ConnectionState.Connecting]: "Connecting…",
@@ -14,8 +15,7 @@ function createView(document) {
   // Spectrum text fields expose .value; the attribute covers the moment before they upgrade.
   const valueOf = (el) => el.value ?? el.getAttribute("value") ?? "";
   const show = (id, visible) => { $(id).hidden = !visible; };
-  let ready = true; // the server has a model to run
-  let running = false; // a job is under way
+  let ready = true; // the server has a model to run; jobs queue, so one under way does not stop another
   const token = rememberToken($("token"));
 
   return {
@@ -26,16 +26,17 @@ function createView(document) {
     readSettings: () => ({ address: valueOf($("address")).trim(), token: token.read() }),
     // The form as the served model wants it (form.js); a choice the artist made stays while the model still offers it.
     showForm({ layers, steps, resolutions, promptPlaceholder, ready: modelReady = true }) {
-      $("layers").setAttribute("placeholder", layers.placeholder);
+      fillPicker($("layers"), layers, document);
       fillPicker($("steps"), steps, document);
       fillPicker($("resolution"), resolutions, document);
       $("prompt").setAttribute("placeholder", promptPlaceholder);
       ready = modelReady;
-      $("decompose").disabled = !ready || running;
+      $("decompose").disabled = !ready;
+      $("decompose-further").disabled = !ready;
     },
     readForm: () => ({
       source: picked($("source")),
-      layers: Number(valueOf($("layers"))) || 0,
+      ...layerChoice(Number(picked($("layers")))),
       steps: Number(picked($("steps"))) || 0,
       resolution: Number(picked($("resolution"))) || 0,
       prompt: valueOf($("prompt")).trim(),
@@ -62,8 +63,6 @@ function createView(document) {
       $("progress-label").textContent = job.totalSteps ? `Step ${job.step} / ${job.totalSteps}` : "Progress";
       $("job-status").textContent = line;
       $("cancel").disabled = job.finished;
-      running = !job.finished;
-      $("decompose").disabled = !ready || running;
       $("job-seed").textContent = job.seed ? `Seed ${job.seed}` : "";
       renderPreviews($("previews"), job, document);
     },
@@ -85,6 +84,21 @@ function createView(document) {
         button(row, "Discard", () => discard(result.id), document);
         button(row, "Use seed", () => { $("seed").value = result.seed; }, document);
       }
+    },
+    // Every job in the panel's queue (queue.js), each with its own Cancel while the server can still stop it.
+    showQueue(entries, cancel) {
+      const list = $("queue");
+      while (list.firstChild) list.firstChild.remove();
+      for (const { jobId, line, cancellable } of entries) {
+        const row = list.appendChild(document.createElement("div"));
+        row.appendChild(document.createElement("sp-body")).textContent = line;
+        if (!cancellable) continue;
+        const cancelButton = row.appendChild(document.createElement("sp-action-button"));
+        cancelButton.textContent = "Cancel";
+        cancelButton.onclick = () => cancel(jobId);
+      }
+      show("queue-section", entries.length > 1);
+      $("cancel-all").disabled = !entries.some((e) => e.cancellable);
     },
     offerNewDocument(text, accept) {
       $("offer-text").textContent = text;
@@ -132,6 +146,9 @@ function button(parent, label, onClick, document) {
   el.addEventListener("click", onClick);
   return el;
 }
+
+// The layers picker's value as the submit's fields: a count (0 = the model's default), or automatic.
+const layerChoice = (value) => (value === AUTOMATIC_LAYERS ? { layers: 0, automaticLayers: true } : { layers: value || 0, automaticLayers: false });
 
 function fillPicker(picker, choices, document) {
   const current = Number(picked(picker));

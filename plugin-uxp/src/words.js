@@ -24,7 +24,7 @@ function plainError(error) {
     case "server_unreachable": {
       const [, server] = /server at (\S+?):? /.exec(error.message) ?? [];
       return `The QwenLayered server${server ? ` at ${server}` : ""} does not answer. Check that it is running and that `
-        + "qwenlayered-bridge was started with its address.";
+        + "qwenlayered-bridge was started with its address. The bridge keeps trying; the panel goes on where it was once the server answers.";
     }
     case "server_error":
       return `The server hit an error: ${error.message.replace(/^The server failed \(\w+\): /, "")}`;

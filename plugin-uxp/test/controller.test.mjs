@@ -4,30 +4,17 @@ import { createRequire } from "node:module";
 import { mockPhotoshop } from "./mocks/photoshop.mjs";
 import { mockStorage, mockSecureStorage, mockDataFolder, formats } from "./mocks/uxp.mjs";
 import { fakeBridge, fakeTimers, welcome, demoWelcome } from "./mocks/bridge.mjs";
+import { recordingView } from "./mocks/panel.mjs";
 
 const require = createRequire(import.meta.url);
 const { PanelController } = require("../src/controller.js");
 const { createPhotoshopHost } = require("../src/photoshop.js");
 const { createSettings } = require("../src/settings.js");
 const { ConnectionState } = require("../src/connection.js");
-const { encodePng } = require("../src/png.js");
+const { encodePng, decodePng } = require("../src/png.js");
 const { formChoices } = require("../src/form.js");
 const { ResultHistory } = require("../src/results.js");
 const { dataFolderFiles } = require("../src/datafolder.js");
-
-function recordingView() {
-  const view = { errors: [], states: [], lines: [], offers: [], forms: [], results: [], resultActions: null };
-  Object.assign(view, {
-    showForm: (form) => view.forms.push(form),
-    showConnection: (state, detail) => view.states.push([state, detail]),
-    showError: (text) => view.errors.push(text),
-    clearError: () => {},
-    showJob: (job, line) => view.lines.push(line),
-    offerNewDocument: (text, accept) => view.offers.push({ text, accept }),
-    showResults: (results, actions) => Object.assign(view, { results: [...results], resultActions: actions }),
-  });
-  return view;
-}
 
 let bridge, timers, ps, view, localStorage, dataFiles, panel;
 
@@ -57,7 +44,9 @@ async function runJob({ layers = 2, layerPayload = () => png(8, 4), seed = "", b
   await bridge.push({ type: "progress", jobId: "job-1", sequence: 3, step: 1, totalSteps: 4, elapsedMs: 1000, remainingMs: 3000 });
   let sequence = 4;
   for (let i = 0; i < layers; i++) await bridge.push({ type: "preview", jobId: "job-1", sequence: sequence++, step: 1, layerIndex: i }, png(4, 2));
-  for (let i = 0; i < layers; i++) await bridge.push({ type: "layer", jobId: "job-1", sequence: sequence++, index: i, name: `l${i}` }, layerPayload(i));
+  for (let i = 0; i < layers; i++) {
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: sequence++, index: i, name: `l${i}`, x: 3 * i, y: i, width: 8, height: 4, bitsPerChannel: 8, chunkCount: 1 }, layerPayload(i));
+  }
   await bridge.push({ type: "completed", jobId: "job-1", sequence: sequence++, layerCount: layers, timings: [] });
   return submit;
 }
@@ -79,7 +68,7 @@ describe("PanelController", () => {
     expect(bridge.socket.url).toBe("ws://127.0.0.1:50052/panel");
   });
 
-  it("submits the source as PNG, shows queue, steps and time left, and inserts every layer at the source", async () => {
+  it("submits the source as PNG, shows queue, steps and time left, and inserts every layer at its offset on the source", async () => {
     await startPanel();
 
     const submit = await runJob({ layers: 2 });
@@ -89,11 +78,54 @@ describe("PanelController", () => {
     expect(view.lines).toContain("Step 1 of 4, about 3 s left");
     expect(view.lines.at(-1)).toBe("Done: 2 layers.");
     const puts = ps.calls.filter((c) => c.name === "createImageDataFromBuffer").map((c) => c.args);
-    // 8x4 results are scaled to the 20x10 layer source.
-    expect(puts.map((p) => [p.width, p.height, p.length])).toEqual([[20, 10, 800], [20, 10, 800]]);
+    // Each 8x4 layer is put as it came, at its offset from the source's corner (5, 4): nothing is resized.
+    expect(puts.map((p) => [p.width, p.height, p.length])).toEqual([[8, 4, 128], [8, 4, 128]]);
+    expect(ps.calls.filter((c) => c.name === "putPixels").map((c) => c.args.targetBounds)).toEqual([{ left: 5, top: 4 }, { left: 8, top: 5 }]);
     expect(ps.calls.filter((c) => c.name === "createLayerGroup").map((c) => c.args.name)).toEqual(["Sky (seed 42)"]);
     expect(ps.calls.filter((c) => c.name !== "executeAsModal" && !c.inModal)).toEqual([]);
     expect(localStorage.getItem("qwenlayered.unfinishedJob")).toBeNull();
+  });
+
+  it("sends a 16-bit source at its own size as a 16-bit PNG and asks for 16-bit layers", async () => {
+    ps = mockPhotoshop({ bits: 16 });
+    await startPanel();
+
+    const submit = await runJob({ layers: 1 });
+
+    const sent = decodePng(bridge.socket.sent.find((f) => f.message.type === "submit").payload);
+    expect(submit.sixteenBit).toBe(true);
+    expect([sent.width, sent.height, sent.bitsPerChannel, sent.rgba[0]]).toEqual([20, 10, 16, 65535]);
+  });
+
+  it("offers a smaller copy of a source above the server's limit and sends it scaled by Photoshop", async () => {
+    await startPanel();
+    await bridge.push({ ...welcome, server: { ...welcome.server, maxPixels: 50 } });
+
+    await panel.decompose({ source: "layer", layers: 1, prompt: "", resolution: 640, steps: 4 });
+
+    expect(bridge.sent().filter((m) => m.type === "submit")).toEqual([]);
+    expect(view.offers).toEqual([{ text: expect.stringContaining("The source is 20x10 pixels; this server takes at most 50 pixels. Send a copy scaled to 10x5"), accept: expect.any(Function) }]);
+    await view.offers[0].accept();
+    const sent = decodePng(bridge.socket.sent.find((f) => f.message.type === "submit").payload);
+    expect([sent.width, sent.height]).toEqual([10, 5]);
+    expect(ps.calls.filter((c) => c.name === "getPixels").at(-1).args.targetSize).toEqual({ width: 10, height: 5 });
+  });
+
+  it("asks the server to choose the layer count, and names the inserted layers as the server named them", async () => {
+    await startPanel();
+    await bridge.push(welcome);
+
+    await panel.decompose({ source: "layer", layers: 0, automaticLayers: true, prompt: "", resolution: 0, steps: 0 });
+    const submit = bridge.sent().find((m) => m.type === "submit");
+    await bridge.push({ type: "accepted", jobId: "job-1", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
+    await bridge.push({ type: "started", jobId: "job-1", sequence: 2, seed: "42", width: 8, height: 4, layers: 3, steps: 4, prompt: "p" });
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: 3, index: 0, name: "blue sky" }, png(8, 4));
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: 4, index: 1, name: "title lettering" }, png(8, 4));
+    await bridge.push({ type: "completed", jobId: "job-1", sequence: 5, layerCount: 2, timings: [] });
+
+    expect(submit).toMatchObject({ layers: 0, automaticLayers: true });
+    expect(ps.calls.filter((c) => c.name === "createLayerGroup").map((c) => c.args.fromLayers)).toEqual([["blue sky", "title lettering"]]);
+    expect(view.lines.at(-1)).toBe("Done: 2 layers.");
   });
 
   it("builds its form from the welcome: the demo model's resolution and steps", async () => {
@@ -123,7 +155,8 @@ describe("PanelController", () => {
       message: "Cannot reach the QwenLayered server at https://gpu:50051/: Error starting gRPC call. HttpRequestException: Connection refused (gpu:50051)",
     });
 
-    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge was started with its address."]);
+    expect(view.errors).toEqual(["The QwenLayered server at https://gpu:50051/ does not answer. Check that it is running and that qwenlayered-bridge "
+      + "was started with its address. The bridge keeps trying; the panel goes on where it was once the server answers."]);
   });
 
   it("received_JobFailedWithAGrpcStatus_SaysWhatHappenedInPlainWords", async () => {
@@ -138,6 +171,16 @@ describe("PanelController", () => {
 
     expect(view.lines.at(-1)).toBe("Failed: The server ran out of memory; try fewer layers or a lower resolution: CUDA out of memory.");
     expect(view.errors).toEqual(["The server hit an error: Exception was thrown by handler."]);
+  });
+
+  it("shows the server unreachable behind the bridge and stays connected while the bridge retries it", async () => {
+    await startPanel();
+
+    await bridge.push({ type: "error", code: "server_unreachable", message: "Cannot reach the QwenLayered server at https://gpu:50051/: refused" });
+    await bridge.push(welcome);
+
+    expect(view.errors).toEqual([expect.stringContaining("The QwenLayered server at https://gpu:50051/ does not answer")]);
+    expect(view.states.at(-1)[0]).toBe(ConnectionState.Connected);
   });
 
   it("shows a bad token and stops reconnecting", async () => {

@@ -8,7 +8,7 @@ import { fakeDocument } from "./mocks/dom.mjs";
 import { demoWelcome, welcome } from "./mocks/bridge.mjs";
 
 const require = createRequire(import.meta.url);
-const { formChoices } = require("../src/form.js");
+const { formChoices, AUTOMATIC_LAYERS } = require("../src/form.js");
 const { createView } = require("../src/ui.js");
 
 const indexHtml = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "index.html");
@@ -21,7 +21,10 @@ describe("formChoices", () => {
 
     expect(form.steps).toEqual([{ value: 0, label: "Model default (20)" }, { value: 10, label: "10 (faster)" }, { value: 40, label: "40 (finer)" }]);
     expect(form.resolutions).toEqual([{ value: 0, label: "Model default (64 px)" }, { value: 64, label: "64 px" }]);
-    expect(form.layers.placeholder).toBe("4 (1 to 10)");
+    expect(form.layers.slice(0, 3)).toEqual([
+      { value: 0, label: "Model default (4)" }, { value: AUTOMATIC_LAYERS, label: "Automatic (as many as the image has)" }, { value: 1, label: "1" },
+    ]);
+    expect(form.layers.at(-1)).toEqual({ value: 10, label: "10" });
     expect(form.promptPlaceholder).not.toContain("describes");
   });
 
@@ -39,6 +42,7 @@ describe("formChoices", () => {
     const form = formChoices(older);
 
     expect([form.steps, form.resolutions]).toEqual([[{ value: 0, label: "Model default" }], [{ value: 0, label: "Model default" }]]);
+    expect(form.layers[0]).toEqual({ value: 0, label: "Model default" });
   });
 });
 
@@ -51,8 +55,23 @@ describe("the panel's form", () => {
 
     expect(items(document, "steps")).toEqual([[0, "Model default (20)", true], [10, "10 (faster)", false], [40, "40 (finer)", false]]);
     expect(items(document, "resolution")).toEqual([[0, "Model default (64 px)", true], [64, "64 px", false]]);
-    expect(document.getElementById("layers").getAttribute("placeholder")).toBe("4 (1 to 10)");
-    expect(view.readForm()).toMatchObject({ layers: 0, steps: 0, resolution: 0 });
+    expect(items(document, "layers").slice(0, 2)).toEqual([[0, "Model default (4)", true], [AUTOMATIC_LAYERS, "Automatic (as many as the image has)", false]]);
+    expect(view.readForm()).toMatchObject({ layers: 0, automaticLayers: false, steps: 0, resolution: 0 });
+  });
+
+  it("reads Automatic layers as a request for the server to choose, and a count as that count", () => {
+    const document = fakeDocument(indexHtml);
+    const view = createView(document);
+    view.showForm(formChoices(demoWelcome.server));
+
+    const layers = document.getElementById("layers");
+    const itemOf = (value) => Array.from(layers.querySelectorAll("sp-menu-item")).findIndex((i) => i.getAttribute("value") === value);
+    layers.choose(itemOf(String(AUTOMATIC_LAYERS)));
+    const automatic = view.readForm();
+    layers.choose(itemOf("3"));
+
+    expect(automatic).toMatchObject({ layers: 0, automaticLayers: true });
+    expect(view.readForm()).toMatchObject({ layers: 3, automaticLayers: false });
   });
 
   // sp-picker's chosen item is its selectedIndex (Adobe's sp-dropdown page reads evt.target.selectedIndex; `value` is

@@ -13,12 +13,15 @@ const source = (overrides = {}) => ({
   kind: "layer", name: "Sky", documentID: 7, documentName: "photo.psd", documentWidth: 40, documentHeight: 30,
   bounds: { left: 5, top: 4, right: 25, bottom: 14 }, width: 20, height: 10, ...overrides,
 });
-const layers = (n, width = 20, height = 10) =>
-  Array.from({ length: n }, (_, i) => ({ name: `Layer ${i + 1}`, rgba: new Uint8Array(width * height * 4).fill(i * 50 + 51) }));
+// Placed layers as decoded from their PNGs: 6x4 pixels each, layer i at (i, 2i) from the source's corner.
+const layers = (n, bitsPerChannel = 8) => Array.from({ length: n }, (_, i) => ({
+  name: `Layer ${i + 1}`, x: i, y: 2 * i, width: 6, height: 4, bitsPerChannel,
+  rgba: bitsPerChannel === 8 ? new Uint8Array(6 * 4 * 4).fill(i * 50 + 51) : new Uint16Array(6 * 4 * 4).fill(65535),
+}));
 
 describe("insertLayers", () => {
   for (const bits of [8, 16]) {
-    it(`puts ${bits}-bit pixels of every layer at the source bounds inside one modal call and one history step`, async () => {
+    it(`puts ${bits}-bit pixels of every layer at its offset from the source inside one modal call and one history step`, async () => {
       const { photoshop, calls } = mockPhotoshop({ bits });
 
       await createPhotoshopHost(photoshop).insertLayers(source(), layers(3), "Sky (seed 42)");
@@ -31,12 +34,13 @@ describe("insertLayers", () => {
       const buffers = names(calls, "createImageDataFromBuffer");
       expect(buffers).toHaveLength(3);
       for (const b of buffers) {
-        expect(b).toMatchObject({ width: 20, height: 10, components: 4, componentSize: bits, chunky: true, colorSpace: "RGB", length: 20 * 10 * 4 });
+        expect(b).toMatchObject({ width: 6, height: 4, components: 4, componentSize: bits, chunky: true, colorSpace: "RGB", length: 6 * 4 * 4 });
         expect(b.type).toBe(bits === 8 ? "Uint8Array" : "Uint16Array");
       }
       // 51 of 255 is 6553.6 of Photoshop's 16-bit 32768.
       expect(buffers[0].first).toBe(bits === 8 ? 51 : 6554);
-      expect(names(calls, "putPixels")).toEqual([100, 101, 102].map((layerID) => ({ documentID: 7, layerID, replace: true, targetBounds: { left: 5, top: 4 } })));
+      expect(names(calls, "putPixels")).toEqual([100, 101, 102].map((layerID, i) =>
+        ({ documentID: 7, layerID, replace: true, targetBounds: { left: 5 + i, top: 4 + 2 * i } })));
       expect(names(calls, "dispose")).toHaveLength(3);
       expect(outsideModal(calls)).toEqual([]);
       // The suspension wraps every change.
@@ -45,6 +49,16 @@ describe("insertLayers", () => {
       expect(order.lastIndexOf("resumeHistory")).toBeGreaterThan(order.lastIndexOf("createLayerGroup"));
     });
   }
+
+  it("puts 16-bit layer pixels into a 16-bit document in Photoshop's 0..32768 range, and into an 8-bit one as bytes", async () => {
+    for (const [bits, type, first] of [[16, "Uint16Array", 32768], [8, "Uint8Array", 255]]) {
+      const { photoshop, calls } = mockPhotoshop({ bits });
+
+      await createPhotoshopHost(photoshop).insertLayers(source(), layers(1, 16), "g");
+
+      expect(names(calls, "createImageDataFromBuffer")).toEqual([expect.objectContaining({ componentSize: bits, type, first })]);
+    }
+  });
 
   it("rolls the history step back when a layer cannot be written", async () => {
     const { photoshop, calls } = mockPhotoshop();
@@ -80,7 +94,7 @@ describe("insertIntoNewDocument", () => {
 
     expect(names(calls, "createDocument")).toEqual([expect.objectContaining({ name: "Sky", width: 20, height: 10, fill: "transparent" })]);
     expect(names(calls, "suspendHistory")).toEqual([{ documentID: 8, name: "QwenLayered: Sky (seed 1)" }]);
-    expect(names(calls, "putPixels").map((p) => p.targetBounds)).toEqual([{ left: 0, top: 0 }, { left: 0, top: 0 }]);
+    expect(names(calls, "putPixels").map((p) => p.targetBounds)).toEqual([{ left: 0, top: 0 }, { left: 1, top: 2 }]);
     expect(outsideModal(calls)).toEqual([]);
   });
 });
@@ -90,16 +104,17 @@ describe("readSource", () => {
     ["document", { left: 0, top: 0, right: 40, bottom: 30 }, undefined, "photo.psd"],
     ["layer", { left: 5, top: 4, right: 25, bottom: 14 }, 3, "Sky"],
     ["selection", { left: 10, top: 10, right: 20, bottom: 30 }, undefined, "photo.psd selection"],
-  ])("reads the %s's pixels as 8-bit RGBA inside a modal call", async (kind, bounds, layerID, name) => {
+  ])("reads the %s's pixels as RGBA at the document's 16 bits inside a modal call", async (kind, bounds, layerID, name) => {
     const { photoshop, calls } = mockPhotoshop({ bits: 16, selection: { left: 10, top: 10, right: 20, bottom: 45 } });
 
     const read = await createPhotoshopHost(photoshop).readSource(kind);
 
     expect(names(calls, "getPixels")).toEqual([{ documentID: 7, layerID, sourceBounds: bounds, colorSpace: "RGB" }]);
-    expect(read).toMatchObject({ kind, name, bounds, documentID: 7, documentWidth: 40, documentHeight: 30 });
+    expect(read).toMatchObject({ kind, name, bounds, bits: 16, documentID: 7, documentWidth: 40, documentHeight: 30 });
+    expect(read.rgba).toBeInstanceOf(Uint16Array);
     expect(read.rgba).toHaveLength((bounds.right - bounds.left) * (bounds.bottom - bounds.top) * 4);
-    expect(read.rgba[0]).toBe(255);
-    expect(names(calls, "dispose")).toEqual(["pixels"]);
+    expect(read.rgba[0]).toBe(65535);
+    expect(names(calls, "dispose")).toContain("pixels");
     expect(outsideModal(calls)).toEqual([]);
   });
 
@@ -131,7 +146,7 @@ describe("against Photoshop's documented rules", () => {
     const host = createPhotoshopHost(photoshop);
     const read = await host.readSource("document");
 
-    await host.insertIntoNewDocument(read, layers(1, 40, 30), "g");
+    await host.insertIntoNewDocument(read, layers(1), "g");
 
     expect(names(calls, "createDocument")[0].profile).toBe("ProPhoto RGB");
     expect(names(calls, "convertProfile")).toEqual([]);

@@ -52,9 +52,24 @@ describe("protocol vectors", () => {
       job.apply(message, payload);
     }
 
-    expect(job).toMatchObject({ jobId: "job-1", state: JobState.Completed, lastSequence: 9, seed: "12345678901234567890", layerCount: 2, step: 2, totalSteps: 4 });
+    expect(job).toMatchObject({ jobId: "job-1", state: JobState.Completed, lastSequence: 10, seed: "12345678901234567890", layerCount: 2, step: 2, totalSteps: 4 });
     expect([...job.previews.keys()]).toEqual([0, 1]);
     expect(job.layers.map((l) => l.name)).toEqual(["background", "square"]);
+    const pieces = events.stream.filter((v) => v.panel.type === "layer" && v.panel.index === 0 || v.panel.type === "layerChunk");
+    expect([...job.layers[0].png]).toEqual(pieces.flatMap((v) => [...bytes(v.payloadBase64)]));
+    expect(job.layers[1]).toMatchObject({ x: 100, y: 120, width: 200, height: 150, bitsPerChannel: 8 });
+  });
+
+  it("a layer is not finished until its last piece arrives, and a piece out of order is refused", () => {
+    const job = new Job("r", null);
+    const event = { jobId: "j", time: null };
+    job.apply({ ...event, type: "layer", sequence: 1, index: 0, name: "sky", x: 4, y: 5, width: 6, height: 7, bitsPerChannel: 16, chunkCount: 3 }, Uint8Array.of(1));
+    job.apply({ ...event, type: "layerChunk", sequence: 2, layerIndex: 0, chunk: 1 }, Uint8Array.of(2, 3));
+
+    expect(job.layers[0]).toBeUndefined();
+    expect(() => job.apply({ ...event, type: "layerChunk", sequence: 3, layerIndex: 0, chunk: 1 }, Uint8Array.of(9))).toThrow(ProtocolError);
+    job.apply({ ...event, type: "layerChunk", sequence: 4, layerIndex: 0, chunk: 2 }, Uint8Array.of(4));
+    expect(job.layers[0]).toEqual({ name: "sky", x: 4, y: 5, width: 6, height: 7, bitsPerChannel: 16, png: Uint8Array.of(1, 2, 3, 4) });
   });
 
   it.each(load("events.json").endings.map((v) => [v.panel.type, v]))("a %s event ends the job", (type, vector) => {

@@ -27,6 +27,12 @@ public sealed class PanelBridgeOptions
     /// </summary>
     public int? MaxMessageBytes { get; set; }
 
+    /// <summary>First wait before the bridge tries an unreachable server again; each further try waits twice as long.</summary>
+    public TimeSpan ServerRetryDelay { get; set; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Longest wait between tries of an unreachable server; the bridge never gives up while the panel is connected.</summary>
+    public TimeSpan ServerRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Largest message before the welcome: a hello is a few hundred bytes of JSON.</summary>
     public const int MaxHelloBytes = 64 * 1024;
 }

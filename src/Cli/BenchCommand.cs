@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging.Abstractions;
 using QwenLayered.CommandLine;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
@@ -29,6 +30,7 @@ internal static class BenchCommand
         var otherSteps = new Option<int>("--other-cfg-steps") { Description = "Steps of the short run with guidance flipped (0: skip it).", DefaultValueFactory = _ => 3 };
         var warmup = new Option<string>("--warmup") { Description = "A one-step decomposition before measuring: on or off.", DefaultValueFactory = _ => "on" };
         var textEncoder = new Option<string>("--text-encoder") { Description = "Text encoder after encoding: keep, cpu or unload (for short device memory).", DefaultValueFactory = _ => "keep" };
+        var memory = MemoryModeOption.Create();
         var json = new Option<FileInfo?>("--json") { Description = "Also write the figures as JSON to this file." };
         foreach (var onOff in new[] { cfg, cfgBatch, warmup })
             onOff.AcceptOnlyFromAmong("on", "off");
@@ -36,7 +38,7 @@ internal static class BenchCommand
 
         var command = new Command("bench", "Measure a decomposition: load, text encoding, VAE, time per step, memory; prints a table and JSON.")
         {
-            model, random, config, tokenizer, device, dtype, resolution, layers, steps, cfg, cfgBatch, batch, previews, otherSteps, warmup, textEncoder, json,
+            model, random, config, tokenizer, device, dtype, resolution, layers, steps, cfg, cfgBatch, batch, previews, otherSteps, warmup, textEncoder, memory, json,
         };
         command.SetAction(result =>
         {
@@ -62,6 +64,7 @@ internal static class BenchCommand
                         "unload" => TextEncoderResidency.Unload,
                         _ => TextEncoderResidency.KeepOnDevice,
                     },
+                    Memory = MemoryModes.Parse(result.GetValue(memory)),
                 };
                 var console = result.InvocationConfiguration.Output;
                 var report = BenchmarkRunner.Run(options, console);

@@ -25,9 +25,10 @@ internal sealed class ConsoleProgress(TextWriter output)
                 break;
             case PromptReady ready:
                 output.WriteLine(ready.Captioned ? $"Caption: {ready.Prompt}" : $"Prompt: {ready.Prompt}");
+                output.WriteLine($"Layers: {ready.Layers}");
                 break;
             case DecodedLayer layer:
-                output.WriteLine($"layer {layer.Index + 1} decoded");
+                output.WriteLine($"layer {layer.Index + 1} decoded: {DecompositionPolicy.LayerName(layer)}");
                 break;
         }
     }

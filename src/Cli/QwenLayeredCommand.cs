@@ -28,6 +28,7 @@ internal static class QwenLayeredCommand
             EvalCommand.Create(),
             ImportPsdCommand.Create(),
             ExportCommand.Create(),
+            PlanCommand.Create(),
         };
         // The name the verbs' one-line failures and help start with, also where the tests run them in their own process.
         root.HelpName = "qwenlayered";

@@ -4,31 +4,27 @@ using QwenLayered.Engine.Pipeline;
 namespace QwenLayered.LayerFiles;
 
 /// <summary>
-/// Layered Photoshop files through ImageMagick. Its frame list is the composite first, then the layers bottom to top
-/// (the order of the file's layer records), each cropped to its pixels with its offset in <c>Page</c> and its name in
-/// <c>Label</c>. Blend modes other than normal and layer groups are not interpreted.
+/// Layered Photoshop files: written by <see cref="PsdWriter"/> (8 or 16 bits), read through ImageMagick, whose frame
+/// list is the composite first, then the layers bottom to top (the order of the file's layer records), each cropped to
+/// its pixels with its offset in <c>Page</c> and its name in <c>Label</c>. Blend modes other than normal and layer
+/// groups are not interpreted.
 /// </summary>
 public static class LayeredPsd
 {
     private static readonly byte[] Signature = "8BPS"u8.ToArray();
 
     /// <summary>Writes every layer cropped to its alpha bounds; a fully transparent one as a 1×1 transparent layer.</summary>
-    public static void Write(string path, LayeredDocument document)
+    public static void Write(string path, LayeredDocument document) => Write(path, document.Placed());
+
+    /// <summary>
+    /// Writes every layer as it is placed: its pixels at its offset, at 16 bits per channel when every layer has 16-bit
+    /// pixels, else at 8.
+    /// </summary>
+    public static void Write(string path, PlacedDocument document)
     {
-        // ImageMagick's PSD writer has no hidden-layer flag, so a hidden layer would come back visible.
-        if (document.Layers.Any(l => !l.Visible))
-            throw new ArgumentException("Hidden layers cannot be written to a PSD; leave them out.");
-        using var frames = new MagickImageCollection();
-        frames.Add(Frame(BlendWithWhite(document.Composite()), document.Width, document.Height));
-        foreach (var layer in document.Layers)
-        {
-            var (bounds, pixels) = LayerCrop.Tight(layer.Rgba8, document.Width, document.Height);
-            var frame = Frame(pixels, bounds.Width, bounds.Height);
-            frame.Label = layer.Name;
-            frame.Page = new MagickGeometry(bounds.X, bounds.Y, (uint)bounds.Width, (uint)bounds.Height);
-            frames.Add(frame);
-        }
-        frames.Write(path, MagickFormat.Psd);
+        int bits = document.Layers.Count > 0 && document.Layers.All(l => l.Rgba16 is not null) ? 16 : 8;
+        using var file = new BufferedStream(File.Create(path), 1 << 20);
+        PsdWriter.Write(file, document, bits);
     }
 
     /// <summary>
@@ -74,32 +70,10 @@ public static class LayeredPsd
             throw new InvalidDataException($"{path} is not a PSD file (it does not start with the Photoshop signature 8BPS).");
     }
 
-    private static MagickImage Frame(byte[] rgba, int width, int height)
-    {
-        var frame = new MagickImage();
-        frame.ReadPixels(rgba, new PixelReadSettings((uint)width, (uint)height, StorageType.Char, PixelMapping.RGBA));
-        // Otherwise ImageMagick writes the whole file in grayscale mode when the composite happens to be gray.
-        frame.SetAttribute("colorspace:auto-grayscale", "false");
-        return frame;
-    }
-
     private static byte[] Pixels(IMagickImage<byte> frame)
     {
         if (frame.ColorSpace != ColorSpace.sRGB) frame.ColorSpace = ColorSpace.sRGB;
         using var pixels = frame.GetPixels();
         return pixels.ToByteArray(PixelMapping.RGBA) ?? throw new InvalidDataException("ImageMagick returned no pixels.");
-    }
-
-    // Photoshop stores a transparent document's composite blended with white, and ImageMagick undoes that on reading.
-    private static byte[] BlendWithWhite(byte[] rgba)
-    {
-        var blended = (byte[])rgba.Clone();
-        for (int p = 0; p < blended.Length; p += 4)
-        {
-            double alpha = blended[p + 3] / 255.0;
-            for (int c = 0; c < 3; c++)
-                blended[p + c] = (byte)Math.Round(alpha * blended[p + c] + (1 - alpha) * 255);
-        }
-        return blended;
     }
 }

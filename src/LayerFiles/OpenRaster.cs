@@ -18,7 +18,10 @@ public static class OpenRaster
     public const string MimeType = "image/openraster";
     private const int ThumbnailSide = 256;
 
-    public static void Write(string path, LayeredDocument document)
+    public static void Write(string path, LayeredDocument document) => Write(path, document.Placed());
+
+    /// <summary>Writes every layer as it is placed: its pixels at its offset, as a 16-bit PNG when it has 16-bit pixels.</summary>
+    public static void Write(string path, PlacedDocument document)
     {
         using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
         using (var mimetype = zip.CreateEntry("mimetype", CompressionLevel.NoCompression).Open())
@@ -28,12 +31,11 @@ public static class OpenRaster
         for (int index = 0; index < document.Layers.Count; index++)
         {
             var layer = document.Layers[index];
-            var (bounds, pixels) = LayerCrop.Tight(layer.Rgba8, document.Width, document.Height);
             string source = $"data/layer-{index + 1}.png";
-            Add(zip, source, LayerPng.Encode8(pixels, bounds.Width, bounds.Height));
+            Add(zip, source, LayerFilePng.Encode(layer));
             stack.AddFirst(new XElement("layer",
                 new XAttribute("name", layer.Name), new XAttribute("src", source),
-                new XAttribute("x", bounds.X), new XAttribute("y", bounds.Y),
+                new XAttribute("x", layer.X), new XAttribute("y", layer.Y),
                 new XAttribute("opacity", 1.0.ToString("0.0", CultureInfo.InvariantCulture)),
                 new XAttribute("visibility", layer.Visible ? "visible" : "hidden")));
         }

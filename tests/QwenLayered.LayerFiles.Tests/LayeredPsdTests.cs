@@ -73,6 +73,70 @@ public class LayeredPsdTests : IDisposable
     }
 
     [Fact]
+    public void Write_PlacedLayers_LandAtTheirOffsetsWithTheirNamesAndPixels()
+    {
+        var patch = TestLayers.Patch(3, 2, 0, 0, 3, 2, 40, 50, 60);
+        var document = new PlacedDocument(Width, Height,
+            [new PlacedLayer("Paper", 0, 0, Width, Height, TestLayers.Opaque(Width, Height)), new PlacedLayer("Stamp", 17, 11, 3, 2, patch)]);
+        string path = _temp.File("placed.psd");
+
+        LayeredPsd.Write(path, document);
+
+        using (var frames = new MagickImageCollection(path))
+            Assert.Equal((17, 11, 3u, 2u), Page(frames[2]));
+        var read = LayeredPsd.Read(path, PsdReadLimits.Default);
+        Assert.Equal(["Paper", "Stamp"], read.Layers.Select(l => l.Name));
+        var expected = new byte[Width * Height * 4];
+        for (int row = 0; row < 2; row++) Array.Copy(patch, row * 12, expected, ((11 + row) * Width + 17) * 4, 12);
+        AssertSamePixelsWhereCovered(expected, read.Layers[1].Rgba8);
+    }
+
+    [Fact]
+    public void Write_SixteenBitLayers_IsASixteenBitPsdWithEveryValueOffsetSizeAndName()
+    {
+        ushort[] paper = [.. Enumerable.Range(0, Width * Height * 4).Select(i => (ushort)(i % 4 == 3 ? 65535 : i * 97 % 65536))];
+        ushort[] stamp = [1, 2, 3, 65535, 40000, 300, 7, 32768, 257, 65534, 12345, 1];
+        var document = new PlacedDocument(Width, Height,
+        [
+            new PlacedLayer("Paper", 0, 0, Width, Height, new byte[Width * Height * 4]) { Rgba16 = paper },
+            new PlacedLayer("Himmel über 東京", 17, 11, 3, 1, new byte[12]) { Rgba16 = stamp },
+        ]);
+        string path = _temp.File("deep.psd");
+
+        LayeredPsd.Write(path, document);
+
+        var (depth, layers) = PsdLayerReader.Read(path);
+        Assert.Equal(16, depth);
+        Assert.Equal([("Paper", 0, 0, Width, Height), ("Himmel über 東京", 17, 11, 3, 1)], layers.Select(l => (l.UnicodeName, l.X, l.Y, l.Width, l.Height)));
+        Assert.Equal("Himmel über 東京", layers[1].Name);
+        for (int i = 0; i < 2; i++)
+        {
+            var expected = i == 0 ? paper : stamp;
+            short[] ids = [0, 1, 2, -1];
+            for (int c = 0; c < 4; c++)
+                Assert.Equal(expected.Where((_, index) => index % 4 == c).Select(v => (int)v), layers[i].Channels[ids[c]]);
+        }
+        // ImageMagick reads it too (its Q8 build at 8 bits, and a name beyond ASCII not quite as written).
+        using var frames = new MagickImageCollection(path);
+        Assert.Equal(("Paper", (17, 11, 3u, 1u)), (frames[1].Label, Page(frames[2])));
+    }
+
+    [Fact]
+    public void Write_EightBitLayers_StoresEveryValueAsIs()
+    {
+        var document = ThreeLayers();
+        string path = _temp.File("eight.psd");
+
+        LayeredPsd.Write(path, document);
+
+        var (depth, layers) = PsdLayerReader.Read(path);
+        Assert.Equal(8, depth);
+        var placed = document.Placed().Layers;
+        for (int i = 0; i < 3; i++)
+            Assert.Equal(placed[i].Rgba8.Where((_, index) => index % 4 == 0).Select(v => (int)v), layers[i].Channels[0]);
+    }
+
+    [Fact]
     public void Read_FlatPsd_IsOneBackgroundLayer()
     {
         string path = _temp.File("flat.psd");

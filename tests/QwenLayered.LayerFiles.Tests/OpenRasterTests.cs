@@ -67,6 +67,36 @@ public class OpenRasterTests : IDisposable
         Assert.Equal((256, 128), (thumbnail.Width, thumbnail.Height));
     }
 
+    [Fact]
+    public void Write_SixteenBitPlacedLayer_StoresA16BitPngAtItsOffset()
+    {
+        ushort[] deep = [1, 2, 3, 65535, 40000, 300, 7, 32768];
+        var document = new PlacedDocument(Width, Height, [new PlacedLayer("Deep", 5, 7, 2, 1, [0, 0, 0, 255, 156, 1, 0, 128]) { Rgba16 = deep }]);
+        string path = _temp.File("deep.ora");
+
+        OpenRaster.Write(path, document);
+
+        using var zip = ZipFile.OpenRead(path);
+        var layer = XDocument.Load(zip.GetEntry("stack.xml")!.Open()).Root!.Element("stack")!.Element("layer")!;
+        Assert.Equal(("5", "7"), (layer.Attribute("x")!.Value, layer.Attribute("y")!.Value));
+        var png = Decode(zip, layer.Attribute("src")!.Value);
+        Assert.Equal(deep, png.Pixels16);
+    }
+
+    [Fact]
+    public void Write_PlacedLayers_MergedImageStacksThemAtTheirOffsets()
+    {
+        var full = new LayeredDocument(Width, Height, [
+            new DocumentLayer("Paper", TestLayers.Opaque(Width, Height)),
+            new DocumentLayer("Ink", TestLayers.Patch(Width, Height, 4, 3, 9, 6, 90, 40, 200))]);
+        string path = _temp.File("placed.ora");
+
+        OpenRaster.Write(path, full.Placed());
+
+        using var zip = ZipFile.OpenRead(path);
+        Assert.Equal(full.Composite(), Decode(zip, "mergedimage.png").Pixels);
+    }
+
     private static RgbaImage Decode(ZipArchive zip, string name)
     {
         using var stream = new MemoryStream();

@@ -30,9 +30,10 @@ internal sealed class ServeProcess : IAsyncDisposable
     public string Output => _executable.Output;
 
     /// <param name="arguments">Everything after <c>serve</c> but the ports.</param>
-    public static async Task<ServeProcess> StartAsync(string arguments)
+    /// <param name="grpcPort">0 for a free port; a restart passes the ports it had.</param>
+    public static async Task<ServeProcess> StartAsync(string arguments, int grpcPort = 0, int httpPort = 0)
     {
-        var executable = RunningExecutable.Start("qwenlayered", $"serve --grpc-port 0 --http-port 0 {arguments}");
+        var executable = RunningExecutable.Start("qwenlayered", $"serve --grpc-port {grpcPort} --http-port {httpPort} {arguments}");
         try
         {
             return new ServeProcess(executable, await executable.WaitForLineAsync(Listening));
@@ -62,11 +63,11 @@ internal sealed class ServeProcess : IAsyncDisposable
         }
     }
 
-    /// <inheritdoc cref="RunningExecutable.WaitForLineAsync"/>
-    public Task<Match> WaitForLineAsync(Regex pattern) => _executable.WaitForLineAsync(pattern);
-
     /// <inheritdoc cref="RunningExecutable.Signal"/>
     public void Signal(int signal) => _executable.Signal(signal);
+
+    /// <summary>The first line of the server's output that matches, waiting for it.</summary>
+    public Task<Match> WaitForLineAsync(Regex pattern) => _executable.WaitForLineAsync(pattern);
 
     /// <inheritdoc cref="RunningExecutable.WaitForExitAsync"/>
     public Task<int> WaitForExitAsync() => _executable.WaitForExitAsync();

@@ -24,6 +24,13 @@ internal static class TinyTransformer
         return model;
     }
 
+    /// <summary>Writes <paramref name="weights"/> as a diffusers transformer folder of <see cref="Config"/>.</summary>
+    public static void WriteFolder(TempFolder folder, IDictionary<string, Tensor> weights)
+    {
+        File.WriteAllText(folder.File("config.json"), System.Text.Json.JsonSerializer.Serialize(Config));
+        QwenLayered.Engine.Weights.SafetensorsWriter.Write(folder.File("diffusion_pytorch_model.safetensors"), weights.ToDictionary());
+    }
+
     public static QwenImageTransformerInput Input(Tensor? mask = null, Tensor? text = null, float[]? timestep = null) => new()
     {
         HiddenStates = Seeded(1, 2, 24, 8),

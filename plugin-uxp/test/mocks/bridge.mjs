@@ -27,6 +27,8 @@ export function fakeBridge() {
       await bridge.socket.onmessage({ data });
     },
     drop() { bridge.socket.onclose(); },
+    // A connection attempt refused, reported as Node 20's WebSocket does: an error event and no close event.
+    refuse() { bridge.socket.onerror(); },
     sent: () => bridge.socket.sent.map((f) => f.message),
   };
   return bridge;
@@ -46,7 +48,7 @@ export const welcome = {
   type: "welcome", protocol: 1, bridgeVersion: "0.1.0",
   server: {
     serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100,
-    maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0,
+    maxPixels: 64 * 1024 * 1024, maxImageBytes: 64 * 1024 * 1024, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0,
     resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 },
   },
 };

@@ -26,38 +26,58 @@ const atLeast = (version, wanted) => {
   return a > c || (a === c && b >= d);
 };
 
+// - layerBounds are the source layer's boundsNoEffects; effects (a drop shadow, say) make its bounds larger by `effects`
+//   pixels, as Adobe's Layer.bounds vs boundsNoEffects. selectionMask(x, y) gives the selection's 8-bit value at a
+//   document pixel (imaging.getSelection: one grayscale component); a plain rectangle when absent.
 export function mockPhotoshop({
   bits = 8, width = 40, height = 30, layerBounds = { left: 5, top: 4, right: 25, bottom: 14 }, selection = null,
-  profile = SRGB, version = "26.0.0", imaging: hasImaging = true,
+  profile = SRGB, version = "26.0.0", imaging: hasImaging = true, layerKind = "pixel", effects = 0, selectionMask = null,
 } = {}) {
   const calls = [];
   let modal = 0;
   let nextId = 100;
   const record = (name, args) => calls.push({ name, args, inModal: modal > 0 });
 
+  const grow = (b, by) => ({ left: b.left - by, top: b.top - by, right: b.right + by, bottom: b.bottom + by });
+  // A layer as the layers panel holds it; move() records where it went (Adobe's Layer.move, ElementPlacement).
+  const makeLayer = (id, name, extra = {}) => ({
+    id, name, ...extra,
+    async move(relative, placement) { record("move", { layer: name, relativeTo: relative.name, placement }); },
+    async delete() { record("delete", name); },
+  });
   const makeDocument = (id, name, w, h, depth = bits, docProfile = profile) => {
+    const source = makeLayer(3, "Sky", { kind: layerKind, bounds: grow(layerBounds, effects), boundsNoEffects: layerBounds });
     const doc = {
       id, name, width: w, height: h, mode: "RGBColorMode", bitsPerChannel: DEPTH[depth],
       // A 32-bit document names its profile as a linear one (imaging page, "32 bit images").
       colorProfileType: "custom", colorProfileName: depth === 32 ? `${docProfile} (Linear RGB Profile)` : docProfile,
       profile: docProfile, componentSize: depth,
-      activeLayers: [{ id: 3, name: "Sky", bounds: layerBounds }],
+      activeLayers: [source],
+      // Top first, as Document.layers: the source inside a group under a top layer, so "directly above" is testable.
+      layers: [makeLayer(1, "Top"), makeLayer(2, "Folder", { kind: "group", layers: [source] })],
       selection: { bounds: selection },
       pixels: new Map(), // layer id -> { data, width, height, targetBounds }: what putPixels left in each layer
       async createPixelLayer(options) {
         record("createPixelLayer", options);
-        return { id: nextId++, name: options.name };
+        return makeLayer(nextId++, options.name);
       },
       async createLayerGroup(options) {
         record("createLayerGroup", { name: options.name, fromLayers: options.fromLayers.map((l) => l.name) });
-        return { id: nextId++, name: options.name };
+        // Photoshop groups the layers where they were made: above the active layer, inside its parent group.
+        const group = makeLayer(nextId++, options.name, { kind: "group" });
+        const parent = doc.layers[1].layers;
+        parent.splice(parent.indexOf(source), 0, group);
+        return group;
       },
     };
     return doc;
   };
   const doc = makeDocument(7, "photo.psd", width, height);
+  let active = doc;
   const app = {
-    activeDocument: doc,
+    get activeDocument() { return active; },
+    // Adobe's Photoshop class: activeDocument is writable (23.0) and brings that document to the front.
+    set activeDocument(document) { record("activeDocument", document.id); active = document; },
     documents: [doc],
     async createDocument(options) {
       record("createDocument", options);
@@ -93,7 +113,8 @@ export function mockPhotoshop({
       record("getPixels", options);
       const source = findDocument(options.documentID);
       const b = options.sourceBounds;
-      const [w, h] = [b.right - b.left, b.bottom - b.top];
+      // Photoshop scales the pixels when asked for a target size.
+      const { width: w, height: h } = options.targetSize || { width: b.right - b.left, height: b.bottom - b.top };
       const size = source.componentSize;
       const data = new ARRAY[size](w * h * 4).fill(FULL[size]);
       return {
@@ -103,6 +124,17 @@ export function mockPhotoshop({
           async getData(o) { record("getData", o); return data; },
           dispose() { record("dispose", "pixels"); },
         },
+      };
+    },
+    async getSelection(options) {
+      record("getSelection", options);
+      const b = options.sourceBounds;
+      const [w, h] = [b.right - b.left, b.bottom - b.top];
+      const data = new Uint8Array(w * h);
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[y * w + x] = selectionMask ? selectionMask(b.left + x, b.top + y) : 255;
+      return {
+        sourceBounds: b,
+        imageData: { width: w, height: h, components: 1, componentSize: 8, async getData() { return data; }, dispose() { record("dispose", "selection"); } },
       };
     },
     async createImageDataFromBuffer(buffer, options) {
@@ -133,6 +165,8 @@ export function mockPhotoshop({
     DocumentMode: { RGB: "RGBColorMode" },
     NewDocumentMode: { RGB: "RGBColorMode" },
     DocumentFill: { TRANSPARENT: "transparent" },
+    LayerKind: { NORMAL: "pixel", GROUP: "group", TEXT: "text", SMARTOBJECT: "smartObject", CURVES: "curves", SOLIDFILL: "solidColor" },
+    ElementPlacement: { PLACEBEFORE: "placeBefore", PLACEAFTER: "placeAfter", PLACEINSIDE: "placeInside" },
   };
   const photoshop = { app, core, constants, ...(hasImaging ? { imaging } : {}) };
   return { photoshop, calls, doc, app, core, version };

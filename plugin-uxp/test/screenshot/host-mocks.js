@@ -74,14 +74,21 @@
     el.replaceChildren(caption, input);
     Object.defineProperty(el, "value", { get: () => input.value, set: (v) => { input.value = v; } });
   });
+  // The menu items stay where the panel reads and refills them (as in UXP); a select shows them, and selectedIndex,
+  // which Adobe documents for sp-picker, is the select's.
   define("sp-picker", (el) => {
     const select = document.createElement("select");
-    for (const item of el.querySelectorAll("sp-menu-item")) select.add(new Option(item.textContent, item.getAttribute("value"), false, item.hasAttribute("selected")));
+    const menu = el.querySelector("sp-menu");
+    menu.hidden = true;
+    const show = () => select.replaceChildren(...Array.from(menu.querySelectorAll("sp-menu-item"),
+      (item) => new Option(item.textContent, item.getAttribute("value"), false, item.hasAttribute("selected"))));
+    show();
+    new MutationObserver(show).observe(menu, { childList: true, subtree: true, attributes: true });
     const caption = document.createElement("div");
     caption.className = "sp-caption";
     caption.textContent = label(el);
-    el.replaceChildren(caption, select);
-    Object.defineProperty(el, "value", { get: () => select.value });
+    el.prepend(caption, select);
+    Object.defineProperty(el, "selectedIndex", { get: () => select.selectedIndex, set: (i) => { select.selectedIndex = i; } });
   });
   define("sp-progressbar", (el) => {
     const bar = document.createElement("div");

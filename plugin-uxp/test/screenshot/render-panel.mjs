@@ -1,8 +1,10 @@
 // `npm run screenshot`: renders index.html in headless Chromium with mocked host modules and a scripted bridge
-// mid-job (queue, progress, previews of four layers), and writes docs/panel-screenshot.png for layout review.
+// mid-job (queue, progress, previews of four layers), and writes a PNG for layout review: to the temporary folder,
+// or to the path given (`npm run screenshot -- ../docs/panel-screenshot.png` updates the README's picture).
 // Needs Debian's chromium (apt-get install chromium).
 import http from "node:http";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
@@ -15,7 +17,7 @@ const { decodeFrame, encodeText, encodeBinary } = require("../../src/protocol.js
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const plugin = path.join(here, "..", "..");
-const output = path.join(plugin, "..", "docs", "panel-screenshot.png");
+const output = process.argv[2] ? path.resolve(process.argv[2]) : path.join(os.tmpdir(), "qwenlayered-panel-screenshot.png");
 
 // Four layers of a little scene, as the previews would show them: sky, ground, sun, a house.
 function layerPng(index) {
@@ -49,7 +51,7 @@ bridge.on("connection", (socket) => {
   socket.on("message", (data, isBinary) => {
     const { message } = decodeFrame(isBinary ? new Uint8Array(data) : data.toString());
     if (message.type === "hello") {
-      socket.send(encodeText({ type: "welcome", protocol: 1, bridgeVersion: "0.1.0", server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 1, maxImageBytes: 1, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0, resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 } } }));
+      socket.send(encodeText({ type: "welcome", protocol: 1, bridgeVersion: "0.1.0", server: { serverVersion: "0.1.0", contractVersion: "qwenlayered.v1", modelLoaded: true, modelName: "Qwen-Image-Layered", maxLayers: 10, maxSteps: 100, maxPixels: 67108864, maxImageBytes: 67108864, queueCapacity: 32, maxQueuedPerArtist: 16, queueLength: 0, resolutions: [640, 1024], captionsEmptyPrompt: true, defaults: { layers: 4, steps: 50, guidanceScale: 4, resolution: 640 } } }));
     } else if (message.type === "submit") {
       socket.send(encodeText(jobEvent("accepted", 1, { queuePosition: 0, clientRequestId: message.clientRequestId })));
       socket.send(encodeText(jobEvent("started", 2, { seed: "1234", width: 640, height: 640, layers: 4, steps: 20, prompt: "a house" })));

@@ -19,7 +19,9 @@ public static class JobEventMapping
             JobEvent.KindOneofCase.Progress => Text(new ProgressEvent(id, seq, time, e.Progress.Step, e.Progress.TotalSteps,
                 Milliseconds(e.Progress.Elapsed), Milliseconds(e.Progress.EstimatedRemaining))),
             JobEvent.KindOneofCase.Preview => new PanelFrame(new PreviewEvent(id, seq, time, e.Preview.Step, e.Preview.LayerIndex), e.Preview.Png.Memory),
-            JobEvent.KindOneofCase.Layer => new PanelFrame(new LayerEvent(id, seq, time, e.Layer.Index, e.Layer.Name, ToPanel(e.Layer.Bounds)), e.Layer.Png.Memory),
+            JobEvent.KindOneofCase.Layer => new PanelFrame(new LayerEvent(id, seq, time, e.Layer.Index, e.Layer.Name, ToPanel(e.Layer.Bounds),
+                e.Layer.X, e.Layer.Y, e.Layer.Width, e.Layer.Height, e.Layer.BitsPerChannel == 16 ? 16 : 8, Math.Max(1, e.Layer.ChunkCount)), e.Layer.Png.Memory),
+            JobEvent.KindOneofCase.LayerChunk => new PanelFrame(new LayerChunkEvent(id, seq, time, e.LayerChunk.LayerIndex, e.LayerChunk.Chunk), e.LayerChunk.Data.Memory),
             JobEvent.KindOneofCase.Completed => Text(new CompletedEvent(id, seq, time, e.Completed.LayerCount,
                 [.. e.Completed.Timings.Select(t => new PhaseTime(t.Phase, Milliseconds(t.Duration)))])),
             JobEvent.KindOneofCase.Failed => Text(new FailedEvent(id, seq, time, e.Failed.StatusCode, e.Failed.Message)),
@@ -38,11 +40,14 @@ public static class JobEventMapping
         {
             Image = Shared(payload[..^maskLength]),
             Layers = submit.Layers,
+            AutomaticLayers = submit.AutomaticLayers ?? false,
             Prompt = submit.Prompt ?? "",
             Steps = submit.Steps,
             GuidanceScale = submit.GuidanceScale,
             Resolution = submit.Resolution,
             ClientRequestId = submit.ClientRequestId,
+            WorkingSize = submit.WorkingSize ?? false,
+            SixteenBit = submit.SixteenBit ?? false,
         };
         if (submit.NegativePrompt is not null) request.NegativePrompt = submit.NegativePrompt;
         if (submit.Seed is not null)

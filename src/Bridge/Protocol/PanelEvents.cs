@@ -24,8 +24,22 @@ public sealed record PreviewEvent(string JobId, ulong Sequence, DateTimeOffset? 
     public override bool CarriesPayload => true;
 }
 
-/// <summary>Payload: the full-size RGBA PNG of one result layer; index 0 is the bottom.</summary>
-public sealed record LayerEvent(string JobId, ulong Sequence, DateTimeOffset? Time, int Index, string Name, PanelRect? Bounds = null)
+/// <summary>
+/// Payload: the RGBA PNG of one result layer as it is placed, <paramref name="Width"/> x <paramref name="Height"/>
+/// pixels at (<paramref name="X"/>, <paramref name="Y"/>) on the canvas of the started event, 8 or 16 bits per
+/// channel; or, when <paramref name="ChunkCount"/> is above 1, its first piece, the others following in
+/// <see cref="LayerChunkEvent"/>s. Index 0 is the bottom. <paramref name="Bounds"/>: its non-transparent pixels on the canvas.
+/// </summary>
+public sealed record LayerEvent(string JobId, ulong Sequence, DateTimeOffset? Time, int Index, string Name, PanelRect? Bounds = null,
+    int X = 0, int Y = 0, int Width = 0, int Height = 0, int BitsPerChannel = 8, int ChunkCount = 1)
+    : JobEventMessage(JobId, Sequence, Time)
+{
+    [System.Text.Json.Serialization.JsonIgnore]
+    public override bool CarriesPayload => true;
+}
+
+/// <summary>Payload: the next piece of a layer's PNG; <paramref name="Chunk"/> counts from 1 after the layer event's piece.</summary>
+public sealed record LayerChunkEvent(string JobId, ulong Sequence, DateTimeOffset? Time, int LayerIndex, int Chunk)
     : JobEventMessage(JobId, Sequence, Time)
 {
     [System.Text.Json.Serialization.JsonIgnore]

@@ -20,6 +20,7 @@ namespace QwenLayered.Bridge.Protocol;
 [JsonDerivedType(typeof(ProgressEvent), "progress")]
 [JsonDerivedType(typeof(PreviewEvent), "preview")]
 [JsonDerivedType(typeof(LayerEvent), "layer")]
+[JsonDerivedType(typeof(LayerChunkEvent), "layerChunk")]
 [JsonDerivedType(typeof(CompletedEvent), "completed")]
 [JsonDerivedType(typeof(FailedEvent), "failed")]
 [JsonDerivedType(typeof(CancelledEvent), "cancelled")]

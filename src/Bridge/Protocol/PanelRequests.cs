@@ -17,7 +17,11 @@ public sealed record SubmitMessage(
     string? Seed = null,
     int Resolution = 0,
     PreviewSettings? Preview = null,
-    RegionSettings? Region = null) : PanelMessage
+    RegionSettings? Region = null,
+    bool? WorkingSize = null,
+    bool? SixteenBit = null,
+    // The server chooses the layer count; Layers is then the most it may choose (0: the server's limit). Absent: false.
+    bool? AutomaticLayers = null) : PanelMessage
 {
     [System.Text.Json.Serialization.JsonIgnore]
     public override bool CarriesPayload => true;

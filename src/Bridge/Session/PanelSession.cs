@@ -55,7 +55,17 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
             return true;
         }
 
-        if (frame.Message is HelloMessage hello) return await GreetAsync(hello, cancellation);
+        if (frame.Message is HelloMessage hello)
+        {
+            if (PanelProtocol.CheckCompatibility(hello.Protocol) is { } mismatch)
+            {
+                await FailAsync(new ErrorMessage(ErrorCodes.VersionMismatch, mismatch, Fatal: true), cancellation);
+                return false;
+            }
+            // In the background: while the server cannot be reached the bridge keeps reading, so a panel that leaves ends the wait.
+            _streams.Add(GreetAsync(hello, cancellation));
+            return true;
+        }
         if (!_greeted)
         {
             await _socket.SendAsync(new ErrorMessage(ErrorCodes.HelloRequired, "Send a hello with the protocol version and token first."), cancellation);
@@ -65,7 +75,7 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
         {
             case SubmitMessage submit: await SubmitAsync(submit, frame.Payload, cancellation); break;
             case AttachMessage attach:
-                Stream(decomposer.Attach(_token, new AttachRequest { JobId = attach.JobId, AfterSequence = attach.AfterSequence }, cancellation), attach.JobId, null, cancellation);
+                Stream(null, attach.JobId, attach.AfterSequence, null, cancellation);
                 break;
             case CancelMessage cancel: await CancelAsync(cancel, cancellation); break;
             default: await _socket.SendAsync(new ErrorMessage(ErrorCodes.BadFrame, "The bridge sends this message; a panel may not."), cancellation); break;
@@ -73,28 +83,26 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
         return true;
     }
 
-    private async Task<bool> GreetAsync(HelloMessage hello, CancellationToken cancellation)
+    /// <summary>Welcomes the panel once the server answers with the token; a refused token closes the connection.</summary>
+    private async Task GreetAsync(HelloMessage hello, CancellationToken cancellation)
     {
-        if (PanelProtocol.CheckCompatibility(hello.Protocol) is { } mismatch)
-        {
-            await FailAsync(new ErrorMessage(ErrorCodes.VersionMismatch, mismatch, Fatal: true), cancellation);
-            return false;
-        }
         var token = string.IsNullOrEmpty(options.Token) ? hello.Token : options.Token;
         try
         {
-            var info = await decomposer.GetServerInfoAsync(token, cancellation);
+            var info = await UntilReachableAsync(() => decomposer.GetServerInfoAsync(token, cancellation), null, null, cancellation);
             (_greeted, _token) = (true, token);
             // Welcomed panels may send what the server accepts (an image of its max_image_bytes with its JSON).
             _socket.MaxMessageBytes = options.MaxMessageBytes ?? (int)Math.Min(int.MaxValue, info.Limits?.MaxRequestBytes ?? 0);
             await _socket.SendAsync(new WelcomeMessage(PanelProtocol.Version, BridgeVersion.Current, Summarize(info)), cancellation);
-            return true;
         }
         catch (RpcException e) when (!cancellation.IsCancellationRequested)
         {
             var error = RpcErrorMapping.ToPanel(e, options.Server);
             await FailAsync(error with { Fatal = true }, cancellation);
-            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or RpcException or WebSocketException)
+        {
+            LogConnectionLost(logger, e.Message);
         }
     }
 
@@ -110,7 +118,7 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
             await _socket.SendAsync(new ErrorMessage(ErrorCodes.BadFrame, e.Message, ClientRequestId: submit.ClientRequestId), cancellation);
             return;
         }
-        Stream(decomposer.Decompose(_token, request, cancellation), null, submit.ClientRequestId, cancellation);
+        Stream(request, null, 0, submit.ClientRequestId, cancellation);
     }
 
     private async Task CancelAsync(CancelMessage cancel, CancellationToken cancellation)
@@ -126,8 +134,13 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
         }
     }
 
-    /// <summary>Relays one job's event stream in the background, so the panel can cancel or submit meanwhile.</summary>
-    private void Stream(IAsyncEnumerable<JobEvent> events, string? jobId, string? clientRequestId, CancellationToken cancellation)
+    /// <summary>
+    /// Relays one job's event stream in the background, so the panel can cancel or submit meanwhile. When the server
+    /// cannot be reached (it restarts, say), the panel is told once, and the stream is opened again after the last event
+    /// relayed until the server answers: by Attach once the job id is known, else by submitting
+    /// <paramref name="request"/> again, which the server takes as the same job (the same client request id).
+    /// </summary>
+    private void Stream(DecomposeRequest? request, string? jobId, ulong afterSequence, string? clientRequestId, CancellationToken cancellation)
     {
         _streams.Add(RelayAsync());
 
@@ -135,11 +148,17 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
         {
             try
             {
-                await foreach (var e in events.WithCancellation(cancellation))
+                await UntilReachableAsync(async () =>
                 {
-                    jobId = e.JobId;
-                    await _socket.SendAsync(JobEventMapping.ToPanel(e, clientRequestId), cancellation);
-                }
+                    var events = jobId is null ? decomposer.Decompose(_token, request!, cancellation)
+                        : decomposer.Attach(_token, new AttachRequest { JobId = jobId, AfterSequence = afterSequence }, cancellation);
+                    await foreach (var e in events.WithCancellation(cancellation))
+                    {
+                        (jobId, afterSequence) = (e.JobId, e.Sequence);
+                        await _socket.SendAsync(JobEventMapping.ToPanel(e, clientRequestId), cancellation);
+                    }
+                    return true;
+                }, () => jobId, clientRequestId, cancellation);
             }
             catch (RpcException e) when (!cancellation.IsCancellationRequested)
             {
@@ -148,6 +167,30 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
             catch (Exception e) when (e is OperationCanceledException or RpcException or WebSocketException)
             {
                 LogStreamStopped(logger, jobId ?? clientRequestId, e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Calls the server until it answers (<see cref="ServerRetry"/>). The first time it cannot be reached the panel gets
+    /// a <c>server_unreachable</c> error that is not fatal, for the job when there is one: it waits rather than gives up.
+    /// </summary>
+    private async Task<T> UntilReachableAsync<T>(Func<Task<T>> call, Func<string?>? jobId, string? clientRequestId, CancellationToken cancellation)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (RpcException e) when (ServerRetry.IsUnreachable(e) && !cancellation.IsCancellationRequested)
+            {
+                if (attempt == 0)
+                {
+                    LogServerUnreachable(logger, options.Server, e.Status.DebugException!.Message);
+                    await _socket.SendAsync(RpcErrorMapping.ToPanel(e, options.Server, jobId?.Invoke(), clientRequestId), cancellation);
+                }
+                await Task.Delay(ServerRetry.Delay(options, attempt), cancellation);
             }
         }
     }
@@ -171,6 +214,9 @@ public sealed partial class PanelSession(WebSocket socket, IPanelDecomposer deco
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopped relaying job {Job}: {Reason}")]
     private static partial void LogStreamStopped(ILogger logger, string? job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server at {Server} cannot be reached ({Reason}); trying again until it answers")]
+    private static partial void LogServerUnreachable(ILogger logger, Uri server, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Closing a panel connection: {Code}: {Message}")]
     private static partial void LogFatal(ILogger logger, string code, string message);

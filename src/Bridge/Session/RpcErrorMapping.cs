@@ -13,9 +13,9 @@ public static class RpcErrorMapping
         {
             StatusCode.Unauthenticated or StatusCode.PermissionDenied =>
                 (ErrorCodes.BadToken, $"The server at {server} refused the token: {detail}", true),
-            // A DebugException means no answer came back at all (refused, DNS, TLS), not a server that said no.
-            StatusCode.Unavailable or StatusCode.DeadlineExceeded when e.Status.DebugException is not null =>
-                (ErrorCodes.ServerUnreachable, $"Cannot reach the QwenLayered server at {server}: {e.Status.DebugException.Message}", true),
+            // Not fatal: the bridge keeps trying the server (ServerRetry), and the panel waits rather than give up.
+            _ when ServerRetry.IsUnreachable(e) =>
+                (ErrorCodes.ServerUnreachable, $"Cannot reach the QwenLayered server at {server}: {e.Status.DebugException!.Message}", false),
             StatusCode.Unavailable => (ErrorCodes.ServerUnavailable, detail, false),
             StatusCode.ResourceExhausted => (ErrorCodes.Busy, detail, false),
             StatusCode.InvalidArgument or StatusCode.FailedPrecondition or StatusCode.OutOfRange => (ErrorCodes.InvalidRequest, detail, false),

@@ -9,7 +9,8 @@ namespace QwenLayered.Engine.Imaging;
 
 /// <summary>
 /// Decodes untrusted PNG, JPEG and WebP bytes into RGBA with limits checked before pixels are allocated.
-/// Grayscale, paletted, 16-bit and CMYK inputs are converted; anything else is refused with a clear message.
+/// Grayscale, paletted and CMYK inputs are converted; anything else is refused with a clear message. A 16-bit PNG (the
+/// only 16-bit format of the three) keeps its 16 bits in <see cref="RgbaImage.Pixels16"/> beside the 8-bit pixels.
 /// </summary>
 public static class ImageDecoder
 {
@@ -47,23 +48,43 @@ public static class ImageDecoder
         long pixels = (long)info.Width * info.Height;
         if (pixels > maxPixels)
             throw new InvalidImageException($"The image is {info.Width}x{info.Height} ({pixels:N0} pixels); at most {maxPixels:N0} pixels are accepted. Scale it down first.");
-        return new ImageHeader(format.Name, info.Width, info.Height, info.PixelType?.BitsPerPixel > 32 ? 16 : 8);
+        return new ImageHeader(format.Name, info.Width, info.Height, SixteenBit(info, format) ? 16 : 8);
     }
+
+    // The bit depth of each channel, whatever the channel count: a 16-bit grey PNG is 16 bits per pixel in all.
+    private static bool SixteenBit(IImageInfo info, IImageFormat format) =>
+        format == PngFormat.Instance && info.Metadata.GetPngMetadata().BitDepth == PngBitDepth.Bit16;
 
     public static RgbaImage Decode(ReadOnlySpan<byte> data, long maxPixels, long maxBytes)
     {
         var header = ReadHeader(data, maxPixels, maxBytes);
         try
         {
-            using var image = Image.Load<Rgba32>(Formats, data);
-            var rgba = new byte[checked(image.Width * image.Height * 4)];
-            image.CopyPixelDataTo(rgba);
-            return new RgbaImage(image.Width, image.Height, rgba, header.SourceBitsPerChannel);
+            return header.SourceBitsPerChannel == 16 ? Decode16(data) : Decode8(data);
         }
         catch (Exception e) when (e is ImageFormatException or InvalidImageContentException or NotSupportedException)
         {
             throw new InvalidImageException($"The {header.Format} image is damaged or uses a feature that cannot be read ({e.Message}). Save it again and retry.", e);
         }
+    }
+
+    private static RgbaImage Decode8(ReadOnlySpan<byte> data)
+    {
+        using var image = Image.Load<Rgba32>(Formats, data);
+        var rgba = new byte[checked(image.Width * image.Height * 4)];
+        image.CopyPixelDataTo(rgba);
+        return new RgbaImage(image.Width, image.Height, rgba);
+    }
+
+    // Both depths from one decode: the 8-bit pixels are the 16-bit ones rounded, as ImageSharp itself converts them.
+    private static RgbaImage Decode16(ReadOnlySpan<byte> data)
+    {
+        using var image = Image.Load<Rgba64>(Formats, data);
+        var deep = new ushort[checked(image.Width * image.Height * 4)];
+        image.CopyPixelDataTo(System.Runtime.InteropServices.MemoryMarshal.Cast<ushort, Rgba64>(deep.AsSpan()));
+        var rgba = new byte[deep.Length];
+        for (int i = 0; i < deep.Length; i++) rgba[i] = (byte)((deep[i] * 255 + 32895) >> 16);
+        return new RgbaImage(image.Width, image.Height, rgba, 16) { Pixels16 = deep };
     }
 
     private static Configuration MetadataFreeFormats()

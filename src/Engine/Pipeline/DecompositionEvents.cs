@@ -1,3 +1,5 @@
+using QwenLayered.Engine.Imaging;
+
 namespace QwenLayered.Engine.Pipeline;
 
 /// <summary>
@@ -5,8 +7,11 @@ namespace QwenLayered.Engine.Pipeline;
 /// </summary>
 public abstract record DecompositionEvent;
 
-/// <summary>The prompt the layers are conditioned on; <paramref name="Captioned"/> when the model wrote it from the image.</summary>
-public sealed record PromptReady(string Prompt, bool Captioned) : DecompositionEvent;
+/// <summary>
+/// The prompt the layers are conditioned on (<paramref name="Captioned"/> when the model wrote it from the image) and
+/// the number of layers sampled (<paramref name="Layers"/>: the model's choice when the request left it automatic).
+/// </summary>
+public sealed record PromptReady(string Prompt, bool Captioned, int Layers) : DecompositionEvent;
 
 /// <summary>Sampling step <paramref name="Step"/> (1-based) of <paramref name="TotalSteps"/> is done.</summary>
 public sealed record SamplingProgress(int Step, int TotalSteps, TimeSpan Elapsed, TimeSpan EstimatedRemaining) : DecompositionEvent;
@@ -30,4 +35,8 @@ public sealed record DecodedLayer(int Index, int Width, int Height, byte[] Rgba8
 
     /// <summary>What the layer holds in a few words ("sky"); null when nothing named it (shown as "Layer N").</summary>
     public string? Name { get; init; }
+
+    /// <summary>The box of the layer's non-transparent pixels on the canvas; null when it has none.</summary>
+    public AlphaBounds? CanvasBounds() =>
+        AlphaBounds.Of(Rgba8, Width, Height) is { } bounds ? bounds with { X = bounds.X + X, Y = bounds.Y + Y } : null;
 }

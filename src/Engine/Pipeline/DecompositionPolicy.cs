@@ -31,8 +31,17 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>Longest preview edge in pixels when the request names none.</summary>
     public const int DefaultPreviewMaxEdge = 256;
 
+    /// <summary>
+    /// Layers come back at the source's own size, refined against it so they stack back to it, unless the request asks
+    /// for the working size (the model's own output, resized to about the working area).
+    /// </summary>
+    public const bool DefaultFullResolution = true;
+
     /// <summary>The smallest preview the engine makes.</summary>
     public const int MinPreviewEdge = 8;
+
+    /// <summary>Sampling steps at the start that run every transformer block whatever the step cache's threshold.</summary>
+    public const int StepCacheFullSteps = 2;
 
     /// <summary>The published model (640 and 1024 px, captions) under the default limits.</summary>
     public static DecompositionPolicy Published { get; } =
@@ -40,6 +49,9 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
 
     /// <summary>Working area in pixels used instead of the resolution's; 0 uses the resolution (tiny test models use small areas).</summary>
     public long WorkingArea { get; init; }
+
+    /// <summary>The step cache's threshold every request gets (a server's configuration); 0 runs every block every step.</summary>
+    public float DefaultStepCacheThreshold { get; init; }
 
     public int DefaultSteps => Profile.DefaultSteps ?? FallbackSteps;
 
@@ -56,9 +68,24 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>The name of the layer at <paramref name="index"/> (0 = bottom), counted from 1 as Photoshop names new layers.</summary>
     public static string LayerName(int index) => $"Layer {index + 1}";
 
-    /// <summary>The layer count for <paramref name="asked"/>, 0 for the default.</summary>
-    public int Layers(int asked) => asked >= 0 && asked <= Limits.MaxLayers ? OrDefault(asked, DefaultLayers)
-        : throw new ArgumentException($"layers is {asked}; ask for 1 to {Limits.MaxLayers} layers, or 0 for the default ({DefaultLayers}).");
+    /// <summary>The name of a finished layer: the one the model gave it, else "Layer N".</summary>
+    public static string LayerName(DecodedLayer layer) => layer.Name ?? LayerName(layer.Index);
+
+    /// <summary>
+    /// The layer count for <paramref name="asked"/>, 0 for the default. When <paramref name="automatic"/>, the model
+    /// chooses the count and this is the most it may choose: <paramref name="asked"/>, or the limit for 0.
+    /// </summary>
+    public int Layers(int asked, bool automatic = false) => asked >= 0 && asked <= Limits.MaxLayers
+        ? OrDefault(asked, automatic ? Limits.MaxLayers : DefaultLayers)
+        : throw new ArgumentException(automatic
+            ? $"layers is {asked} with automatic layers; ask for at most 1 to {Limits.MaxLayers} layers, or 0 to let the model choose up to {Limits.MaxLayers}."
+            : $"layers is {asked}; ask for 1 to {Limits.MaxLayers} layers, or 0 for the default ({DefaultLayers}).");
+
+    /// <summary>
+    /// The layer count an automatic request runs with, from the count of distinct elements the model or the image
+    /// heuristic saw (background included): at least 1, at most <paramref name="most"/> (the settings' layers).
+    /// </summary>
+    public static int AutomaticLayerCount(int elements, int most) => Math.Clamp(elements, 1, Math.Max(1, most));
 
     /// <summary>The sampling steps for <paramref name="asked"/>, 0 for the model's default.</summary>
     public int Steps(int asked) => asked >= 0 && asked <= Limits.MaxSteps ? OrDefault(asked, DefaultSteps)
@@ -67,6 +94,14 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
     /// <summary>The true CFG scale for <paramref name="asked"/>, 0 for the model's default; 1 or less turns guidance off.</summary>
     public float GuidanceScale(float asked) => float.IsFinite(asked) && asked >= 0 ? (asked == 0 ? DefaultGuidanceScale : asked)
         : throw new ArgumentException($"guidance_scale is {asked}; use a finite value of at least 0 (0 for the default {DefaultGuidanceScale}; 1 or less turns guidance off).");
+
+    /// <summary>The step cache's threshold for <paramref name="asked"/>: 0 turns the cache off; a relative change such as 0.1 turns it on.</summary>
+    public static float StepCacheThreshold(float asked) => IsStepCacheThreshold(asked) ? asked
+        : throw new ArgumentException($"The step cache threshold is {asked}; use 0 to run every transformer block every step, or a relative change such as 0.1 " +
+                                      "(higher skips more steps' blocks and costs more quality).");
+
+    /// <summary>Whether <paramref name="value"/> can be a step cache threshold: finite and at least 0.</summary>
+    public static bool IsStepCacheThreshold(float value) => float.IsFinite(value) && value >= 0;
 
     /// <summary>The longest preview edge for <paramref name="asked"/>, 0 for the default; smaller asks get the smallest preview.</summary>
     public static int PreviewMaxEdge(int asked) => asked > 0 ? Math.Max(MinPreviewEdge, asked) : DefaultPreviewMaxEdge;
@@ -119,6 +154,7 @@ public sealed record DecompositionPolicy(ModelProfile Profile, DecompositionLimi
         if (settings.Steps < 1) throw new ArgumentException($"Steps is {settings.Steps}; at least 1 sampling step is needed.");
         if (!float.IsFinite(settings.GuidanceScale) || settings.GuidanceScale < 0)
             throw new ArgumentException($"Guidance scale {settings.GuidanceScale} must be a finite number of at least 0.");
+        StepCacheThreshold(settings.StepCacheThreshold);
         if (settings.PreviewEverySteps < 0) throw new ArgumentException("PreviewEverySteps must be 0 (no previews) or more.");
         if (settings.PreviewMaxEdge < MinPreviewEdge) throw new ArgumentException($"PreviewMaxEdge is {settings.PreviewMaxEdge}; use at least {MinPreviewEdge} pixels.");
     }

@@ -3,8 +3,14 @@ namespace QwenLayered.Engine.Pipeline;
 /// <summary>How one image is decomposed. Defaults are the published model's recommended settings (<see cref="DecompositionPolicy"/>).</summary>
 public sealed record DecompositionSettings
 {
-    /// <summary>RGBA layers to produce.</summary>
+    /// <summary>RGBA layers to produce; with <see cref="AutomaticLayers"/>, the most the model may choose.</summary>
     public int Layers { get; init; } = DecompositionPolicy.DefaultLayers;
+
+    /// <summary>
+    /// The model chooses how many layers the image has (1 to <see cref="Layers"/>) before sampling, and drops layers that
+    /// come back empty or duplicate (<see cref="DecompositionPolicy.AutomaticLayerCount"/>).
+    /// </summary>
+    public bool AutomaticLayers { get; init; }
 
     public int Steps { get; init; } = DecompositionPolicy.FallbackSteps;
 
@@ -17,6 +23,13 @@ public sealed record DecompositionSettings
     /// <summary>Run both guidance branches in one batched transformer call (same result, fewer launches).</summary>
     public bool BatchGuidance { get; init; } = true;
 
+    /// <summary>
+    /// The step cache's threshold: from the first steps on, a step whose first transformer block changed its residual by
+    /// less than this (relative L1 distance to the last fully computed step's) reuses the other blocks' residual from
+    /// that step instead of running them. 0 (the default) runs every block every step. See <see cref="DecompositionPolicy.StepCacheThreshold"/>.
+    /// </summary>
+    public float StepCacheThreshold { get; init; }
+
     /// <summary>Seed of the initial noise: the same seed, device and settings give the same layers.</summary>
     public ulong Seed { get; init; }
 
@@ -25,6 +38,12 @@ public sealed record DecompositionSettings
 
     /// <summary>Longest preview edge in pixels.</summary>
     public int PreviewMaxEdge { get; init; } = DecompositionPolicy.DefaultPreviewMaxEdge;
+
+    /// <summary>
+    /// Layers at the source's full resolution that stack back to it (see <see cref="Refinement.LayerRefinement"/>);
+    /// false for the working-size layers. Either way each layer is cropped to its alpha bounds at its offset.
+    /// </summary>
+    public bool FullResolution { get; init; } = DecompositionPolicy.DefaultFullResolution;
 
     /// <summary>Also produce 16-bit layers (for 16-bit documents).</summary>
     public bool SixteenBit { get; init; }

@@ -10,7 +10,8 @@ namespace QwenLayered.Engine.Pipeline;
 /// The transformer's velocity for the noisy frames of a batch of jobs, with true classifier-free guidance when negative
 /// prompts are given: both branches in one batched call (texts right-padded and masked) or in two calls; then, where
 /// the model has <see cref="ImageGuidance"/> and the noise level calls for it, extrapolated away from the prediction
-/// without the image.
+/// without the image. With a step cache threshold, every call shares one <see cref="StepCache"/>, which the step's first
+/// call decides for.
 /// </summary>
 internal sealed class GuidedVelocity : IDisposable
 {
@@ -24,6 +25,7 @@ internal sealed class GuidedVelocity : IDisposable
     private readonly Tensor? _negativeMask;
     private readonly Tensor? _batchedText;
     private readonly Tensor? _batchedMask;
+    private readonly StepCache? _stepCache;
 
     /// <param name="prompts">One per job.</param>
     /// <param name="negatives">One per job, or null for no guidance.</param>
@@ -34,6 +36,7 @@ internal sealed class GuidedVelocity : IDisposable
         _grids = grids;
         _settings = settings;
         _imageGuidance = imageGuidance;
+        if (settings.StepCacheThreshold > 0) _stepCache = new StepCache(settings.StepCacheThreshold, DecompositionPolicy.StepCacheFullSteps);
         (_prompt, _promptMask) = TextBatch.Stack(prompts, transformer.Dtype, device);
         if (negatives is null || settings.GuidanceScale <= 1f) return;
         if (settings.BatchGuidance) (_batchedText, _batchedMask) = TextBatch.Stack([.. prompts, .. negatives], transformer.Dtype, device);
@@ -42,14 +45,18 @@ internal sealed class GuidedVelocity : IDisposable
 
     public bool UsesGuidance => _negative is not null || _batchedText is not null;
 
+    /// <summary>Steps so far that reused the step cache instead of running the blocks after the first.</summary>
+    public int CachedSteps => _stepCache?.CachedSteps ?? 0;
+
     /// <summary>
     /// Guided velocity [N, noisy tokens, C] for <paramref name="latents"/> [N, noisy tokens, C] at model timestep
     /// <paramref name="sigma"/> [1] (t/1000, already in the latents' dtype), shared by the batch; <paramref name="noiseLevel"/>
-    /// is the step's σ on the host, which decides whether image guidance applies.
+    /// is the step's σ on the host, which decides whether image guidance applies. One call a sampling step: the step cache counts them.
     /// </summary>
     public Tensor Predict(Tensor latents, Tensor imageLatents, Tensor sigma, float noiseLevel)
     {
         using var scope = NewDisposeScope();
+        _stepCache?.NextStep();
         int noisyTokens = (int)latents.shape[1];
         var hidden = cat([latents, imageLatents], 1);
         var timestep = sigma.expand(latents.shape[0]);
@@ -91,11 +98,13 @@ internal sealed class GuidedVelocity : IDisposable
         ImageShapes = _grids,
         // The layered pipeline always conditions on an RGBA input (is_rgb = 0).
         AdditionalTCond = _transformer.Config.UseAdditionalTCond ? zeros(hidden.shape[0], dtype: ScalarType.Int64, device: hidden.device) : null,
+        StepCache = _stepCache,
     });
 
     public void Dispose()
     {
         foreach (var owned in new[] { _prompt, _promptMask, _negative, _negativeMask, _batchedText, _batchedMask })
             owned?.Dispose();
+        _stepCache?.Dispose();
     }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using QwenLayered.Engine.Guidance;
+using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.Refinement;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Sampling;
 using QwenLayered.Engine.Transformer;
@@ -14,7 +17,7 @@ namespace QwenLayered.Engine.Pipeline;
 /// Qwen-Image-Layered's decomposition: the image is encoded by the RGBA-VAE as a condition frame; L+1 noise frames
 /// (a composite, then the layers) are denoised by the transformer with flow-matching Euler steps; the composite is
 /// dropped and each layer decoded to RGBA. Reports progress each step, previews when due, and each layer as soon as
-/// it is decoded; stops between steps when cancelled, and with <see cref="NonFiniteValuesException"/> when the
+/// it is ready (decoded, or refined at the source's resolution once all are decoded); stops between steps when cancelled, and with <see cref="NonFiniteValuesException"/> when the
 /// encoded image, the sampled latents or a decoded layer holds NaN or infinite values.
 /// </summary>
 /// <param name="imageGuidance">Null samples with the plain velocity (the published model).</param>
@@ -30,14 +33,15 @@ public sealed class LayeredDecompositionPipeline(
     /// <summary>Sees every run's stages when set; null (the default) for plain inference.</summary>
     internal IDecompositionObserver? Observer { get; set; }
 
-    /// <summary>Loads the transformer, VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
-    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null)
+    /// <summary>Loads the transformer (laid out for <paramref name="memory"/>), VAE and scheduler of a diffusers model folder in <paramref name="dtype"/>.</summary>
+    public static LayeredDecompositionPipeline FromPretrained(ModelFolder model, ScalarType dtype, Device device, ImageGuidance? imageGuidance = null,
+        MemoryMode memory = MemoryModes.Default)
     {
         var scheduler = model.Component("scheduler").ReadConfig<SchedulerConfig>();
         var vae = AutoencoderKLQwenImage.FromPretrained(model, dtype, device);
         try
         {
-            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device), vae, scheduler, device, imageGuidance);
+            return new LayeredDecompositionPipeline(QwenImageTransformer2DModel.FromPretrained(model, dtype, device, memory.TransformerBlocks()), vae, scheduler, device, imageGuidance);
         }
         catch
         {
@@ -116,7 +120,7 @@ public sealed class LayeredDecompositionPipeline(
 
         phase.Restart();
         var layers = Enumerable.Range(0, batch.Count).Select(job => Decode(latents[job..(job + 1)], frames, size, vaeDtype,
-            settings.SixteenBit, onEvent is null ? null : e => onEvent(job, e), cancellation)).ToList();
+            batch.Inputs[job].Image, settings, onEvent is null ? null : e => onEvent(job, e), cancellation)).ToList();
         latents.Dispose();
         PhaseTiming[] timings =
         [
@@ -125,7 +129,10 @@ public sealed class LayeredDecompositionPipeline(
             new PhaseTiming("vae_decode", phase.Elapsed),
             new PhaseTiming("total", total.Elapsed),
         ];
-        return [.. layers.Select(jobLayers => new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings))];
+        int cachedSteps = velocity.CachedSteps;
+        return [.. layers.Select((jobLayers, job) => (settings.FullResolution
+            ? new DecompositionResult(batch.Inputs[job].Image.Width, batch.Inputs[job].Image.Height, jobLayers, timings)
+            : new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings)) with { CachedSteps = cachedSteps })];
     }
 
     // Raises the previews read back so far (all of them when asked), on the sampling thread, in the order queued.
@@ -171,25 +178,37 @@ public sealed class LayeredDecompositionPipeline(
         return latents.DetachFromDisposeScope();
     }
 
-    // Decodes one layer at a time, so peak memory holds one layer's activations and each layer is reported early.
-    private List<DecodedLayer> Decode(Tensor latents, int frames, WorkingSize size, ScalarType vaeDtype, bool sixteenBit,
-        Action<DecompositionEvent>? onEvent, CancellationToken cancellation)
+    // Decodes one layer at a time, so peak memory holds one layer's activations. At the working size each layer is
+    // reported as soon as it is decoded; at full resolution all of them are refined against the image together.
+    private List<DecodedLayer> Decode(Tensor latents, int frames, WorkingSize size, ScalarType vaeDtype, RgbaImage image,
+        DecompositionSettings settings, Action<DecompositionEvent>? onEvent, CancellationToken cancellation)
     {
         using var scope = NewDisposeScope();
         var perLayer = LatentLayers.ForDecoding(latents, frames, size, Vae, vaeDtype);
         var layers = new List<DecodedLayer>();
+        var decoded = new List<Tensor>();
         for (int index = 0; index < perLayer.shape[0]; index++)
         {
             cancellation.ThrowIfCancellationRequested();
-            var decoded = Vae.Decode(perLayer[index..(index + 1)]).squeeze(2);
-            RequireFinite(decoded, $"The VAE decoded layer {index + 1} to");
-            Observer?.LayerDecoded(index, perLayer[index..(index + 1)], decoded);
-            var output = LayerResize.ToOutputSize(decoded, size);
-            var layer = new DecodedLayer(index, size.OutputWidth, size.OutputHeight, LayerImages.ToRgba8(output)[0],
-                sixteenBit ? LayerImages.ToRgba16(output)[0] : null);
-            layers.Add(layer);
-            onEvent?.Invoke(layer);
+            var layer = Vae.Decode(perLayer[index..(index + 1)]).squeeze(2);
+            RequireFinite(layer, $"The VAE decoded layer {index + 1} to");
+            Observer?.LayerDecoded(index, perLayer[index..(index + 1)], layer);
+            if (settings.FullResolution)
+            {
+                decoded.Add(layer);
+                continue;
+            }
+            var output = LayerResize.ToOutputSize(layer, size);
+            var working = LayerCrop.ToAlphaBounds(index, size.OutputWidth, size.OutputHeight, LayerImages.ToRgba8(output)[0],
+                settings.SixteenBit ? LayerImages.ToRgba16(output)[0] : null);
+            layers.Add(working);
+            onEvent?.Invoke(working);
         }
+        if (!settings.FullResolution) return layers;
+        cancellation.ThrowIfCancellationRequested();
+        layers.AddRange(LayerRefinement.Refine(image, cat(decoded, 0), settings.SixteenBit)
+            .Select((refined, index) => new DecodedLayer(index, refined.Width, refined.Height, refined.Rgba8, refined.Rgba16) { X = refined.X, Y = refined.Y }));
+        foreach (var layer in layers) onEvent?.Invoke(layer);
         return layers;
     }
 

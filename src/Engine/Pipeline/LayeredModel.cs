@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using QwenLayered.Engine.Elements;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
@@ -39,14 +41,19 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     /// <summary>How requests to this model are decided, under the default limits (the server applies its configured ones).</summary>
     public DecompositionPolicy Policy => new(Profile, new DecompositionLimits(), Captioner is not null, VaeScaleFactor);
 
+    /// <summary>Loads a model folder in a memory mode: the transformer's layout and the text encoder's residency both follow it.</summary>
+    public static LayeredModel Load(string folder, ScalarType dtype, Device device, MemoryMode memory) =>
+        Load(folder, dtype, device, memory.TextEncoder(), memory);
+
     /// <param name="residency">Where the text encoder goes after each encoding: keep it on the device when memory allows,
     /// move it to the CPU or unload it when device memory is short (it is ~16.6 GB in bf16).</param>
+    /// <param name="memory">The transformer's layout; the text encoder's residency stays the one given.</param>
     public static LayeredModel Load(string folder, ScalarType dtype, Device device,
-        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice)
+        TextEncoderResidency residency = TextEncoderResidency.KeepOnDevice, MemoryMode memory = MemoryModes.Default)
     {
         var model = ModelFolder.Open(folder);
         var profile = ModelProfile.Read(folder);
-        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance);
+        var pipeline = LayeredDecompositionPipeline.FromPretrained(model, dtype, device, profile.ImageGuidance, memory);
         try
         {
             var prompts = PromptEncoder.FromPretrained(model, dtype, device, residency);
@@ -69,7 +76,10 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
 
     /// <summary>
     /// Several requests of the same shape (resolution bucket, settings apart from the seed, and image aspect) as one batch:
-    /// one transformer forward per step serves them all. Events carry the request's index.
+    /// one transformer forward per step serves them all. Events carry the request's index. A request that leaves the
+    /// layer count to the model gets its count chosen first (<see cref="AutomaticLayerCount"/>); requests whose counts
+    /// then differ are sampled apart. When the model can caption, each layer is named by what it holds before it is
+    /// reported; an automatic count drops layers that come back empty or duplicate (<see cref="LayerSelection"/>).
     /// </summary>
     public IReadOnlyList<DecompositionResult> DecomposeBatch(IReadOnlyList<DecompositionRequest> requests,
         Action<int, DecompositionEvent>? onEvent = null, CancellationToken cancellation = default)
@@ -77,16 +87,18 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         // Decoded only now, so a request waiting in a queue holds its file rather than its pixels.
         var images = requests.Select(request => request.Image.Decode()).ToList();
         var clock = Stopwatch.StartNew();
-        var prompts = requests.Select((request, index) =>
-        {
-            var prompt = ResolvePrompt(request, images[index], cancellation);
-            onEvent?.Invoke(index, new PromptReady(prompt.Text, prompt.Captioned));
-            return prompt;
-        }).ToList();
+        var prompts = requests.Select((request, index) => ResolvePrompt(request, images[index], cancellation)).ToList();
         var captioningTime = clock.Elapsed;
 
         clock.Restart();
-        var inputs = requests.Select((request, index) => new DecompositionInput(images[index], request.Size, Prompts.Encode(prompts[index].Text), request.Settings)
+        var settings = requests.Select((request, index) => WithLayerCount(request, images[index], cancellation)).ToList();
+        ReleaseCaptioner();
+        var countingTime = clock.Elapsed;
+        for (int index = 0; index < requests.Count; index++)
+            onEvent?.Invoke(index, new PromptReady(prompts[index].Text, prompts[index].Captioned, settings[index].Layers));
+
+        clock.Restart();
+        var inputs = requests.Select((request, index) => new DecompositionInput(images[index], request.Size, Prompts.Encode(prompts[index].Text), settings[index])
         {
             NegativePrompt = request.NegativePrompt is null ? null : Prompts.Encode(request.NegativePrompt),
         }).ToList();
@@ -94,18 +106,53 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
         Prompts.ReleaseEncoder();
         var encodingTime = clock.Elapsed;
 
-        var results = Pipeline.RunBatch(inputs, onEvent, cancellation);
+        var finished = requests.Select(request => new FinishedLayers(request, Captioner)).ToList();
+        var results = new DecompositionResult[requests.Count];
+        foreach (var group in inputs.Select((input, index) => (input, index)).GroupBy(job => job.input.Settings.Layers))
+        {
+            var jobs = group.ToList();
+            var sampled = Pipeline.RunBatch([.. jobs.Select(job => job.input)], (job, e) =>
+            {
+                int index = jobs[job].index;
+                var reported = e is DecodedLayer layer ? finished[index].Add(layer, cancellation) : e;
+                if (reported is not null) onEvent?.Invoke(index, reported);
+            }, cancellation);
+            for (int job = 0; job < jobs.Count; job++) results[jobs[job].index] = sampled[job];
+        }
+        if (Captioner is not null)
+        {
+            // Naming used the captioner and the language model again.
+            ReleaseCaptioner();
+            Prompts.ReleaseEncoder();
+        }
         return [.. results.Select((result, index) => result with
         {
+            Layers = finished[index].Reported,
             Prompt = prompts[index].Text,
             Captioned = prompts[index].Captioned,
             Timings =
             [
                 .. prompts[index].Captioned ? [new PhaseTiming("captioning", captioningTime)] : Array.Empty<PhaseTiming>(),
+                .. requests[index].Settings.AutomaticLayers ? [new PhaseTiming("layer_count", countingTime)] : Array.Empty<PhaseTiming>(),
                 new PhaseTiming("text_encoding", encodingTime),
                 .. result.Timings,
             ],
         })];
+    }
+
+    /// <summary>
+    /// The layer count an automatic request would run with, chosen from <paramref name="image"/> (at its working size)
+    /// before sampling, at most <paramref name="most"/>: the captioner's list of elements, else the image heuristic.
+    /// </summary>
+    public LayerCountChoice ChooseLayerCount(RgbaImage image, CaptionLanguage language, int most, CancellationToken cancellation = default) =>
+        AutomaticLayerCount.Choose(image, Captioner, language, most, cancellation);
+
+    // The request's settings with the layer count sampling runs with: the model's choice when the request left it automatic.
+    private DecompositionSettings WithLayerCount(DecompositionRequest request, RgbaImage image, CancellationToken cancellation)
+    {
+        if (!request.Settings.AutomaticLayers) return request.Settings;
+        var working = ImagePreprocessing.ToWorkingSize(image, request.Size);
+        return request.Settings with { Layers = ChooseLayerCount(working, request.CaptionLanguage, request.Settings.Layers, cancellation).Layers };
     }
 
     // The user's prompt, or the model's caption of the image when the policy says an empty prompt is captioned.
@@ -113,8 +160,33 @@ public sealed class LayeredModel(LayeredDecompositionPipeline pipeline, PromptEn
     {
         if (!Policy.NeedsCaption(request.Prompt)) return (request.Prompt, false);
         var caption = PromptSource.Resolve(request.Prompt, image, request.Size, Captioner!, request.CaptionLanguage, cancellation);
-        if (residency != TextEncoderResidency.KeepOnDevice) Captioner!.ReleaseModel();
         return (caption.Prompt, true);
+    }
+
+    // Unloads the captioner's own modules after a use unless the residency keeps everything on the device.
+    private void ReleaseCaptioner()
+    {
+        if (residency != TextEncoderResidency.KeepOnDevice) Captioner?.ReleaseModel();
+    }
+
+    // One request's layers as they are decoded: with an automatic count only those that hold something new, each named
+    // when the model can caption.
+    private sealed class FinishedLayers(DecompositionRequest request, Captioner? captioner)
+    {
+        private readonly LayerSelection? _selection = request.Settings.AutomaticLayers ? new() : null;
+        private readonly List<DecodedLayer> _reported = [];
+
+        public IReadOnlyList<DecodedLayer> Reported => _reported;
+
+        /// <summary>The layer as it is reported, or null when it is dropped.</summary>
+        public DecodedLayer? Add(DecodedLayer layer, CancellationToken cancellation)
+        {
+            var kept = _selection is null ? layer : _selection.Keep(layer);
+            if (kept is null) return null;
+            var named = captioner is null ? kept : kept with { Name = LayerNamer.Name(kept, captioner, request.CaptionLanguage, cancellation) };
+            _reported.Add(named);
+            return named;
+        }
     }
 
     public void Dispose()

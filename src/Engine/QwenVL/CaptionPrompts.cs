@@ -57,10 +57,33 @@ public static class CaptionPrompts
         "<|vision_start|><|image_pad|><|vision_end|><|im_end|>\n" +
         "<|im_start|>assistant\n";
 
-    public static string For(CaptionLanguage language) => language switch
+    public static string For(CaptionLanguage language) => In(language, English, Chinese);
+
+    /// <summary>
+    /// Asks for the image's separate elements as a numbered list, the background first: the count of the automatic
+    /// layer count (<see cref="ElementList"/> reads the answer). Asked after the caption, whose instruction stays the
+    /// published one, since the model was trained on captions it makes.
+    /// </summary>
+    public static string Elements(CaptionLanguage language) => In(language,
+        Chat("List the separate visual elements of this image that an artist would put on separate layers: the background first, " +
+             "then each object, person or block of text in front of it. Write a numbered list, one element per line, a few words each."),
+        Chat("列出这张图像中画师会放在不同图层上的独立视觉元素：先写背景，再写它前面的每个物体、人物或文字块。用编号列表，每行一个元素，每个几个词。"));
+
+    /// <summary>Asks for a few words naming what one layer (shown over grey) holds.</summary>
+    public static string LayerName(CaptionLanguage language) => In(language,
+        Chat("This is one layer of a layered image, shown over grey. Name what it holds in two to four words, for example " +
+             "\"sky\", \"title lettering\" or \"person on the left\". Answer with the name only."),
+        Chat("这是分层图像中的一个图层，显示在灰色背景上。用两到六个字说出它的内容，例如“天空”、“标题文字”或“左边的人”。只回答名称。"));
+
+    private static string In(CaptionLanguage language, string english, string chinese) => language switch
     {
-        CaptionLanguage.English => English,
-        CaptionLanguage.Chinese => Chinese,
+        CaptionLanguage.English => english,
+        CaptionLanguage.Chinese => chinese,
         _ => throw new ArgumentOutOfRangeException(nameof(language), language, "No caption instruction for this language."),
     };
+
+    // One user turn with the image after the text, as the caption instructions have it.
+    private static string Chat(string instruction) =>
+        "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n" + instruction +
+        "\n<|vision_start|><|image_pad|><|vision_end|><|im_end|>\n<|im_start|>assistant\n";
 }

@@ -12,7 +12,7 @@ namespace QwenLayered.Engine.QwenVL;
 /// <summary>
 /// Captions an image with Qwen2.5-VL the way the pipeline's <c>get_image_caption</c> does: the English or Chinese
 /// instruction with the image placeholder expanded to the image's token count, decoding up to 512 new tokens, special
-/// tokens dropped and whitespace trimmed. Captions are cached by image content and language, so re-running an image
+/// tokens dropped and whitespace trimmed. Captions (and answers to other instructions) are cached by image content and instruction, so re-running an image
 /// skips the model. The language model is the prompt encoder's (shared, never loaded twice); the captioner loads only
 /// its vision tower and <c>lm_head</c>, on first use, and can release them between jobs. Thread-safe (one caption at a time).
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class Captioner : IDisposable
     private readonly Func<Qwen25VLCaptionHead> _loadHead;
     private readonly Qwen2VLImageProcessor _processor;
     private readonly GenerationSettings _generation;
-    private readonly LruCache<(string ImageHash, CaptionLanguage Language), CaptionResult> _cache;
+    private readonly LruCache<(string ImageHash, string Instruction), CaptionResult> _cache;
     private readonly Lock _gate = new();
     private Qwen25VLCaptionHead? _head;
 
@@ -67,10 +67,22 @@ public sealed class Captioner : IDisposable
     /// reported after each token; cancellation is checked before each.
     /// </summary>
     public CaptionResult Caption(RgbaImage image, CaptionLanguage language, CancellationToken cancellation = default,
-        Action<CaptionProgress>? progress = null)
+        Action<CaptionProgress>? progress = null) =>
+        Answer(image, CaptionPrompts.For(language), _generation, progress, cancellation);
+
+    /// <summary>
+    /// The model's answer to <paramref name="instruction"/> (a ChatML prompt with one image placeholder, see
+    /// <see cref="CaptionPrompts"/>) about <paramref name="image"/>, at most <paramref name="maxNewTokens"/> tokens long;
+    /// cached like captions.
+    /// </summary>
+    public CaptionResult Ask(RgbaImage image, string instruction, int maxNewTokens, CancellationToken cancellation = default) =>
+        Answer(image, instruction, _generation with { MaxNewTokens = Math.Min(maxNewTokens, _generation.MaxNewTokens) }, null, cancellation);
+
+    private CaptionResult Answer(RgbaImage image, string instruction, GenerationSettings generation, Action<CaptionProgress>? progress,
+        CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        var key = (ImageHash(image), language);
+        var key = (ImageHash(image), instruction);
         lock (_gate)
         {
             if (_cache.TryGet(key, out var cached)) return cached with { FromCache = true, Elapsed = clock.Elapsed };
@@ -80,7 +92,8 @@ public sealed class Captioner : IDisposable
             if (_processor.Config.PatchSize != vision.PatchSize || _processor.Config.MergeSize != vision.SpatialMergeSize
                 || _processor.Config.TemporalPatchSize != vision.TemporalPatchSize)
                 throw new InvalidOperationException("The image processor's patch, temporal patch and merge sizes differ from the vision tower's.");
-            var tokens = _languageModel.Use(languageModel => Generate(new Qwen25VLCaptionModel(head, languageModel), image, language, progress, cancellation));
+            var tokens = _languageModel.Use(languageModel =>
+                Generate(new Qwen25VLCaptionModel(head, languageModel), image, instruction, generation, progress, cancellation));
             ModelRuns++;
 
             string text = _tokenizer.Decode(tokens.Select(id => (int)id), skipSpecialTokens: true).Trim();
@@ -120,16 +133,16 @@ public sealed class Captioner : IDisposable
 
     public void Dispose() => ReleaseModel();
 
-    private IReadOnlyList<long> Generate(Qwen25VLCaptionModel model, RgbaImage image, CaptionLanguage language,
+    private IReadOnlyList<long> Generate(Qwen25VLCaptionModel model, RgbaImage image, string instruction, GenerationSettings generation,
         Action<CaptionProgress>? progress, CancellationToken cancellation)
     {
         using var scope = NewDisposeScope();
         using var vision = _processor.Preprocess(image);
         var merge = model.Config.Vision.SpatialMergeSize;
-        long[] ids = ExpandImagePlaceholder(_tokenizer.Encode(CaptionPrompts.For(language)), model.Config.ImageTokenId, vision.Grid.Tokens(merge));
+        long[] ids = ExpandImagePlaceholder(_tokenizer.Encode(instruction), model.Config.ImageTokenId, vision.Grid.Tokens(merge));
         var imageEmbeds = model.EncodeImages(vision.PixelValues, [vision.Grid]);
         using var prompt = model.Prepare(ids, imageEmbeds, [vision.Grid]);
-        return TokenGenerator.Generate(model, prompt, _generation, useCache: true, progress, cancellation);
+        return TokenGenerator.Generate(model, prompt, generation, useCache: true, progress, cancellation);
     }
 
     // The processor turns the single <|image_pad|> into one placeholder per image token.

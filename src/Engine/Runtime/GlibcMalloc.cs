@@ -61,6 +61,24 @@ public static partial class GlibcMalloc
         if (OnGlibc.Value) malloc_trim(0);
     }
 
+    /// <summary>
+    /// Until disposed, every block of <paramref name="bytes"/> or more is mapped on its own and unmapped when freed, so the
+    /// process's resident size follows the memory in use (for measuring peaks); then the threshold goes back to what
+    /// <see cref="Apply"/> set, else to glibc's first threshold. Null off Linux and glibc.
+    /// </summary>
+    internal static IDisposable? MapBlocksFrom(int bytes)
+    {
+        if (!OnGlibc.Value || mallopt(Settings[0].Parameter, bytes) != 1) return null;
+        return new Restore(() => mallopt(Settings[0].Parameter, Applied.Contains(Settings[0]) ? Settings[0].Value : GlibcFirstMmapThreshold));
+    }
+
+    private const int GlibcFirstMmapThreshold = 128 * 1024;
+
+    private sealed class Restore(Action restore) : IDisposable
+    {
+        public void Dispose() => restore();
+    }
+
     [LibraryImport(Library)]
     private static partial int mallopt(int parameter, int value);
 

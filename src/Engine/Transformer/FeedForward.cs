@@ -18,7 +18,7 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
         net = nn.ModuleList<nn.Module<Tensor, Tensor>>(
             new GeluTanhProjection(dim, inner, device, dtype),
             nn.Dropout(0.0),
-            nn.Linear(inner, dim, device: device, dtype: dtype));
+            new TransformerLinear(inner, dim, device, dtype));
         RegisterComponents();
     }
 

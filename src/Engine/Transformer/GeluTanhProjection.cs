@@ -6,11 +6,11 @@ namespace QwenLayered.Engine.Transformer;
 /// <summary>diffusers <c>GELU(approximate="tanh")</c> block: <c>gelu_tanh(proj(x))</c>, stored as <c>net.0.proj</c>.</summary>
 internal sealed class GeluTanhProjection : nn.Module<Tensor, Tensor>
 {
-    private readonly Linear proj;
+    private readonly TransformerLinear proj;
 
     public GeluTanhProjection(long inDim, long outDim, Device? device, ScalarType? dtype) : base(nameof(GeluTanhProjection))
     {
-        proj = nn.Linear(inDim, outDim, device: device, dtype: dtype);
+        proj = new TransformerLinear(inDim, outDim, device, dtype);
         RegisterComponents();
     }
 

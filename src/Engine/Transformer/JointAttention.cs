@@ -12,36 +12,36 @@ internal sealed class JointAttention : nn.Module
     private const double NormEps = 1e-6;
     private readonly int heads;
 
-    private readonly Linear to_q;
-    private readonly Linear to_k;
-    private readonly Linear to_v;
+    private readonly TransformerLinear to_q;
+    private readonly TransformerLinear to_k;
+    private readonly TransformerLinear to_v;
     private readonly WeightDtypeRmsNorm norm_q;
     private readonly WeightDtypeRmsNorm norm_k;
-    private readonly Linear add_q_proj;
-    private readonly Linear add_k_proj;
-    private readonly Linear add_v_proj;
+    private readonly TransformerLinear add_q_proj;
+    private readonly TransformerLinear add_k_proj;
+    private readonly TransformerLinear add_v_proj;
     private readonly WeightDtypeRmsNorm norm_added_q;
     private readonly WeightDtypeRmsNorm norm_added_k;
     private readonly ModuleList<nn.Module<Tensor, Tensor>> to_out;
-    private readonly Linear to_add_out;
+    private readonly TransformerLinear to_add_out;
 
     public JointAttention(int dim, int heads, int headDim, Device? device, ScalarType? dtype) : base(nameof(JointAttention))
     {
         this.heads = heads;
         int inner = heads * headDim;
-        to_q = nn.Linear(dim, inner, device: device, dtype: dtype);
-        to_k = nn.Linear(dim, inner, device: device, dtype: dtype);
-        to_v = nn.Linear(dim, inner, device: device, dtype: dtype);
+        to_q = new TransformerLinear(dim, inner, device, dtype);
+        to_k = new TransformerLinear(dim, inner, device, dtype);
+        to_v = new TransformerLinear(dim, inner, device, dtype);
         norm_q = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
         norm_k = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
-        add_q_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
-        add_k_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
-        add_v_proj = nn.Linear(dim, inner, device: device, dtype: dtype);
+        add_q_proj = new TransformerLinear(dim, inner, device, dtype);
+        add_k_proj = new TransformerLinear(dim, inner, device, dtype);
+        add_v_proj = new TransformerLinear(dim, inner, device, dtype);
         norm_added_q = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
         norm_added_k = new WeightDtypeRmsNorm(headDim, NormEps, device, dtype);
         // Slot 1 is the (p = 0) dropout of the reference; it holds no weights but keeps the index.
-        to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(nn.Linear(inner, dim, device: device, dtype: dtype), nn.Dropout(0.0));
-        to_add_out = nn.Linear(inner, dim, device: device, dtype: dtype);
+        to_out = nn.ModuleList<nn.Module<Tensor, Tensor>>(new TransformerLinear(inner, dim, device, dtype), nn.Dropout(0.0));
+        to_add_out = new TransformerLinear(inner, dim, device, dtype);
         RegisterComponents();
     }
 
@@ -68,7 +68,7 @@ internal sealed class JointAttention : nn.Module
         return (imageOut.MoveToOuterDisposeScope(), textOut.MoveToOuterDisposeScope());
     }
 
-    private Tensor SplitHeads(WeightDtypeRmsNorm? norm, Linear projection, Tensor x)
+    private Tensor SplitHeads(WeightDtypeRmsNorm? norm, TransformerLinear projection, Tensor x)
     {
         var perHead = projection.forward(x).unflatten(2, [heads, -1]);
         return norm is null ? perHead : norm.forward(perHead);

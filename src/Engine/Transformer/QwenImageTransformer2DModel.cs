@@ -25,8 +25,13 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     private readonly ModuleList<QwenImageTransformerBlock> transformer_blocks;
     private readonly AdaLayerNormContinuous norm_out;
     private readonly Linear proj_out;
+    private readonly BlockStream? stream;
 
-    public QwenImageTransformer2DModel(QwenImageTransformerConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32)
+    /// <param name="layout">How the blocks hold their weights (null: dense on <paramref name="device"/>).</param>
+    /// <param name="fillBlock">Fills block i's weights right after it is built, before <paramref name="layout"/> finishes it
+    /// (quantizes it or moves it to host memory); the other modules are left to the caller.</param>
+    public QwenImageTransformer2DModel(QwenImageTransformerConfig config, Device? device = null, ScalarType dtype = ScalarType.Float32,
+        TransformerLayout? layout = null, Action<int, nn.Module>? fillBlock = null)
         : base(nameof(QwenImageTransformer2DModel))
     {
         config.Validate();
@@ -38,36 +43,69 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
         txt_norm = new WeightDtypeRmsNorm(config.JointAttentionDim, TextNormEps, device, dtype);
         img_in = nn.Linear(config.InChannels, dim, device: device, dtype: dtype);
         txt_in = nn.Linear(config.JointAttentionDim, dim, device: device, dtype: dtype);
-        transformer_blocks = nn.ModuleList([.. Enumerable.Range(0, config.NumLayers)
-            .Select(_ => new QwenImageTransformerBlock(dim, config.NumAttentionHeads, config.AttentionHeadDim, device, dtype))]);
+        transformer_blocks = nn.ModuleList([.. Enumerable.Range(0, config.NumLayers).Select(index =>
+        {
+            var block = NewBlock();
+            fillBlock?.Invoke(index, block);
+            layout?.Finish(block);
+            return block;
+        })]);
         norm_out = new AdaLayerNormContinuous(dim, OutputNormEps, device, dtype);
         proj_out = nn.Linear(dim, config.ProjOutChannels, device: device, dtype: dtype);
         RegisterComponents();
         foreach (var parameter in parameters())
             parameter.requires_grad = false;
         eval();
+        Layout = layout ?? new TransformerLayout(BlockWeights.Dense, device ?? CPU);
+        if (Layout.Blocks == BlockWeights.Host) stream = new BlockStream(transformer_blocks, NewBlock);
+
+        QwenImageTransformerBlock NewBlock() => new(dim, config.NumAttentionHeads, config.AttentionHeadDim, device, dtype);
     }
 
     /// <summary>Builds the <c>transformer</c> component of a diffusers model folder and loads its weights strictly.</summary>
-    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device) =>
-        FromPretrained(model.Component("transformer").Folder, dtype, device);
+    public static QwenImageTransformer2DModel FromPretrained(ModelFolder model, ScalarType dtype, Device device, BlockWeights blocks = BlockWeights.Dense) =>
+        FromPretrained(model.Component("transformer").Folder, dtype, device, blocks);
 
     /// <summary>
     /// Loads a diffusers <c>transformer</c> folder (<c>config.json</c> plus one safetensors file or a sharded index):
-    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor.
+    /// built directly in <paramref name="dtype"/> on <paramref name="device"/>, then strictly loaded tensor by tensor. With int8
+    /// or host <paramref name="blocks"/> each block is loaded and finished as it is built.
     /// </summary>
-    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device)
+    public static QwenImageTransformer2DModel FromPretrained(string transformerFolder, ScalarType dtype, Device device, BlockWeights blocks = BlockWeights.Dense)
     {
         var config = ConfigFile.Read<QwenImageTransformerConfig>(Path.Combine(transformerFolder, "config.json"));
         using var checkpoint = Checkpoint.Open(transformerFolder);
-        return ModuleWeights.BuildFilled(() => new QwenImageTransformer2DModel(config, device, dtype),
-            model => model.LoadWeights(checkpoint, dtype, device));
+        var layout = new TransformerLayout(blocks, device);
+        if (layout.IsDense)
+            return ModuleWeights.BuildFilled(() => new QwenImageTransformer2DModel(config, device, dtype, layout),
+                model => model.LoadWeights(checkpoint, dtype, device));
+
+        // The names are checked on the dense shape built on the meta device (no memory), before any block is loaded.
+        using (var shape = new QwenImageTransformer2DModel(config, META, dtype))
+            ModuleWeights.CheckNames(checkpoint, shape.state_dict().Keys);
+        return ModuleWeights.BuildFilled(
+            () => new QwenImageTransformer2DModel(config, device, dtype, layout,
+                (index, block) => ModuleWeights.Fill(checkpoint, Prefixed(block, $"{BlocksName}.{index}."))),
+            model => ModuleWeights.Fill(checkpoint, model.state_dict().Where(weight => !weight.Key.StartsWith(BlocksName + ".", StringComparison.Ordinal))));
     }
+
+    private const string BlocksName = nameof(transformer_blocks);
+
+    private static IEnumerable<KeyValuePair<string, Tensor>> Prefixed(nn.Module module, string prefix) =>
+        module.state_dict().Select(weight => KeyValuePair.Create(prefix + weight.Key, weight.Value));
 
     public QwenImageTransformerConfig Config { get; }
 
     /// <summary>The dtype of the weights and of every activation between modules.</summary>
     public ScalarType Dtype { get; }
+
+    /// <summary>How the blocks hold their weights.</summary>
+    public TransformerLayout Layout { get; }
+
+    internal IList<QwenImageTransformerBlock> Blocks => transformer_blocks;
+
+    /// <summary>The device blocks streamed weights run in; empty unless the layout streams.</summary>
+    internal IReadOnlyList<QwenImageTransformerBlock> StreamSlots => stream?.DeviceBlocks ?? [];
 
     /// <summary>
     /// Velocity prediction [B, S_img, patch²·out_channels] in <see cref="Dtype"/> for every image token. Submodules run
@@ -89,14 +127,20 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
             ? cat([mask.ne(Kept(0)), ones(batch, imageLength, ScalarType.Bool, mask.device)], 1).view(batch, 1, 1, -1)
             : null;
 
+        var stepCache = input.StepCache;
         for (int i = 0; i < transformer_blocks.Count; i++)
         {
-            var (nextText, nextImage) = transformer_blocks[i].call(image, text, temb, rope, keyMask);
+            // Streamed: block i's weights in a device slot, block i+1's copy already issued.
+            var block = stream?.Ready(i) ?? transformer_blocks[i];
+            var (nextText, nextImage) = block.call(image, text, temb, rope, keyMask);
+            var cached = i == 0 ? stepCache?.AfterFirstBlock(image, nextImage) : null;
             // Free each block's input as soon as it is replaced: 60 blocks of activations would not fit otherwise.
             image.Dispose();
             text.Dispose();
-            (image, text) = (nextImage, nextText);
+            (image, text) = (cached ?? nextImage, nextText);
+            if (cached is not null) break;
         }
+        stepCache?.AfterLastBlock(image);
 
         var normed = norm_out.call(image, temb);
         return proj_out.forward(normed).MoveToOuterDisposeScope();
@@ -105,7 +149,10 @@ public sealed class QwenImageTransformer2DModel : nn.Module<QwenImageTransformer
     protected override void Dispose(bool disposing)
     {
         if (disposing)
+        {
             pos_embed.Dispose();
+            stream?.Dispose();
+        }
         base.Dispose(disposing);
     }
 }

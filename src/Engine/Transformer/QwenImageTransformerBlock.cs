@@ -23,10 +23,10 @@ internal sealed class QwenImageTransformerBlock : nn.Module<Tensor, Tensor, Tens
     public QwenImageTransformerBlock(int dim, int heads, int headDim, Device? device, ScalarType? dtype) : base(nameof(QwenImageTransformerBlock))
     {
         // img_norm1/2 and txt_norm1/2 of the reference are affine-free LayerNorms: no weights, see Fp32LayerNorm.
-        img_mod = nn.Sequential(nn.SiLU(), nn.Linear(dim, ModulationChunks * dim, device: device, dtype: dtype));
+        img_mod = nn.Sequential(nn.SiLU(), new TransformerLinear(dim, ModulationChunks * dim, device, dtype));
         attn = new JointAttention(dim, heads, headDim, device, dtype);
         img_mlp = new FeedForward(dim, device, dtype);
-        txt_mod = nn.Sequential(nn.SiLU(), nn.Linear(dim, ModulationChunks * dim, device: device, dtype: dtype));
+        txt_mod = nn.Sequential(nn.SiLU(), new TransformerLinear(dim, ModulationChunks * dim, device, dtype));
         txt_mlp = new FeedForward(dim, device, dtype);
         RegisterComponents();
     }

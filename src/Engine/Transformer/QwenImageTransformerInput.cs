@@ -22,4 +22,7 @@ public sealed class QwenImageTransformerInput
 
     /// <summary>[B] integer row of <c>addition_t_embedding</c> (the pipeline passes 0); required when the config uses it.</summary>
     public Tensor? AdditionalTCond { get; init; }
+
+    /// <summary>The sampling run's step cache, which may skip the blocks after the first; null runs every block.</summary>
+    public StepCache? StepCache { get; init; }
 }

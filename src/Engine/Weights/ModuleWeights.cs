@@ -38,7 +38,17 @@ public static class ModuleWeights
         module.to(device, dtype);
         var expected = module.state_dict();
         CheckNames(checkpoint, expected.Keys);
-        foreach (var (name, target) in expected)
+        Fill(checkpoint, expected);
+    }
+
+    /// <summary>
+    /// Fills <paramref name="targets"/> (checkpoint name, tensor) where they live from the checkpoint tensors of those names,
+    /// after checking every shape. Names are the caller's to check (<see cref="CheckNames"/>).
+    /// </summary>
+    internal static void Fill(Checkpoint checkpoint, IEnumerable<KeyValuePair<string, torch.Tensor>> targets)
+    {
+        var list = targets.ToList();
+        foreach (var (name, target) in list)
         {
             var stored = checkpoint.Tensors[name];
             if (!stored.Shape.SequenceEqual(target.shape))
@@ -47,7 +57,7 @@ public static class ModuleWeights
         }
 
         using var noGrad = torch.no_grad();
-        foreach (var (name, target) in expected)
+        foreach (var (name, target) in list)
         {
             using var loaded = checkpoint.Read(name, target.dtype, target.device);
             target.copy_(loaded);
@@ -87,7 +97,8 @@ public static class ModuleWeights
         }
     }
 
-    private static void CheckNames(Checkpoint checkpoint, IEnumerable<string> expectedNames)
+    /// <summary>Throws <see cref="WeightFileException"/> listing missing and unexpected names unless the checkpoint has exactly <paramref name="expectedNames"/>.</summary>
+    internal static void CheckNames(Checkpoint checkpoint, IEnumerable<string> expectedNames)
     {
         var expected = expectedNames.ToHashSet(StringComparer.Ordinal);
         var missing = expected.Where(name => !checkpoint.Tensors.ContainsKey(name)).Order(StringComparer.Ordinal).ToList();

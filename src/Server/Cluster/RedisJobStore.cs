@@ -155,7 +155,7 @@ public sealed class RedisJobStore : IDisposable
 
     private static JobUpdate Decode(StreamEntry entry)
     {
-        var update = ResultFile.ReadEvent(new MemoryStream((byte[])entry["e"]!))!;
+        var update = ResultFile.ReadEvent(new MemoryStream((byte[])entry["e"]!), new ResultHeader("", "", default))!;
         update = update with { Sequence = ulong.Parse(((string)entry.Id!)["0-".Length..]) };
         var position = entry["p"];
         return update switch

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Server.Operations;
 
 namespace QwenLayered.Server.Hosting;
@@ -29,7 +30,7 @@ public sealed partial class ModelLoader(ModelHost host, IOptions<EngineOptions> 
                 {
                     stoppingToken.ThrowIfCancellationRequested();
                     var started = System.Diagnostics.Stopwatch.StartNew();
-                    var model = ResidentModel.Load(engine.Model, engine.Dtype, device, engine.TextEncoder);
+                    var model = ResidentModel.Load(engine.Model, engine.Dtype, device, engine.TextEncoder, MemoryModes.Parse(engine.Memory));
                     models.Add(model);
                     model.WarmUp(engine.WorkingArea);
                     LogLoaded(logger, model.Name, model.Dtype, model.Device, model.WeightBytes, started.Elapsed.TotalSeconds);

@@ -1,4 +1,5 @@
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.Runtime;
@@ -18,10 +19,10 @@ public sealed class ResidentModel(LayeredModel model, string dtype, string devic
     public long WeightBytes { get; } = model.Pipeline.Transformer.parameters().Concat(model.Pipeline.Vae.parameters())
         .Sum(p => p.NumberOfElements * p.ElementSize);
 
-    public static ResidentModel Load(string folder, string dtype, Device device, TextEncoderResidency textEncoder)
+    public static ResidentModel Load(string folder, string dtype, Device device, TextEncoderResidency textEncoder, MemoryMode memory = MemoryModes.Default)
     {
         if (dtype == "") dtype = DTypeName.DefaultFor(device);
-        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device, textEncoder), dtype, device.ToString());
+        return new(LayeredModel.Load(folder, DTypeName.Parse(dtype), device, memory.TextEncoder(textEncoder), memory), dtype, device.ToString());
     }
 
     /// <summary>

@@ -41,6 +41,7 @@ public static partial class ServerApp
         if (!System.Text.RegularExpressions.Regex.IsMatch(server.InstanceName, "^[A-Za-z0-9-]{0,40}$"))
             throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
         jobs.Validate();
+        engine.Validate();
         var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
         if (cluster.Enabled) cluster.RedisConfiguration();
         if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
@@ -128,6 +129,7 @@ public static partial class ServerApp
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
         app.Services.GetRequiredService<IJobScheduler>();
+        MemoryPlanCheck.Run(engine, app.Logger);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();
         app.MapGrpcService<DecomposerService>();

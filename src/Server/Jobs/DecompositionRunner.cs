@@ -27,6 +27,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
 
             var total = DateTime.UtcNow - job.SubmittedAt;
             JobLogMessages.Completed(logger, job.Id, job.Owner, total.TotalSeconds);
+            if (spec.Settings.StepCacheThreshold > 0)
+                JobLogMessages.StepCacheUsed(logger, job.Id, job.Owner, spec.Settings.StepCacheThreshold, result.CachedSteps, spec.Settings.Steps);
             return Ended("completed", () => job.Log.Append(new JobCompleted(result.Layers.Count,
             [
                 new PhaseTime("queued", queued),
@@ -73,8 +75,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
     };
 
     /// <summary>
-    /// Engine events of one run → job events: Started once the prompt is known (captioned when it was empty),
-    /// previews and layers encoded as PNG.
+    /// Engine events of one run → job events: Started once the prompt and the layer count are known (captioned when the
+    /// prompt was empty, chosen by the model when the count was automatic), previews and layers (with the model's names) encoded as PNG.
     /// </summary>
     private sealed class EngineEventTranslator(Job job, ServerMetrics metrics)
     {
@@ -87,8 +89,8 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             {
                 case PromptReady ready:
                     var spec = job.Spec;
-                    job.Log.Append(new JobStarted(spec.Settings.Seed, spec.Size.OutputWidth, spec.Size.OutputHeight,
-                        spec.Settings.Layers, spec.Settings.Steps, ready.Prompt));
+                    var (width, height) = Canvas(spec);
+                    job.Log.Append(new JobStarted(spec.Settings.Seed, width, height, ready.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
                     metrics.StepSeconds.Observe((progress.Elapsed - _lastStepAt).TotalSeconds);
@@ -101,15 +103,24 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
                     job.Log.Append(new JobPreview(preview.Step, preview.LayerIndex, LayerPng.Encode8(preview.Rgba, preview.Width, preview.Height)));
                     break;
                 case DecodedLayer layer:
-                    job.Log.Append(ToLayer(layer));
+                    foreach (var update in LayerChunks.Split(ToLayer(layer, job.Spec.Settings.SixteenBit))) job.Log.Append(update);
                     break;
             }
         }
 
-        private static JobLayer ToLayer(DecodedLayer layer) => new(
-            layer.Index,
-            DecompositionPolicy.LayerName(layer.Index),
-            LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height),
-            AlphaBounds.Of(layer.Rgba8, layer.Width, layer.Height) is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : null);
+        // The canvas the layers are placed on: the source (the image or its region), or the working size when asked.
+        private static (int Width, int Height) Canvas(DecompositionRequest spec) =>
+            spec.Settings.FullResolution ? (spec.Image.Width, spec.Image.Height) : (spec.Size.OutputWidth, spec.Size.OutputHeight);
+
+        private static JobLayer ToLayer(DecodedLayer layer, bool sixteenBit)
+        {
+            bool deep = sixteenBit && layer.Rgba16 is not null;
+            var png = deep ? LayerPng.Encode16(layer.Rgba16!, layer.Width, layer.Height) : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
+            var bounds = layer.CanvasBounds() is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : (LayerBounds?)null;
+            return new JobLayer(layer.Index, DecompositionPolicy.LayerName(layer), png, bounds)
+            {
+                X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep ? 16 : 8,
+            };
+        }
     }
 }

@@ -21,6 +21,7 @@ public sealed record JobAccepted(int QueuePosition) : JobUpdate;
 /// <param name="QueuePosition">As in <see cref="JobAccepted"/>.</param>
 public sealed record JobQueuePositionChanged(int QueuePosition) : JobUpdate;
 
+/// <param name="Width">The canvas the layers are placed on, with <paramref name="Height"/>.</param>
 /// <param name="Prompt">The prompt used, an automatic caption included.</param>
 public sealed record JobStarted(ulong Seed, int Width, int Height, int Layers, int Steps, string Prompt) : JobUpdate;
 
@@ -29,9 +30,31 @@ public sealed record JobProgress(int Step, int TotalSteps, TimeSpan Elapsed, Tim
 /// <param name="Png">A small RGBA PNG of one layer.</param>
 public sealed record JobPreview(int Step, int LayerIndex, ReadOnlyMemory<byte> Png) : JobUpdate;
 
-/// <param name="Png">The full-size RGBA PNG; index 0 is the bottom layer.</param>
-/// <param name="Bounds">The box of its non-transparent pixels; null when it is fully transparent.</param>
-public sealed record JobLayer(int Index, string Name, ReadOnlyMemory<byte> Png, LayerBounds? Bounds) : JobUpdate;
+/// <summary>
+/// A finished layer as it is placed: an RGBA PNG of <see cref="Width"/> x <see cref="Height"/> pixels whose top-left
+/// corner sits at (<see cref="X"/>, <see cref="Y"/>) on the canvas of <see cref="JobStarted"/>; index 0 is the bottom
+/// layer. A PNG larger than a chunk comes in <see cref="ChunkCount"/> pieces, the first in <paramref name="Png"/>,
+/// the others in the <see cref="JobLayerChunk"/> events right after it (<see cref="LayerChunks"/>).
+/// </summary>
+/// <param name="Bounds">The box of its non-transparent pixels on the canvas; null when it is fully transparent.</param>
+public sealed record JobLayer(int Index, string Name, ReadOnlyMemory<byte> Png, LayerBounds? Bounds) : JobUpdate
+{
+    public int X { get; init; }
+
+    public int Y { get; init; }
+
+    public int Width { get; init; }
+
+    public int Height { get; init; }
+
+    /// <summary>8 or 16: the PNG's bits per channel.</summary>
+    public int BitsPerChannel { get; init; } = 8;
+
+    public int ChunkCount { get; init; } = 1;
+}
+
+/// <param name="Chunk">1 for the piece after the one in the layer's event, up to its chunk count − 1.</param>
+public sealed record JobLayerChunk(int LayerIndex, int Chunk, ReadOnlyMemory<byte> Data) : JobUpdate;
 
 public readonly record struct LayerBounds(int X, int Y, int Width, int Height);
 

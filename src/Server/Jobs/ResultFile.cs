@@ -5,13 +5,18 @@ namespace QwenLayered.Server.Jobs;
 /// <summary>
 /// The file a finished job is stored in, a format of this server's own: the 8 ASCII bytes "QLRESULT", a version (int32),
 /// the owner, the client request id and the finish time, then each event as its length (int32) and its fields, the
-/// outcome last. Little-endian, strings as <see cref="BinaryWriter"/> writes them. A file of another version or one
-/// that does not follow this layout to its end is refused with <see cref="ResultFormatException"/>.
+/// outcome last. Little-endian, strings as <see cref="BinaryWriter"/> writes them. Version 2 added a layer's placement
+/// (offset, size, bits per channel, chunk count) and layer chunks; version 1 files are still read, their layers at
+/// (0, 0) in one 8-bit piece. A file of another version or one that does not follow this layout to its end is refused
+/// with <see cref="ResultFormatException"/>.
 /// </summary>
 public static class ResultFile
 {
     /// <summary>Raised on any change an older server could not read; such files are then refused, not misread.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
+
+    // Versions this server reads: its own and the one before placed layers.
+    private const int FirstReadableVersion = 1;
 
     private static ReadOnlySpan<byte> Magic => "QLRESULT"u8;
 
@@ -29,7 +34,7 @@ public static class ResultFile
 
     /// <summary>
     /// One event as it stands in the file: its length, then its fields. The shared job store keeps each event in these
-    /// bytes too, read back with <see cref="ReadEvent(Stream)"/>.
+    /// bytes too, read back with <see cref="ReadEvent(Stream, ResultHeader)"/>.
     /// </summary>
     public static void WriteEvent(Stream stream, JobUpdate update)
     {
@@ -49,9 +54,9 @@ public static class ResultFile
         if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.SequenceEqual(Magic))
             throw new ResultFormatException("it is not a QwenLayered result file");
         int version = reader.ReadInt32();
-        if (version != Version)
-            throw new ResultFormatException($"it is of version {version}, and this server reads version {Version} only");
-        return new ResultHeader(reader.ReadString(), reader.ReadString(), new DateTime(reader.ReadInt64(), DateTimeKind.Utc));
+        if (version is < FirstReadableVersion or > Version)
+            throw new ResultFormatException($"it is of version {version}, and this server reads versions {FirstReadableVersion} to {Version} only");
+        return new ResultHeader(reader.ReadString(), reader.ReadString(), new DateTime(reader.ReadInt64(), DateTimeKind.Utc)) { Version = version };
     });
 
     /// <summary>
@@ -59,14 +64,14 @@ public static class ResultFile
     /// whole and the file must end right after the outcome.
     /// </summary>
     /// <exception cref="ResultFormatException">The events are truncated or damaged.</exception>
-    public static void CheckEvents(Stream stream)
+    public static void CheckEvents(Stream stream, ResultHeader header)
     {
         long start = stream.Position;
         var outcome = false;
         while (stream.Position < stream.Length)
         {
             if (outcome) throw new ResultFormatException("events follow its outcome");
-            var update = ReadEvent(stream, skipImages: true)!;
+            var update = ReadEvent(stream, header.Version, skipImages: true)!;
             outcome = update.IsOutcome;
         }
         if (!outcome) throw new ResultFormatException("it ends before the job's outcome");
@@ -75,16 +80,17 @@ public static class ResultFile
 
     /// <summary>The next event, or null at the end of the file.</summary>
     /// <exception cref="ResultFormatException">The event is truncated or damaged.</exception>
-    public static JobUpdate? ReadEvent(Stream stream) => stream.Position < stream.Length ? ReadEvent(stream, skipImages: false) : null;
+    public static JobUpdate? ReadEvent(Stream stream, ResultHeader header) =>
+        stream.Position < stream.Length ? ReadEvent(stream, header.Version, skipImages: false) : null;
 
-    private static JobUpdate ReadEvent(Stream stream, bool skipImages) => Read(() =>
+    private static JobUpdate ReadEvent(Stream stream, int version, bool skipImages) => Read(() =>
     {
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         int length = reader.ReadInt32();
         if (length < 0 || length > stream.Length - stream.Position)
             throw new ResultFormatException($"an event at byte {stream.Position - 4} is cut short");
         long end = stream.Position + length;
-        var update = ReadFields(reader, end, skipImages);
+        var update = ReadFields(reader, end, version, skipImages);
         if (stream.Position != end) throw new ResultFormatException($"an event before byte {end} does not match its length");
         return update;
     });
@@ -107,7 +113,9 @@ public static class ResultFile
                 writer.Write(e.Index); writer.Write(e.Name); WriteBytes(writer, e.Png);
                 writer.Write(e.Bounds is not null);
                 if (e.Bounds is { } b) { writer.Write(b.X); writer.Write(b.Y); writer.Write(b.Width); writer.Write(b.Height); }
+                writer.Write(e.X); writer.Write(e.Y); writer.Write(e.Width); writer.Write(e.Height); writer.Write(e.BitsPerChannel); writer.Write(e.ChunkCount);
                 break;
+            case JobLayerChunk e: writer.Write(e.LayerIndex); writer.Write(e.Chunk); WriteBytes(writer, e.Data); break;
             case JobCompleted e:
                 writer.Write(e.LayerCount);
                 writer.Write(e.Timings.Count);
@@ -118,7 +126,7 @@ public static class ResultFile
         }
     }
 
-    private static JobUpdate ReadFields(BinaryReader reader, long end, bool skipImages)
+    private static JobUpdate ReadFields(BinaryReader reader, long end, int version, bool skipImages)
     {
         var kind = (Kind)reader.ReadByte();
         ulong sequence = reader.ReadUInt64();
@@ -130,14 +138,26 @@ public static class ResultFile
             Kind.Started => new JobStarted(reader.ReadUInt64(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadString()),
             Kind.Progress => new JobProgress(reader.ReadInt32(), reader.ReadInt32(), new TimeSpan(reader.ReadInt64()), new TimeSpan(reader.ReadInt64())),
             Kind.Preview => new JobPreview(reader.ReadInt32(), reader.ReadInt32(), ReadBytes(reader, end, skipImages)),
-            Kind.Layer => new JobLayer(reader.ReadInt32(), reader.ReadString(), ReadBytes(reader, end, skipImages),
-                reader.ReadBoolean() ? new LayerBounds(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32()) : null),
+            Kind.Layer => ReadLayer(reader, end, version, skipImages),
+            Kind.LayerChunk when version >= 2 => new JobLayerChunk(reader.ReadInt32(), reader.ReadInt32(), ReadBytes(reader, end, skipImages)),
             Kind.Completed => new JobCompleted(reader.ReadInt32(), ReadTimings(reader, end)),
             Kind.Failed => new JobFailed(ReadFailure(reader), reader.ReadString()),
             Kind.Cancelled => new JobCancelled(reader.ReadString()),
             _ => throw new ResultFormatException($"an event has the unknown kind {(byte)kind}"),
         };
         return update with { Sequence = sequence, Time = time };
+    }
+
+    private static JobLayer ReadLayer(BinaryReader reader, long end, int version, bool skipImages)
+    {
+        var layer = new JobLayer(reader.ReadInt32(), reader.ReadString(), ReadBytes(reader, end, skipImages),
+            reader.ReadBoolean() ? new LayerBounds(reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32(), reader.ReadInt32()) : null);
+        if (version < 2) return layer;
+        return layer with
+        {
+            X = reader.ReadInt32(), Y = reader.ReadInt32(), Width = reader.ReadInt32(), Height = reader.ReadInt32(),
+            BitsPerChannel = reader.ReadInt32(), ChunkCount = reader.ReadInt32(),
+        };
     }
 
     private static void WriteBytes(BinaryWriter writer, ReadOnlyMemory<byte> bytes)
@@ -192,6 +212,7 @@ public static class ResultFile
         JobProgress => Kind.Progress,
         JobPreview => Kind.Preview,
         JobLayer => Kind.Layer,
+        JobLayerChunk => Kind.LayerChunk,
         JobCompleted => Kind.Completed,
         JobFailed => Kind.Failed,
         JobCancelled => Kind.Cancelled,
@@ -210,11 +231,16 @@ public static class ResultFile
         Completed = 7,
         Failed = 8,
         Cancelled = 9,
+        LayerChunk = 10,
     }
 }
 
 /// <summary>What a result file says of its job before its events.</summary>
-public sealed record ResultHeader(string Owner, string ClientRequestId, DateTime FinishedAt);
+public sealed record ResultHeader(string Owner, string ClientRequestId, DateTime FinishedAt)
+{
+    /// <summary>The version of the file it was read from; <see cref="ResultFile.Version"/> for one to write.</summary>
+    public int Version { get; init; } = ResultFile.Version;
+}
 
 /// <summary>A result file that this server cannot read; the message completes "The result file … was refused: ".</summary>
 public sealed class ResultFormatException(string message, Exception? inner = null) : Exception(message, inner);

@@ -133,7 +133,7 @@ public sealed partial class ResultStore
         {
             using var stream = File.OpenRead(ResultPath(id));
             var header = ResultFile.ReadHeader(stream);
-            if (checkEvents) ResultFile.CheckEvents(stream);
+            if (checkEvents) ResultFile.CheckEvents(stream, header);
             return header;
         }
         catch (FileNotFoundException)
@@ -158,8 +158,8 @@ public sealed partial class ResultStore
         private IEnumerable<JobUpdate> Read(ulong afterSequence, CancellationToken cancellation)
         {
             using var stream = Open();
-            Next(() => ResultFile.ReadHeader(stream));
-            while (Next(() => ResultFile.ReadEvent(stream)) is { } update)
+            var header = Next(() => ResultFile.ReadHeader(stream));
+            while (Next(() => ResultFile.ReadEvent(stream, header)) is { } update)
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (update.Sequence > afterSequence) yield return update;

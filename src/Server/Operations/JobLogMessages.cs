@@ -18,6 +18,9 @@ public static partial class JobLogMessages
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} completed in {Seconds:F2} s")]
     public static partial void Completed(ILogger logger, string jobId, string artist, double seconds);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist}: the step cache (threshold {Threshold}) skipped the transformer blocks after the first in {CachedSteps} of {Steps} steps")]
+    public static partial void StepCacheUsed(ILogger logger, string jobId, string artist, float threshold, int cachedSteps, int steps);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} of {Artist} cancelled: {Reason}")]
     public static partial void Cancelled(ILogger logger, string jobId, string artist, string reason);
 

@@ -30,9 +30,14 @@ public static class ContractEvents
                 break;
             case JobPreview e: message.Preview = new Preview { Step = e.Step, LayerIndex = e.LayerIndex, Png = Shared(e.Png) }; break;
             case JobLayer e:
-                message.Layer = new Layer { Index = e.Index, Name = e.Name, Png = Shared(e.Png) };
+                message.Layer = new Layer
+                {
+                    Index = e.Index, Name = e.Name, Png = Shared(e.Png), X = e.X, Y = e.Y, Width = e.Width, Height = e.Height,
+                    BitsPerChannel = e.BitsPerChannel, ChunkCount = e.ChunkCount,
+                };
                 if (e.Bounds is { } b) message.Layer.Bounds = new Rect { X = b.X, Y = b.Y, Width = b.Width, Height = b.Height };
                 break;
+            case JobLayerChunk e: message.LayerChunk = new LayerChunk { LayerIndex = e.LayerIndex, Chunk = e.Chunk, Data = Shared(e.Data) }; break;
             case JobCompleted e:
                 message.Completed = new Completed { LayerCount = e.LayerCount };
                 message.Completed.Timings.AddRange(e.Timings.Select(t => new PhaseTiming { Phase = t.Phase, Duration = Duration.FromTimeSpan(t.Duration) }));

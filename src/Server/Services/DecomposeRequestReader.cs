@@ -23,12 +23,16 @@ public sealed class DecomposeRequestReader(ServedPolicy served)
             var input = ReadInput(request, policy);
             var settings = new DecompositionSettings
             {
-                Layers = policy.Layers(request.Layers),
+                Layers = policy.Layers(request.Layers, request.AutomaticLayers),
+                AutomaticLayers = request.AutomaticLayers,
                 Steps = policy.Steps(request.Steps),
                 GuidanceScale = policy.GuidanceScale(request.GuidanceScale),
                 Seed = request.HasSeed ? request.Seed : (ulong)Random.Shared.NextInt64(),
                 PreviewEverySteps = request.Preview?.EverySteps ?? 0,
                 PreviewMaxEdge = DecompositionPolicy.PreviewMaxEdge(request.Preview?.MaxEdge ?? 0),
+                StepCacheThreshold = policy.DefaultStepCacheThreshold,
+                FullResolution = !request.WorkingSize,
+                SixteenBit = request.SixteenBit,
             };
             // An unset negative prompt is the recommended one; a set but empty one turns true guidance off.
             return policy.Request(input, request.Prompt, settings, request.Resolution) with

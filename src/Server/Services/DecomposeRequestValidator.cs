@@ -30,7 +30,7 @@ public sealed class DecomposeRequestValidator(ServedPolicy served)
             Fail("client_request_id is longer than 128 characters.");
         try
         {
-            policy.Layers(request.Layers);
+            policy.Layers(request.Layers, request.AutomaticLayers);
             policy.Steps(request.Steps);
             policy.GuidanceScale(request.GuidanceScale);
             policy.Resolution(request.Resolution);

@@ -1,3 +1,4 @@
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL.Language;
 using static TorchSharp.torch;
@@ -49,7 +50,10 @@ public sealed record BenchmarkOptions
     /// <summary>A one-step decomposition first, so one-time costs (kernel selection, allocator growth) stay out of the figures.</summary>
     public bool WarmUp { get; init; } = true;
 
+    /// <summary>Where the text encoder goes after encoding in the resident memory mode (other modes take it off the device).</summary>
     public TextEncoderResidency TextEncoderResidency { get; init; } = TextEncoderResidency.KeepOnDevice;
+
+    public MemoryMode Memory { get; init; } = MemoryModes.Default;
 
     public ulong Seed { get; init; } = 777;
 

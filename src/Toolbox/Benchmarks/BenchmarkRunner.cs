@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using QwenLayered.Engine.Imaging;
+using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
@@ -29,12 +30,12 @@ public static class BenchmarkRunner
         var configs = options.ModelFolder is null ? RandomModelConfigs.Named(options.RandomConfig, options.TokenizerFolder!) : null;
         var size = configs is null ? null : ModelSize.Of(configs);
         string modelName = configs is null ? Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.ModelFolder!))) : $"random:{options.RandomConfig}";
-        log.WriteLine($"Building {modelName} ({options.DType} on {options.Device}){(size is null ? "" : $": {size.Total / 1e9:F2}B parameters, {size.Bytes(options.DType) / 1e9:F1} GB")}");
+        log.WriteLine($"Building {modelName} ({options.DType} on {options.Device}, memory mode {options.Memory.Name()}){(size is null ? "" : $": {size.Total / 1e9:F2}B parameters, {size.Bytes(options.DType) / 1e9:F1} GB")}");
 
         var clock = Stopwatch.StartNew();
         using var model = configs is null
-            ? LayeredModel.Load(options.ModelFolder!, options.DType, options.Device, options.TextEncoderResidency)
-            : RandomLayeredModel.Create(configs, options.DType, options.Device, options.Seed, options.TextEncoderResidency);
+            ? LayeredModel.Load(options.ModelFolder!, options.DType, options.Device, options.Memory.TextEncoder(options.TextEncoderResidency), options.Memory)
+            : RandomLayeredModel.Create(configs, options.DType, options.Device, options.Seed, options.Memory.TextEncoder(options.TextEncoderResidency), options.Memory);
         model.Prompts.LoadEncoder();
         DeviceSync.Wait(options.Device);
         double load = clock.Elapsed.TotalSeconds;

@@ -12,13 +12,20 @@ namespace QwenLayered.Toolbox.Evaluation;
 /// </summary>
 public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) : ILayerDecomposer
 {
+    private int _cachedSteps;
+    private int _steps;
+
     public string Name => $"model {model.Name}";
+
+    /// <summary>Sampling steps of every decomposition so far, and how many of them reused the step cache.</summary>
+    public (int Cached, int Total) Steps => (_cachedSteps, _steps);
 
     public IReadOnlyList<RgbaImage> Decompose(RgbaImage image, int layers)
     {
         var settings = new DecompositionSettings
         {
             Layers = layers, Steps = sampling.Steps, GuidanceScale = sampling.GuidanceScale, Seed = sampling.Seed,
+            StepCacheThreshold = sampling.StepCacheThreshold,
         };
         settings.Validate();
         var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
@@ -27,6 +34,8 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
             NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(DecompositionPolicy.DefaultNegativePrompt) : null,
         };
         var result = model.Pipeline.Run(input);
+        Interlocked.Add(ref _cachedSteps, result.CachedSteps);
+        Interlocked.Add(ref _steps, settings.Steps);
         return [.. result.Layers.Select(layer => new RgbaImage(layer.Width, layer.Height, layer.Rgba8))];
     }
 }

@@ -7,7 +7,9 @@ namespace QwenLayered.Toolbox.Evaluation;
 /// the published 640/1024 buckets, since small trained models work at their training size. Null: at the image's own
 /// size (rounded down to whole 2x2 patches of latents: 16 pixels for the published VAE).</param>
 /// <param name="Prompt">The text condition; empty by default, which is what the trainer conditions on.</param>
-public sealed record ModelSampling(int? Resolution = null, int Steps = ModelSampling.DefaultSteps, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "")
+/// <param name="StepCacheThreshold">The step cache's threshold (<see cref="DecompositionSettings.StepCacheThreshold"/>); 0 runs every block.</param>
+public sealed record ModelSampling(int? Resolution = null, int Steps = ModelSampling.DefaultSteps, float GuidanceScale = 1f, ulong Seed = 0, string Prompt = "",
+    float StepCacheThreshold = 0f)
 {
     /// <summary>Steps of the evaluation protocol: fewer than a decomposition's default, so that many scenes are scored.</summary>
     public const int DefaultSteps = 20;

@@ -51,6 +51,24 @@ public class JobEventMappingTests
         Assert.Equal(new PreviewOptions { EverySteps = 5, MaxEdge = 128 }, request.Preview);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void ToRequest_WorkingSizeAndSixteenBit_AreCarriedToTheRequest(bool chosen)
+    {
+        var request = JobEventMapping.ToRequest(new SubmitMessage("req-1", WorkingSize: chosen, SixteenBit: chosen), new byte[] { 1 });
+
+        Assert.Equal((chosen, chosen), (request.WorkingSize, request.SixteenBit));
+    }
+
+    [Fact]
+    public void ToRequest_AutomaticLayers_LeavesTheCountToTheServerUpToLayers()
+    {
+        var request = JobEventMapping.ToRequest(new SubmitMessage("req-1", Layers: 6, AutomaticLayers: true), new byte[] { 1 });
+
+        Assert.Equal((true, 6), (request.AutomaticLayers, request.Layers));
+    }
+
     [Fact]
     public void ToRequest_NoSeedNoNegativePrompt_LeavesThemUnset()
     {

@@ -54,7 +54,9 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
         CheckToken(context);
         RecordJobCall(nameof(Attach), request.JobId, context);
         var job = Find(request.JobId);
-        foreach (var e in job.Events.Where(e => e.Sequence > request.AfterSequence).ToList()) await stream.WriteAsync(e);
+        List<JobEvent> replay;
+        lock (job.Events) replay = [.. job.Events.Where(e => e.Sequence > request.AfterSequence)];
+        foreach (var e in replay) await stream.WriteAsync(e);
     }
 
     public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
@@ -79,13 +81,30 @@ public sealed class FakeDecomposer : Decomposer.DecomposerBase
         });
     }
 
-    private static async Task Emit(Job job, IServerStreamWriter<JobEvent> stream, JobEvent e)
+    /// <summary>
+    /// Ends a held job with one layer and its completion while no stream follows it, as a server does that finishes a
+    /// job during its shutdown and keeps the result for an Attach after its restart.
+    /// </summary>
+    public void CompleteHeldJob(string jobId)
     {
-        e.JobId = job.Id;
-        e.Sequence = (ulong)job.Events.Count + 1;
-        e.Time = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch);
-        job.Events.Add(e);
-        await stream.WriteAsync(e);
+        var job = Find(jobId);
+        Record(job, new JobEvent { Started = new Started { Seed = 7, Width = 64, Height = 48, Layers = 1, Steps = 2, Prompt = HoldPrompt } });
+        Record(job, new JobEvent { Layer = new Layer { Index = 0, Name = "layer 0", Png = ByteString.CopyFrom(Png) } });
+        Record(job, new JobEvent { Completed = new Completed { LayerCount = 1 } });
+    }
+
+    private static async Task Emit(Job job, IServerStreamWriter<JobEvent> stream, JobEvent e) => await stream.WriteAsync(Record(job, e));
+
+    private static JobEvent Record(Job job, JobEvent e)
+    {
+        lock (job.Events)
+        {
+            e.JobId = job.Id;
+            e.Sequence = (ulong)job.Events.Count + 1;
+            e.Time = Timestamp.FromDateTimeOffset(DateTimeOffset.UnixEpoch);
+            job.Events.Add(e);
+        }
+        return e;
     }
 
     private Job Find(string id) =>

@@ -74,7 +74,7 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
     }
 
     [Fact]
-    public async Task Hello_ServerUnreachable_GetsServerUnreachable()
+    public async Task Hello_ServerUnreachable_GetsServerUnreachableThatIsNotFatal()
     {
         var (app, uri) = await hosts.StartUnreachableProxyAsync();
         await using var _ = app;
@@ -83,8 +83,10 @@ public class PanelSessionTests(BridgeHosts hosts) : IClassFixture<BridgeHosts>
         await panel.SendAsync(new HelloMessage(PanelProtocol.Version, FakeDecomposer.Token));
 
         var error = Assert.IsType<ErrorMessage>((await panel.ReceiveAsync()).Message);
-        Assert.Equal(ErrorCodes.ServerUnreachable, error.Code);
+        Assert.Equal((ErrorCodes.ServerUnreachable, false), (error.Code, error.Fatal));
         Assert.Contains("Cannot reach the QwenLayered server", error.Message);
+        // The bridge keeps trying the server with the connection open (ServerRestartTests covers the welcome that follows).
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Open, panel.State);
     }
 
     [Theory]

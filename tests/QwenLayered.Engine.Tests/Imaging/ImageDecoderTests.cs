@@ -89,6 +89,38 @@ public class ImageDecoderTests
     }
 
     [Fact]
+    public void Decode_16BitPng_KeepsEverySixteenBitValue()
+    {
+        using var source = new Image<Rgba64>(2, 1);
+        source[0, 0] = new Rgba64(1, 257, 40000, 65535);
+        source[1, 0] = new Rgba64(65534, 2, 3, 12345);
+        var png = Encode(source, new PngEncoder { ColorType = PngColorType.RgbWithAlpha, BitDepth = PngBitDepth.Bit16 });
+
+        var image = ImageDecoder.Decode(png, Unlimited, Unlimited);
+
+        Assert.Equal(new ushort[] { 1, 257, 40000, 65535, 65534, 2, 3, 12345 }, image.Pixels16);
+    }
+
+    [Fact]
+    public void Decode_16BitGreyPng_IsSixteenBit()
+    {
+        var png = Png(new L16(54321), 2, 2, PngColorType.Grayscale, PngBitDepth.Bit16);
+
+        var image = ImageDecoder.Decode(png, Unlimited, Unlimited);
+
+        Assert.Equal(16, image.SourceBitsPerChannel);
+        Assert.Equal(new ushort[] { 54321, 54321, 54321, 65535 }, image.Pixels16![..4]);
+    }
+
+    [Fact]
+    public void Decode_8BitPng_HasNoSixteenBitPixels()
+    {
+        var png = Png(new Rgba32(1, 2, 3, 4), 2, 2, PngColorType.RgbWithAlpha, PngBitDepth.Bit8);
+
+        Assert.Null(ImageDecoder.Decode(png, Unlimited, Unlimited).Pixels16);
+    }
+
+    [Fact]
     public void Decode_JpegAndWebp_AreAccepted()
     {
         using var source = new Image<Rgba32>(8, 8, new Rgba32(128, 128, 128, 255));

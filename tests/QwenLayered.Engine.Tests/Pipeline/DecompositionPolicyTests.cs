@@ -49,6 +49,31 @@ public class DecompositionPolicyTests
     }
 
     [Fact]
+    public void Layers_Automatic_IsTheMostTheModelMayChooseTheLimitFor0()
+    {
+        var policy = PolicyOf(Demo) with { Limits = new DecompositionLimits { MaxLayers = 6 } };
+
+        Assert.Equal((6, 3), (policy.Layers(0, automatic: true), policy.Layers(3, automatic: true)));
+        var error = Assert.Throws<ArgumentException>(() => policy.Layers(7, automatic: true));
+        Assert.Equal("layers is 7 with automatic layers; ask for at most 1 to 6 layers, or 0 to let the model choose up to 6.", error.Message);
+    }
+
+    [Theory]
+    [InlineData(0, 6, 1)]
+    [InlineData(3, 6, 3)]
+    [InlineData(9, 6, 6)]
+    public void AutomaticLayerCount_ElementsSeen_IsBoundedByOneAndTheMost(int elements, int most, int expected) =>
+        Assert.Equal(expected, DecompositionPolicy.AutomaticLayerCount(elements, most));
+
+    [Fact]
+    public void LayerName_DecodedLayer_IsItsNameElseLayerN()
+    {
+        var layer = new DecodedLayer(2, 1, 1, new byte[4], null);
+
+        Assert.Equal(("Layer 3", "sky"), (DecompositionPolicy.LayerName(layer), DecompositionPolicy.LayerName(layer with { Name = "sky" })));
+    }
+
+    [Fact]
     public void Steps_AboveTheConfiguredLimit_IsRefusedQuotingTheModelsDefault()
     {
         var policy = PolicyOf(Demo) with { Limits = new DecompositionLimits { MaxSteps = 30 } };
@@ -118,6 +143,31 @@ public class DecompositionPolicyTests
         Assert.Equal(64, request.Resolution);
         Assert.Equal((64, 64), (request.Size.Width, request.Size.Height));
         Assert.Equal(DecompositionPolicy.DefaultNegativePrompt, request.NegativePrompt);
+    }
+
+    [Theory]
+    [InlineData(-0.1f)]
+    [InlineData(float.NaN)]
+    [InlineData(float.PositiveInfinity)]
+    public void StepCacheThreshold_NegativeOrNotFinite_IsRefusedSayingHowToTurnItOff(float asked)
+    {
+        var error = Assert.Throws<ArgumentException>(() => DecompositionPolicy.StepCacheThreshold(asked));
+
+        Assert.Contains("use 0 to run every transformer block every step", error.Message);
+    }
+
+    [Fact]
+    public void StepCacheThreshold_ZeroOrAbove_IsKept()
+    {
+        Assert.Equal([0f, 0.1f, 2f], [DecompositionPolicy.StepCacheThreshold(0f), DecompositionPolicy.StepCacheThreshold(0.1f), DecompositionPolicy.StepCacheThreshold(2f)]);
+    }
+
+    [Fact]
+    public void Check_SettingsWithANegativeStepCacheThreshold_AreRefused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => DecompositionPolicy.Check(new DecompositionSettings { StepCacheThreshold = -1f }));
+
+        Assert.Contains("step cache threshold is -1", error.Message);
     }
 
     [Fact]

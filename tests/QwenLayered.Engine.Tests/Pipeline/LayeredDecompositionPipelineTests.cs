@@ -3,6 +3,8 @@ using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
+using QwenLayered.Engine.Transformer;
+using QwenLayered.Toolbox.Evaluation;
 using TorchSharp;
 
 namespace QwenLayered.Engine.Tests.Pipeline;
@@ -43,7 +45,7 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
         Assert.Equal([0, 1, 2], layers.Select(l => l.Index));
         Assert.IsType<DecodedLayer>(events[^1]);
         Assert.Equal(layers, result.Layers);
-        Assert.All(layers, l => Assert.Equal(64 * 64 * 4, l.Rgba8.Length));
+        Assert.All(layers, l => Assert.True(l.X + l.Width <= 64 && l.Y + l.Height <= 64 && l.Rgba8.Length == l.Width * l.Height * 4));
         Assert.Equal(["vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
     }
 
@@ -115,6 +117,66 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
+    public void Run_StepCacheThatNeverReuses_GivesExactlyTheUncachedLatents()
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 4, Seed = 6, GuidanceScale = 4f };
+        using var pipeline = ObservedPipeline();
+        var uncached = new StepLatents(3);
+        var cached = new StepLatents(3);
+
+        Observe(pipeline, uncached).Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+        // Above 0, so the cache keeps residuals and compares, but no real step's first block changes that little.
+        var result = Observe(pipeline, cached).Run(Input(settings with { StepCacheThreshold = 1e-30f }), cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.CachedSteps);
+        Assert.Equal(uncached.ToArray(), cached.ToArray());
+    }
+
+    [Theory]
+    [InlineData(true, 1)]
+    [InlineData(false, 2)]
+    public void Run_StepCacheWithAHighThreshold_RunsTheLaterBlocksOnlyOnTheFirstSteps(bool batchGuidance, int callsPerStep)
+    {
+        var settings = new DecompositionSettings { Layers = 2, Steps = 6, Seed = 6, GuidanceScale = 4f, BatchGuidance = batchGuidance, StepCacheThreshold = 1e6f };
+        using var pipeline = ObservedPipeline();
+        using var calls = new BlockCalls(pipeline);
+
+        var result = pipeline.Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+
+        int fullSteps = DecompositionPolicy.StepCacheFullSteps;
+        Assert.Equal(6 * callsPerStep, calls.First);
+        // Every guidance branch of a step skips, or none does.
+        Assert.Equal(fullSteps * callsPerStep, calls.Second);
+        Assert.Equal(6 - fullSteps, result.CachedSteps);
+        Assert.Equal(2, result.Layers.Count);
+    }
+
+    [Fact]
+    public void Run_StepCacheOnlyOverTheFirstSteps_RunsEveryBlock()
+    {
+        var settings = new DecompositionSettings { Layers = 1, Steps = DecompositionPolicy.StepCacheFullSteps, StepCacheThreshold = 1e6f };
+        using var pipeline = ObservedPipeline();
+        using var calls = new BlockCalls(pipeline);
+
+        var result = pipeline.Run(Input(settings), cancellation: TestContext.Current.CancellationToken);
+
+        Assert.Equal((settings.Steps, 0), (calls.Second, result.CachedSteps));
+    }
+
+    [Fact]
+    public void Run_StepCacheCancelledDuringACachedStep_StopsBeforeTheNextStep()
+    {
+        using var cancel = new CancellationTokenSource();
+        int steps = 0;
+        int cancelAfter = DecompositionPolicy.StepCacheFullSteps + 1;
+
+        Assert.Throws<OperationCanceledException>(() => Run(Input(new DecompositionSettings { Steps = 10, StepCacheThreshold = 1e6f }),
+            e => { if (e is SamplingProgress && ++steps == cancelAfter) cancel.Cancel(); }, cancellation: cancel.Token));
+
+        Assert.Equal(cancelAfter, steps);
+    }
+
+    [Fact]
     public void RunBatch_TwoJobsWithOtherPromptsAndSeeds_EqualsTwoSeparateRuns()
     {
         var settings = new DecompositionSettings { Layers = 2, Steps = 2, PreviewEverySteps = 2 };
@@ -159,16 +221,38 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     }
 
     [Fact]
-    public void Run_InputLargerThanTheWorkingSize_IsResizedAndLayersHaveItsAspectRatio()
+    public void Run_InputLargerThanTheWorkingSizeAskedAtTheWorkingSize_IsResizedAndLayersHaveItsAspectRatio()
     {
-        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1 }, 200, 100) with { Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression) };
+        var input = Input(new DecompositionSettings { Layers = 1, Steps = 1, FullResolution = false }, 200, 100) with
+        {
+            Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression),
+        };
 
         var result = Run(input);
 
         // It works at 96x32 (3:1 after rounding) and answers at 78x39, that area at the input's 2:1.
         Assert.Equal((96, 32), (input.Size.Width, input.Size.Height));
         Assert.Equal((78, 39), (result.Width, result.Height));
-        Assert.Equal(78 * 39 * 4, Assert.Single(result.Layers).Rgba8.Length);
+        var layer = Assert.Single(result.Layers);
+        Assert.True(layer.X + layer.Width <= 78 && layer.Y + layer.Height <= 39, $"The layer is {layer.Width}x{layer.Height} at ({layer.X}, {layer.Y}).");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Run_InputLargerThanTheWorkingSize_GivesLayersAtItsSizeThatStackBackToIt(bool sixteenBit)
+    {
+        var input = Input(new DecompositionSettings { Layers = 3, Steps = 1, SixteenBit = sixteenBit }, 200, 100) with
+        {
+            Size = WorkingSize.ForArea(200, 100, 64 * 64, model.Pipeline.Vae.Config.SpatialCompression),
+        };
+
+        var result = Run(input);
+
+        Assert.Equal((200, 100), (result.Width, result.Height));
+        Assert.All(result.Layers, l => Assert.True(l.X + l.Width <= 200 && l.Y + l.Height <= 100 && (l.Rgba16 is not null) == sixteenBit));
+        var (psnr, maxError) = Restack.Compare(input.Image.Pixels, Restack.Over8(result.Layers, 200, 100), 255);
+        Assert.True(psnr >= 50 && maxError <= 2, $"PSNR {psnr:F1} dB, largest error {maxError}/255.");
     }
 
     [Fact]
@@ -210,6 +294,28 @@ public class LayeredDecompositionPipelineTests(TinyModel model)
     {
         pipeline.Observer = observer;
         return pipeline;
+    }
+
+    /// <summary>How often the transformer's first and second blocks ran while it was attached.</summary>
+    private sealed class BlockCalls : IDisposable
+    {
+        private readonly List<Action> _removals = [];
+
+        public BlockCalls(LayeredDecompositionPipeline pipeline)
+        {
+            foreach (var (name, module) in pipeline.Transformer.named_modules())
+            {
+                if (module is not QwenImageTransformerBlock block) continue;
+                if (name == "transformer_blocks.0") _removals.Add(block.register_forward_hook((_, _, _, _, _, _, output) => { First++; return output; }).remove);
+                if (name == "transformer_blocks.1") _removals.Add(block.register_forward_hook((_, _, _, _, _, _, output) => { Second++; return output; }).remove);
+            }
+        }
+
+        public int First { get; private set; }
+
+        public int Second { get; private set; }
+
+        public void Dispose() => _removals.ForEach(remove => remove());
     }
 
     /// <summary>The latents one step led to, of every run it observes, in order.</summary>

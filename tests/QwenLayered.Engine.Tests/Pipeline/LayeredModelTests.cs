@@ -1,6 +1,7 @@
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
+using QwenLayered.Engine.Tests.Elements;
 using QwenLayered.Engine.Weights;
 using QwenLayered.Tests;
 using QwenLayered.Toolbox.RandomModels;
@@ -11,7 +12,9 @@ namespace QwenLayered.Engine.Tests.Pipeline;
 public class LayeredModelTests(TinyModel tiny)
 {
     private static readonly RgbaImage Image = new(32, 32, Enumerable.Repeat((byte)200, 32 * 32 * 4).ToArray());
-    private static readonly DecompositionSettings OneStep = new() { Layers = 1, Steps = 1 };
+    // At the working size, whose choice these tests check through the result's size.
+    private static readonly DecompositionSettings OneStep = new() { Layers = 1, Steps = 1, FullResolution = false };
+    private static readonly RgbaImage TwoSquares = TestImages.TwoSquares(32);
 
     private static DecompositionResult Decompose(LayeredModel model, DecompositionRequest request, Action<DecompositionEvent>? onEvent = null) =>
         model.Decompose(request, onEvent, TestContext.Current.CancellationToken);
@@ -24,7 +27,7 @@ public class LayeredModelTests(TinyModel tiny)
 
         var result = Decompose(model, model.Policy.Request(Image, "a grey square", OneStep), events.Add);
 
-        Assert.Equal(new PromptReady("a grey square", Captioned: false), events[0]);
+        Assert.Equal(new PromptReady("a grey square", Captioned: false, Layers: 1), events[0]);
         Assert.Equal(["text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
         Assert.Equal((640, 640), (result.Width, result.Height));
         Assert.Equal("a grey square", result.Prompt);
@@ -44,7 +47,7 @@ public class LayeredModelTests(TinyModel tiny)
         Assert.True(result.Captioned);
         Assert.Equal(ready.Prompt, result.Prompt);
         Assert.Equal(["captioning", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], result.Timings.Select(t => t.Phase));
-        Assert.Equal(1, model.Captioner!.ModelRuns);
+        Assert.Equal(1 + result.Layers.Count, model.Captioner!.ModelRuns); // the caption, then each layer's name
         Assert.True(model.Captioner.ModelLoaded);
     }
 
@@ -82,10 +85,55 @@ public class LayeredModelTests(TinyModel tiny)
     {
         using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU, QwenLayered.Engine.QwenVL.Language.TextEncoderResidency.Unload);
 
-        Decompose(model, model.Policy.Request(Image, "", OneStep));
+        var result = Decompose(model, model.Policy.Request(Image, "", OneStep));
 
-        Assert.Equal(1, model.Captioner!.ModelRuns);
+        Assert.Equal(1 + result.Layers.Count, model.Captioner!.ModelRuns); // the caption, then each layer's name
         Assert.False(model.Captioner.ModelLoaded);
+    }
+
+    [Fact]
+    public void Decompose_ModelThatCaptions_NamesEachLayerInItsEventAndResult()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+        var events = new List<DecompositionEvent>();
+
+        var result = Decompose(model, model.Policy.Request(Image, "a grey square", OneStep with { Layers = 2 }), events.Add);
+
+        Assert.Equal(2, result.Layers.Count);
+        Assert.All(result.Layers, layer => Assert.False(string.IsNullOrWhiteSpace(layer.Name)));
+        Assert.Equal(result.Layers.Select(layer => layer.Name), events.OfType<DecodedLayer>().Select(layer => layer.Name));
+    }
+
+    [Fact]
+    public void Decompose_AutomaticLayers_SamplesTheChosenCountAndReportsItFirst()
+    {
+        using var model = LayeredModel.Load(tiny.Folder, torch.ScalarType.Float32, torch.CPU);
+        var events = new List<DecompositionEvent>();
+        var settings = OneStep with { Layers = 10, AutomaticLayers = true };
+        var working = ImagePreprocessing.ToWorkingSize(TwoSquares, model.Policy.WorkingSize(TwoSquares.Width, TwoSquares.Height, 0));
+        var choice = model.ChooseLayerCount(working, QwenLayered.Engine.QwenVL.CaptionLanguage.English, 10, TestContext.Current.CancellationToken);
+
+        var result = Decompose(model, model.Policy.Request(TwoSquares, "two squares", settings), events.Add);
+
+        Assert.Equal(choice.Layers, Assert.IsType<PromptReady>(events[0]).Layers);
+        Assert.True(choice.Layers < 10, $"The image has fewer elements than 10; {choice.Layers} were chosen.");
+        Assert.InRange(result.Layers.Count, 1, choice.Layers);
+        Assert.Equal(Enumerable.Range(0, result.Layers.Count), result.Layers.Select(layer => layer.Index));
+        Assert.Contains("layer_count", result.Timings.Select(t => t.Phase));
+    }
+
+    [Fact]
+    public void Decompose_AutomaticLayersWithoutVisionTower_CountsTheImagesRegionsAndLeavesLayersUnnamed()
+    {
+        using var folder = new TempFolder();
+        RandomModelFolder.Write(folder.Path, RandomModelConfigs.Tiny(Repository.Tokenizer) with { Vision = null }, seed: 1);
+        using var model = LayeredModel.Load(folder.Path, torch.ScalarType.Float32, torch.CPU);
+        var events = new List<DecompositionEvent>();
+
+        var result = Decompose(model, model.Policy.Request(TwoSquares, "two squares", OneStep with { Layers = 10, AutomaticLayers = true }), events.Add);
+
+        Assert.Equal(3, Assert.IsType<PromptReady>(events[0]).Layers); // the background and two squares
+        Assert.All(result.Layers, layer => Assert.Null(layer.Name));
     }
 
     [Fact]
@@ -129,7 +177,7 @@ public class LayeredModelTests(TinyModel tiny)
 
         Assert.Equal((outputWidth, outputHeight), (result.Width, result.Height));
         var layer = Assert.Single(result.Layers);
-        Assert.Equal((outputWidth, outputHeight, outputWidth * outputHeight * 4), (layer.Width, layer.Height, layer.Rgba8.Length));
+        Assert.True(layer.X + layer.Width <= outputWidth && layer.Y + layer.Height <= outputHeight, $"The layer is {layer.Width}x{layer.Height} at ({layer.X}, {layer.Y}).");
     }
 
     // A tiny model without a vision tower, run as its qwenlayered.json says.

@@ -48,6 +48,22 @@ public class CaptionerTests
         Assert.Equal(Enumerable.Range(1, result.Tokens), reported);
     }
 
+    [Fact]
+    public void Ask_FewTokens_AnswersWithinThemAndCachesApartFromTheCaption()
+    {
+        using var folder = new TempFolder();
+        using var captioner = NewCaptioner(folder, () => { });
+        var image = Image(seed: 4);
+
+        var answer = captioner.Ask(image, CaptionPrompts.LayerName(CaptionLanguage.English), maxNewTokens: 2, TestContext.Current.CancellationToken);
+        var again = captioner.Ask(image, CaptionPrompts.LayerName(CaptionLanguage.English), maxNewTokens: 2, TestContext.Current.CancellationToken);
+        captioner.Caption(image, CaptionLanguage.English, TestContext.Current.CancellationToken);
+
+        Assert.InRange(answer.Tokens, 1, 2);
+        Assert.True(again.FromCache);
+        Assert.Equal(2, captioner.ModelRuns);
+    }
+
     private static Captioner NewCaptioner(TempFolder folder, Action onLoad) =>
         TinyCaptionModel.NewCaptioner(ByteLevelTokenizer.Create(folder, TinyCaptionModel.Config.Text.VocabSize), onLoad,
             GenerationSettings.Greedy(TinyCaptionModel.ImEnd) with { MaxNewTokens = 4 });

@@ -14,7 +14,7 @@ public class QwenImageTransformerLoadingTests
     {
         using var folder = new TempFolder();
         using var source = TinyTransformer.Create();
-        WriteFolder(folder, source.state_dict());
+        TinyTransformer.WriteFolder(folder, source.state_dict());
 
         using var loaded = QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU);
         using var expected = source.forward(TinyTransformer.Input());
@@ -30,7 +30,7 @@ public class QwenImageTransformerLoadingTests
         using var source = TinyTransformer.Create();
         var weights = source.state_dict();
         weights.Remove("transformer_blocks.1.attn.norm_added_k.weight");
-        WriteFolder(folder, weights);
+        TinyTransformer.WriteFolder(folder, weights);
 
         var error = Assert.Throws<WeightFileException>(() => QwenImageTransformer2DModel.FromPretrained(folder.Path, ScalarType.Float32, CPU));
 
@@ -63,11 +63,5 @@ public class QwenImageTransformerLoadingTests
         var error = Assert.Throws<ModelFolderException>(() => ConfigFile.FromElement<QwenImageTransformerConfig>("config.json", document.RootElement));
 
         Assert.Contains("attention_head_dim 16", error.Message);
-    }
-
-    private static void WriteFolder(TempFolder folder, IDictionary<string, Tensor> weights)
-    {
-        File.WriteAllText(folder.File("config.json"), JsonSerializer.Serialize(TinyTransformer.Config));
-        SafetensorsWriter.Write(folder.File("diffusion_pytorch_model.safetensors"), weights.ToDictionary());
     }
 }

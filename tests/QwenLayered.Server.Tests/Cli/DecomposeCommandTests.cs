@@ -37,24 +37,47 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         var root = manifest.RootElement;
         Assert.Equal("bottom-to-top", root.GetProperty("order").GetString());
         Assert.Equal(["layer-1.png", "layer-2.png"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("file").GetString()));
-        Assert.Equal(["Layer 1", "Layer 2"], root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
+        // The model's tiny captioner names each layer; its names, not "Layer N", go to the manifest, the PSD and the ORA.
+        var names = root.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()!).ToList();
+        Assert.All(names, name => Assert.False(string.IsNullOrWhiteSpace(name) || name.StartsWith("Layer ", StringComparison.Ordinal), name));
         Assert.Equal(9UL, root.GetProperty("settings").GetProperty("seed").GetUInt64());
         Assert.Equal("a poster", root.GetProperty("settings").GetProperty("prompt").GetString());
         Assert.False(root.GetProperty("settings").GetProperty("captioned").GetBoolean());
         Assert.True(root.GetProperty("timings_seconds").GetProperty("sampling").GetDouble() > 0);
         int width = root.GetProperty("width").GetInt32(), height = root.GetProperty("height").GetInt32();
-        var layers = root.GetProperty("layers").EnumerateArray()
-            .Select(l => ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, l.GetProperty("file").GetString()!)), long.MaxValue, long.MaxValue))
-            .ToList();
-        Assert.All(layers, l => Assert.Equal((width, height), (l.Width, l.Height)));
+        // Each file holds what its layer covers; the manifest says where it goes on the canvas.
+        var layers = root.GetProperty("layers").EnumerateArray().Select(l =>
+        {
+            var pixels = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, l.GetProperty("file").GetString()!)), long.MaxValue, long.MaxValue);
+            Assert.Equal((l.GetProperty("width").GetInt32(), l.GetProperty("height").GetInt32()), (pixels.Width, pixels.Height));
+            return new DocumentLayer("", OnCanvas(pixels, l.GetProperty("x").GetInt32(), l.GetProperty("y").GetInt32(), width, height));
+        }).ToList();
         var composite = ImageDecoder.Decode(File.ReadAllBytes(Path.Combine(output, "composite.png")), long.MaxValue, long.MaxValue);
-        Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Pixels)], width, height), composite.Pixels);
+        Assert.Equal(LayerCompositor.Over([.. layers.Select(l => l.Rgba8)], width, height), composite.Pixels);
         Assert.Equal(("layers.psd", "layers.ora"), (root.GetProperty("psd").GetString(), root.GetProperty("ora").GetString()));
         var psd = LayeredPsd.Read(Path.Combine(output, "layers.psd"), PsdReadLimits.Default);
-        Assert.Equal(["Layer 1", "Layer 2"], psd.Layers.Select(l => l.Name));
+        Assert.Equal(names, psd.Layers.Select(l => l.Name));
         using var ora = ZipFile.OpenRead(Path.Combine(output, "layers.ora"));
         var stack = XDocument.Load(ora.GetEntry("stack.xml")!.Open()).Root!.Element("stack")!.Elements("layer");
-        Assert.Equal(["Layer 2", "Layer 1"], stack.Select(l => l.Attribute("name")!.Value));
+        Assert.Equal(Enumerable.Reverse(names), stack.Select(l => l.Attribute("name")!.Value));
+    }
+
+    [Fact]
+    public async Task Decompose_LayersAuto_ReportsTheChosenCountAndWritesTheLayersKept()
+    {
+        string output = Path.Combine(_work, "auto");
+
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "auto", "--steps", "1",
+            "--prompt", "a poster", "--device", "cpu");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        int chosen = int.Parse(System.Text.RegularExpressions.Regex.Match(run.Output, @"Layers: (\d+)").Groups[1].Value);
+        Assert.InRange(chosen, 1, 10);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var settings = manifest.RootElement.GetProperty("settings");
+        Assert.True(settings.GetProperty("automatic_layers").GetBoolean());
+        Assert.InRange(settings.GetProperty("layers").GetInt32(), 1, chosen);
+        Assert.Equal(settings.GetProperty("layers").GetInt32(), manifest.RootElement.GetProperty("layers").GetArrayLength());
     }
 
     [Fact]
@@ -124,6 +147,30 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
     }
 
     [Fact]
+    public async Task Decompose_WithAStepCache_SaysAndRecordsHowManyStepsItSkipped()
+    {
+        string output = Path.Combine(_work, "cached");
+
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--out", output, "--layers", "1", "--steps", "3", "--prompt", "a poster",
+            "--device", "cpu", "--step-cache", "1000000");
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("Step cache: 1 of 3 sampling steps skipped the transformer blocks after the first.", run.Output);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "layers.json")));
+        var settings = manifest.RootElement.GetProperty("settings");
+        Assert.Equal((1000000f, 1), (settings.GetProperty("step_cache_threshold").GetSingle(), settings.GetProperty("cached_steps").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Decompose_NegativeStepCache_IsRefusedBeforeLoading()
+    {
+        var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", "--step-cache", "-0.1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--step-cache must be 0 (off) or a relative change such as 0.1.", run.Error);
+    }
+
+    [Fact]
     public async Task Decompose_LayersOutOfRange_IsRefusedBeforeLoading()
     {
         var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", ModelFolder, "--prompt", "x", "--layers", "0");
@@ -140,6 +187,14 @@ public class DecomposeCommandTests(FixtureModelFolder model, NaNModelFolder dama
         var run = await InProcessCli.RunAsync("decompose", InputImage(), "--model", empty, "--prompt", "x");
 
         BuiltExecutables.AssertOneLineFailure(run, "model_index.json");
+    }
+
+    private static byte[] OnCanvas(RgbaImage pixels, int x, int y, int canvasWidth, int canvasHeight)
+    {
+        var canvas = new byte[canvasWidth * canvasHeight * 4];
+        for (int row = 0; row < pixels.Height; row++)
+            Array.Copy(pixels.Pixels, row * pixels.Width * 4, canvas, ((y + row) * canvasWidth + x) * 4, pixels.Width * 4);
+        return canvas;
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);

@@ -33,6 +33,32 @@ public class EvalCommandTests(TinyModelFolder model) : IDisposable
     }
 
     [Fact]
+    public async Task Eval_WithAStepCache_NamesItInTheSetupAndSaysHowManyStepsItSkipped()
+    {
+        string output = Path.Combine(_work, "cached");
+
+        var run = await InProcessCli.RunAsync("eval", "--model", model.Path, "--scenes", "2", "--size", "32", "--steps", "3", "--step-cache", "1000000",
+            "--device", "cpu", "--out", output);
+
+        Assert.True(run.ExitCode == 0, run.Error + run.Output);
+        Assert.Contains("step cache 1000000", File.ReadAllText(Path.Combine(output, EvaluationReportFormat.MarkdownFile)));
+        Assert.Contains("Step cache: 2 of 6 sampling steps skipped the transformer blocks after the first.", run.Output);
+    }
+
+    [Fact]
+    public async Task Eval_LayerCount_WritesTheCountTableWithoutSampling()
+    {
+        string output = Path.Combine(_work, "count");
+
+        int exit = await RunAsync("--model", model.Path, "--scenes", "2", "--size", "32", "--layer-count", "--device", "cpu", "--out", output);
+
+        Assert.Equal(0, exit);
+        string table = File.ReadAllText(Path.Combine(output, "layer-count.md"));
+        Assert.Contains("| always 4 (the default) | 2 |", table);
+        Assert.Contains("| automatic (captioner, else colour regions) | 2 |", table);
+    }
+
+    [Fact]
     public async Task Eval_SizeNotAMultipleOf16_FailsBeforeLoadingTheModel()
     {
         Assert.Equal(2, await RunAsync("--model", model.Path, "--size", "40", "--device", "cpu", "--out", _work));

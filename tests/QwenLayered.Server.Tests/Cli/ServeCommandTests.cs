@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Health.V1;
 using Grpc.Net.Client;
@@ -77,7 +78,9 @@ public class ServeCommandTests(TinyModelFolder model)
         Assert.Equal("qwenlayered-demo", info.Model.Name);
         var profile = QwenLayered.Engine.ModelFolders.ModelProfile.Read(QwenLayered.Engine.ModelFolders.DemoModel.Find()!);
         int side = profile.DefaultResolution;
-        Assert.Equal((side, side, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
+        // The model works at its own resolution; the layers come back on the image's canvas.
+        await server.WaitForLineAsync(new Regex($"started on cpu: 2 layers, 2 steps, {side}x{side},"));
+        Assert.Equal((256, 256, ""), (started.Started.Width, started.Started.Height, started.Started.Prompt));
         Assert.Equal(2, completed.Completed.LayerCount);
         Assert.Contains($"or 0 for the default ({profile.DefaultSteps})", refused.Status.Detail);
     }

@@ -29,8 +29,10 @@ public class JobEventRoundTripTests
         {
             Index = 2, Name = "Layer 3 (seed 777)", Png = ByteString.CopyFrom(4, 5, 6),
             Bounds = new Rect { X = 10, Y = 20, Width = 30, Height = 40 },
+            X = 5, Y = 15, Width = 50, Height = 60, BitsPerChannel = 16, ChunkCount = 2,
         };
         yield return e;
+        e = Event(10); e.LayerChunk = new LayerChunk { LayerIndex = 2, Chunk = 1, Data = ByteString.CopyFrom(7, 8, 9) }; yield return e;
         e = Event(7);
         e.Completed = new Completed
         {

@@ -55,9 +55,14 @@ public class PanelEndToEndTests(PanelStack stack) : IClassFixture<PanelStack>
 
         var layers = events.Where(e => Type(e) == "layer").ToList();
         Assert.Equal([0, 1], layers.Select(l => l.GetProperty("index").GetInt32()));
-        Assert.Equal(["Layer 1", "Layer 2"], layers.Select(l => l.GetProperty("name").GetString()));
-        var layerSize = new Size(started.GetProperty("width").GetInt32(), started.GetProperty("height").GetInt32());
-        Assert.All(layers, l => Assert.Equal(layerSize, Size(l)));
+        // The tiny model's captioner names the layers, and the names reach the panel.
+        Assert.All(layers, l => Assert.False(string.IsNullOrWhiteSpace(l.GetProperty("name").GetString()) ||
+                                             l.GetProperty("name").GetString()!.StartsWith("Layer ", StringComparison.Ordinal)));
+        // Each layer's PNG is as large as it says, and lies on the canvas (the source, 64x48) at its offset.
+        Assert.Equal((64, 48), (started.GetProperty("width").GetInt32(), started.GetProperty("height").GetInt32()));
+        Assert.All(layers, l => Assert.Equal(new Size(l.GetProperty("width").GetInt32(), l.GetProperty("height").GetInt32()), Size(l)));
+        Assert.All(layers, l => Assert.True(l.GetProperty("x").GetInt32() + l.GetProperty("width").GetInt32() <= 64
+            && l.GetProperty("y").GetInt32() + l.GetProperty("height").GetInt32() <= 48));
         Assert.True(events.IndexOf(layers[0]) > events.IndexOf(previews[^1]), "A layer came before the last preview.");
 
         Assert.Equal(("completed", 2), (Type(events[^1]), events[^1].GetProperty("layerCount").GetInt32()));
@@ -74,7 +79,7 @@ public class PanelEndToEndTests(PanelStack stack) : IClassFixture<PanelStack>
         Assert.Equal(("cancelled", 0), (job.GetProperty("state").GetString(), job.GetProperty("layerCount").GetInt32()));
     }
 
-    private static string? Type(JsonElement message) => message.GetProperty("type").GetString();
+    internal static string? Type(JsonElement message) => message.GetProperty("type").GetString();
 
     /// <summary>The size of the PNG a preview or layer event carried; fails unless the payload is a PNG.</summary>
     private static Size Size(JsonElement message)

@@ -109,6 +109,15 @@ public class ServerAppTests(RunningServer server) : IClassFixture<RunningServer>
     }
 
     [Fact]
+    public void Build_NegativeStepCacheThreshold_IsRefusedSayingWhatItMayBe()
+    {
+        var error = Assert.Throws<ServerConfigurationException>(() => ServerApp.Build([],
+            new Dictionary<string, string?> { ["Engine:StepCacheThreshold"] = "-0.5" }));
+
+        Assert.StartsWith("Engine:StepCacheThreshold is -0.5; use 0 to run every transformer block every step", error.Message);
+    }
+
+    [Fact]
     public async Task Reflection_ListsTheDecomposerAndHealthServices()
     {
         var reflection = new ServerReflection.ServerReflectionClient(server.Channel);

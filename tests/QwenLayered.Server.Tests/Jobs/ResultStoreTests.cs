@@ -65,7 +65,8 @@ public sealed class ResultStoreTests : IDisposable
         [
             new JobAccepted(3), new JobQueuePositionChanged(2), new JobStarted(777, 640, 480, 4, 50, "a cat"),
             new JobProgress(7, 50, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(21.5)), new JobPreview(10, 1, new byte[] { 1, 2, 3 }),
-            new JobLayer(2, "Layer 3", new byte[] { 4, 5, 6 }, new LayerBounds(10, 20, 30, 40)), new JobLayer(3, "Layer 4", new byte[] { 7 }, null),
+            new JobLayer(2, "Layer 3", new byte[] { 4, 5, 6 }, new LayerBounds(10, 20, 30, 40)) { X = 9, Y = 8, Width = 31, Height = 42, BitsPerChannel = 16, ChunkCount = 2 },
+            new JobLayerChunk(2, 1, new byte[] { 8, 9 }), new JobLayer(3, "Layer 4", new byte[] { 7 }, null),
             new JobFailed(JobFailure.OutOfMemory, "Out of device memory; try fewer layers."),
         ];
         events = [.. events.Select((e, i) => e with { Sequence = (ulong)i + 1, Time = time.AddSeconds(i) })];
@@ -87,6 +88,43 @@ public sealed class ResultStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Find_VersionOneFile_ReadsItsLayersAsOnePieceAtTheOrigin()
+    {
+        // A version 1 file as the server before placed layers wrote it: a layer, then the outcome.
+        var time = new DateTime(2026, 12, 7, 12, 0, 0, DateTimeKind.Utc);
+        using (var file = File.Create(ResultPath("job-7")))
+        using (var writer = new BinaryWriter(file))
+        {
+            writer.Write("QLRESULT"u8);
+            writer.Write(1);
+            writer.Write("ann"); writer.Write("req-7"); writer.Write(DateTime.UtcNow.Ticks);
+            WriteVersionOneEvent(writer, fields =>
+            {
+                fields.Write((byte)6); fields.Write(1UL); fields.Write(time.Ticks);
+                fields.Write(0); fields.Write("Layer 1"); fields.Write(3); fields.Write(new byte[] { 4, 5, 6 });
+                fields.Write(true); fields.Write(1); fields.Write(2); fields.Write(3); fields.Write(4);
+            });
+            WriteVersionOneEvent(writer, fields => { fields.Write((byte)9); fields.Write(2UL); fields.Write(time.Ticks); fields.Write("Cancelled."); });
+        }
+
+        var read = await ReadAll(Open(NullLogger<ResultStore>.Instance).Find("job-7")!.Events);
+
+        var layer = Assert.IsType<JobLayer>(read[0]);
+        Assert.Equal((0, "Layer 1", new LayerBounds(1, 2, 3, 4)), (layer.Index, layer.Name, layer.Bounds));
+        Assert.Equal(new byte[] { 4, 5, 6 }, layer.Png.ToArray());
+        Assert.Equal((0, 0, 8, 1), (layer.X, layer.Y, layer.BitsPerChannel, layer.ChunkCount));
+        Assert.IsType<JobCancelled>(read[1]);
+    }
+
+    private static void WriteVersionOneEvent(BinaryWriter writer, Action<BinaryWriter> write)
+    {
+        using var record = new MemoryStream();
+        using (var fields = new BinaryWriter(record, System.Text.Encoding.UTF8, leaveOpen: true)) write(fields);
+        writer.Write((int)record.Length);
+        writer.Write(record.ToArray());
+    }
+
+    [Fact]
     public void Find_FileOfAnotherVersion_IsNullAndTheRefusalIsLogged()
     {
         var bytes = File.ReadAllBytes(ResultPath("job-1"));
@@ -98,7 +136,7 @@ public sealed class ResultStoreTests : IDisposable
 
         Assert.Null(restarted.Find("job-1"));
         var line = Assert.Single(log.Lines, l => l.Level == LogLevel.Warning);
-        Assert.Contains($"job-1.result of job job-1 was refused: it is of version {ResultFile.Version + 1}, and this server reads version {ResultFile.Version} only", line.Message);
+        Assert.Contains($"job-1.result of job job-1 was refused: it is of version {ResultFile.Version + 1}, and this server reads versions 1 to {ResultFile.Version} only", line.Message);
     }
 
     [Fact]

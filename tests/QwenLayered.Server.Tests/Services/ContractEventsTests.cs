@@ -19,16 +19,16 @@ public class ContractEventsTests
         [
             new JobAccepted(3), new JobQueuePositionChanged(2), new JobStarted(777, 640, 480, 4, 50, "a cat"),
             new JobProgress(7, 50, TimeSpan.FromSeconds(3.5), TimeSpan.FromSeconds(21.5)), new JobPreview(10, 1, png),
-            new JobLayer(2, "Layer 3", png, new LayerBounds(10, 20, 30, 40)),
+            new JobLayer(2, "Layer 3", png, new LayerBounds(10, 20, 30, 40)) { X = 9, Y = 19, Width = 33, Height = 41, BitsPerChannel = 16, ChunkCount = 2 },
             new JobCompleted(4, [new PhaseTime("sampling", TimeSpan.FromSeconds(42))]),
-            new JobFailed(JobFailure.BadInput, "image: truncated"), new JobCancelled("Cancelled by ann."),
+            new JobFailed(JobFailure.BadInput, "image: truncated"), new JobCancelled("Cancelled by ann."), new JobLayerChunk(2, 1, png),
         ];
 
         var events = updates.Select((u, i) => ContractEvents.ToContract("job-1", u with { Sequence = (ulong)i + 1, Time = Time })).ToList();
 
         Assert.Equal(Enum.GetValues<Kind>().Where(k => k != Kind.None), events.Select(e => e.KindCase));
         Assert.All(events, e => Assert.Equal(("job-1", Time), (e.JobId, e.Time.ToDateTime())));
-        Assert.Equal(Enumerable.Range(1, 9).Select(i => (ulong)i), events.Select(e => e.Sequence));
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => (ulong)i), events.Select(e => e.Sequence));
         Assert.Equal(3, events[0].Accepted.QueuePosition);
         Assert.Equal(2, events[1].QueuePositionChanged.QueuePosition);
         Assert.Equal(new Started { Seed = 777, Width = 640, Height = 480, Layers = 4, Steps = 50, Prompt = "a cat" }, events[2].Started);
@@ -36,9 +36,12 @@ public class ContractEventsTests
             events[3].Progress.Elapsed.ToTimeSpan().TotalSeconds, events[3].Progress.EstimatedRemaining.ToTimeSpan().TotalSeconds));
         Assert.Equal((10, 1, png), (events[4].Preview.Step, events[4].Preview.LayerIndex, events[4].Preview.Png.ToByteArray()), Comparer);
         Assert.Equal((2, "Layer 3", new Rect { X = 10, Y = 20, Width = 30, Height = 40 }), (events[5].Layer.Index, events[5].Layer.Name, events[5].Layer.Bounds));
+        Assert.Equal((9, 19, 33, 41, 16, 2), (events[5].Layer.X, events[5].Layer.Y, events[5].Layer.Width, events[5].Layer.Height,
+            events[5].Layer.BitsPerChannel, events[5].Layer.ChunkCount));
         Assert.Equal((4, "sampling", 42.0), (events[6].Completed.LayerCount, events[6].Completed.Timings[0].Phase, events[6].Completed.Timings[0].Duration.ToTimeSpan().TotalSeconds));
         Assert.Equal(new Failed { StatusCode = (int)StatusCode.InvalidArgument, Message = "image: truncated" }, events[7].Failed);
         Assert.Equal("Cancelled by ann.", events[8].Cancelled.Reason);
+        Assert.Equal((2, 1, png), (events[9].LayerChunk.LayerIndex, events[9].LayerChunk.Chunk, events[9].LayerChunk.Data.ToByteArray()), Comparer);
     }
 
     [Theory]

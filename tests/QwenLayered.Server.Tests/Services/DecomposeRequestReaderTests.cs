@@ -15,6 +15,17 @@ public class DecomposeRequestReaderTests
     private static readonly DecomposeRequestReader Reader = new(new ServedPolicy(() => DecompositionPolicy.Published with { CanCaption = false }));
 
     [Fact]
+    public void Read_ServedWithAStepCache_GivesTheRequestItsThreshold()
+    {
+        var reader = new DecomposeRequestReader(new ServedPolicy(() => DecompositionPolicy.Published with { CanCaption = false, DefaultStepCacheThreshold = 0.1f }));
+
+        var spec = reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) });
+
+        Assert.Equal(0.1f, spec.Settings.StepCacheThreshold);
+        Assert.Equal(0f, Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) }).Settings.StepCacheThreshold);
+    }
+
+    [Fact]
     public void Read_CmykJpeg_IsConvertedToOpaqueRgba()
     {
         var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(HandmadeImages.CmykJpeg()) });
@@ -34,6 +45,24 @@ public class DecomposeRequestReaderTests
 
         Assert.Equal(16, image.SourceBitsPerChannel);
         Assert.Equal(16 * 16 * 4, image.Pixels.Length);
+    }
+
+    [Theory]
+    [InlineData(0, 10)]
+    [InlineData(5, 5)]
+    public void Read_AutomaticLayers_LeavesTheCountToTheModelUpToLayersOrTheLimit(int layers, int most)
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)), AutomaticLayers = true, Layers = layers });
+
+        Assert.Equal((true, most), (spec.Settings.AutomaticLayers, spec.Settings.Layers));
+    }
+
+    [Fact]
+    public void Read_LayersWithoutAutomatic_IsTheCountAskedOrTheDefault()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(16, 16)) });
+
+        Assert.Equal((false, DecompositionPolicy.DefaultLayers), (spec.Settings.AutomaticLayers, spec.Settings.Layers));
     }
 
     [Fact]
@@ -82,6 +111,22 @@ public class DecomposeRequestReaderTests
         Assert.Equal((4, 50, 4.0f, 9ul, 0), (spec.Settings.Layers, spec.Settings.Steps, spec.Settings.GuidanceScale, spec.Settings.Seed, spec.Settings.PreviewEverySteps));
         Assert.Equal(" ", spec.NegativePrompt);
         Assert.Equal((640, 640), (spec.Size.Width, spec.Size.Height));
+    }
+
+    [Fact]
+    public void Read_UnsetOutputChoices_AreFullResolutionAndEightBit()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)) });
+
+        Assert.Equal((true, false), (spec.Settings.FullResolution, spec.Settings.SixteenBit));
+    }
+
+    [Fact]
+    public void Read_WorkingSizeAndSixteenBit_AreTheSettingsAskedFor()
+    {
+        var spec = Reader.Read(new DecomposeRequest { Prompt = "p", Image = ByteString.CopyFrom(TestImages.Png(64, 64)), WorkingSize = true, SixteenBit = true });
+
+        Assert.Equal((false, true), (spec.Settings.FullResolution, spec.Settings.SixteenBit));
     }
 
     [Fact]

@@ -75,11 +75,12 @@ public class BadInputTests(ModelServer server) : ServingTestBase(server)
 
         var events = await Submit(Artists.Ann, request).ToEndAsync();
 
-        // The server works at 64x64 px: 16x256 here (one patch wide), answered as 14x280, the input's 1:20.
+        // The server works at 64x64 px: 16x256 here (one patch wide); the layers come back on the image's own canvas,
+        // and the opaque bottom layer covers all of it.
         var started = Assert.Single(events, e => e.KindCase == Kind.Started).Started;
-        Assert.Equal((14, 280), (started.Width, started.Height));
+        Assert.Equal((150, 3000), (started.Width, started.Height));
         var layer = ImageDecoder.Decode(events.First(e => e.KindCase == Kind.Layer).Layer.Png.ToByteArray(), long.MaxValue, long.MaxValue);
-        Assert.Equal((14, 280), (layer.Width, layer.Height));
+        Assert.Equal((150, 3000), (layer.Width, layer.Height));
         Assert.Equal(Kind.Completed, events[^1].KindCase);
     }
 

@@ -32,11 +32,31 @@ public class DecomposeStreamingTests(ModelServer server) : IClassFixture<ModelSe
         Assert.Equal([(3, 0), (3, 1)], stream.OfKind(Kind.Preview).Select(e => (e.Preview.Step, e.Preview.LayerIndex)).Where(p => p.Step == 3));
         var layers = stream.OfKind(Kind.Layer).Select(e => e.Layer).ToList();
         Assert.Equal([0, 1], layers.Select(l => l.Index));
-        Assert.Equal(["Layer 1", "Layer 2"], layers.Select(l => l.Name));
+        // The tiny model can caption, so each layer is named by its captioner rather than "Layer N".
+        Assert.All(layers, l => Assert.False(string.IsNullOrWhiteSpace(l.Name) || l.Name == $"Layer {l.Index + 1}", l.Name));
         Assert.All(layers, l => Assert.Equal(0x89, l.Png[0]));
         var completed = events[^1].Completed;
         Assert.Equal(2, completed.LayerCount);
         Assert.Equal(["queued", "text_encoding", "vae_encode", "sampling", "vae_decode", "total"], completed.Timings.Select(t => t.Phase));
+    }
+
+    [Fact]
+    public async Task Decompose_AutomaticLayers_StartedReportsTheChosenCountAndTheLayersFollowIt()
+    {
+        var request = new DecomposeRequest
+        {
+            Image = ByteString.CopyFrom(TestImages.Png(64, 64)), AutomaticLayers = true, Layers = 3, Steps = 1, Seed = 2, Prompt = "p",
+        };
+        using var stream = new JobStream(server.Client.Decompose(request, Artists.Bearer(Artists.Ann), cancellationToken: Cancellation));
+
+        var events = await stream.ToEndAsync();
+
+        int chosen = Assert.Single(stream.OfKind(Kind.Started)).Started.Layers;
+        Assert.InRange(chosen, 1, 3);
+        var completed = events[^1].Completed;
+        Assert.InRange(completed.LayerCount, 1, chosen);
+        Assert.Equal(Enumerable.Range(0, completed.LayerCount), stream.OfKind(Kind.Layer).Select(e => e.Layer.Index));
+        Assert.Contains("layer_count", completed.Timings.Select(t => t.Phase));
     }
 
     [Fact]
