@@ -12,7 +12,7 @@ namespace QwenLayered.Server.Cluster;
 /// </summary>
 public static class JobSpecFormat
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
 
     public static byte[] Write(DecompositionRequest spec)
     {
@@ -38,6 +38,7 @@ public static class JobSpecFormat
             writer.Write(settings.Layers); writer.Write(settings.Steps); writer.Write(settings.GuidanceScale);
             writer.Write(settings.NormalizeGuidance); writer.Write(settings.BatchGuidance); writer.Write(settings.Seed);
             writer.Write(settings.PreviewEverySteps); writer.Write(settings.PreviewMaxEdge); writer.Write(settings.SixteenBit);
+            writer.Write(settings.AutomaticLayers); writer.Write(settings.StepCacheThreshold); writer.Write(settings.FullResolution);
             writer.Write(spec.NegativePrompt is not null);
             if (spec.NegativePrompt is not null) writer.Write(spec.NegativePrompt);
             writer.Write(spec.Resolution);
@@ -68,6 +69,7 @@ public static class JobSpecFormat
                 Layers = reader.ReadInt32(), Steps = reader.ReadInt32(), GuidanceScale = reader.ReadSingle(),
                 NormalizeGuidance = reader.ReadBoolean(), BatchGuidance = reader.ReadBoolean(), Seed = reader.ReadUInt64(),
                 PreviewEverySteps = reader.ReadInt32(), PreviewMaxEdge = reader.ReadInt32(), SixteenBit = reader.ReadBoolean(),
+                AutomaticLayers = reader.ReadBoolean(), StepCacheThreshold = reader.ReadSingle(), FullResolution = reader.ReadBoolean(),
             };
             string? negative = reader.ReadBoolean() ? reader.ReadString() : null;
             return new DecompositionRequest(new InputImage(encoded, header, region), size, prompt, settings)

@@ -156,7 +156,11 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         var spec = new DecompositionRequest(
             new InputImage(new byte[] { 9, 8, 7 }, new ImageHeader("PNG", 10, 12, 16), new ImageRegion(1, 2, 3, 4, new byte[] { 5 })),
             new WorkingSize(64, 32, 8, 4) { OutputWidth = 60, OutputHeight = 30 }, "a prompt",
-            new DecompositionSettings { Layers = 3, Steps = 7, GuidanceScale = 2.5f, Seed = 42, PreviewEverySteps = 2, SixteenBit = true })
+            new DecompositionSettings
+            {
+                Layers = 3, AutomaticLayers = true, Steps = 7, GuidanceScale = 2.5f, StepCacheThreshold = 0.25f, Seed = 42, PreviewEverySteps = 2,
+                FullResolution = !DecompositionPolicy.DefaultFullResolution, SixteenBit = true,
+            })
         {
             NegativePrompt = null, Resolution = 640, CaptionLanguage = Engine.QwenVL.CaptionLanguage.Chinese,
         };
