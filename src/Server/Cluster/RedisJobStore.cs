@@ -7,7 +7,8 @@ namespace QwenLayered.Server.Cluster;
 
 /// <summary>
 /// The job store every server of a cluster shares, on Redis: each call one atomic <see cref="RedisScripts">script</see>
-/// or one read. Events travel in the bytes a result file holds them in (<see cref="ResultFile.WriteEvent"/>), their
+/// or one read. Events travel in the bytes a result file holds them in (<see cref="ResultFile.WriteEvent"/>) after the
+/// version of that format, so a server refuses (<see cref="JobStoreFormatException"/>) what it cannot read; their
 /// sequence numbers and queue positions given by the store as it appends them. Redis out of reach is a
 /// <see cref="JobStoreUnavailableException"/>; the client reconnects by itself once it is back.
 /// </summary>
@@ -124,7 +125,7 @@ public sealed class RedisJobStore : IDisposable
     public async Task<IReadOnlyList<JobUpdate>> ReadAsync(string id, ulong afterSequence, int count)
     {
         var entries = await RunAsync(() => Database.StreamRangeAsync(Prefix + "events:" + id, $"0-{afterSequence + 1}", "+", count));
-        return [.. entries.Select(Decode)];
+        return [.. entries.Select(entry => Decode(id, entry))];
     }
 
     /// <summary>
@@ -145,17 +146,29 @@ public sealed class RedisJobStore : IDisposable
         }
     }
 
-    // Stored with sequence 0: the store numbers it. Time is when it happened, stamped here unless the worker's log did.
+    // The event format's version (the result file's), then the event as that version writes it; stored with sequence
+    // 0: the store numbers it. Time is when it happened, stamped here unless the worker's log did.
     private static byte[] Encode(JobUpdate update)
     {
         using var stream = new MemoryStream();
+        stream.WriteByte(ResultFile.Version);
         ResultFile.WriteEvent(stream, update.Time == default ? update with { Time = DateTime.UtcNow } : update);
         return stream.ToArray();
     }
 
-    private static JobUpdate Decode(StreamEntry entry)
+    /// <exception cref="JobStoreFormatException">The event is of a format this server does not read.</exception>
+    private static JobUpdate Decode(string id, StreamEntry entry)
     {
-        var update = ResultFile.ReadEvent(new MemoryStream((byte[])entry["e"]!), new ResultHeader("", "", default))!;
+        var bytes = new MemoryStream((byte[])entry["e"]!);
+        JobUpdate update;
+        try
+        {
+            update = ResultFile.ReadEvent(bytes, bytes.ReadByte());
+        }
+        catch (ResultFormatException error)
+        {
+            throw new JobStoreFormatException(id, error);
+        }
         update = update with { Sequence = ulong.Parse(((string)entry.Id!)["0-".Length..]) };
         var position = entry["p"];
         return update switch

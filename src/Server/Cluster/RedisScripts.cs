@@ -6,8 +6,9 @@ namespace QwenLayered.Server.Cluster;
 /// <list type="bullet">
 /// <item><c>job:ID</c>: a hash: owner, client request id, the request (while queued or running), state (queued, running,
 /// finished), attempt, the worker, the last event number (seq), the last queue position sent (pos), a cancel reason.</item>
-/// <item><c>events:ID</c>: the job's events, a stream whose entry ids are 0-SEQUENCE; each entry holds the event as a
-/// result file holds it (<c>e</c>) and, for queue positions, the position (<c>p</c>).</item>
+/// <item><c>events:ID</c>: the job's events, a stream whose entry ids are 0-SEQUENCE; each entry holds the event
+/// (<c>e</c>: a byte for the version of the result file's format, then the event as such a file holds it) and, for
+/// queue positions, the position (<c>p</c>).</item>
 /// <item><c>lane:ARTIST</c>: the artist's waiting job ids, first in first out; <c>rotation</c>: the artists with waiting
 /// jobs in the order they are served, one job each turn; <c>waiting</c>: how many jobs wait in all.</item>
 /// <item><c>running</c>: running job ids scored by the time their lease runs out (Redis's clock, in ms).</item>

@@ -34,7 +34,7 @@ public static class ResultFile
 
     /// <summary>
     /// One event as it stands in the file: its length, then its fields. The shared job store keeps each event in these
-    /// bytes too, read back with <see cref="ReadEvent(Stream, ResultHeader)"/>.
+    /// bytes too, beside this version, read back with <see cref="ReadEvent(Stream, int)"/>.
     /// </summary>
     public static void WriteEvent(Stream stream, JobUpdate update)
     {
@@ -54,8 +54,7 @@ public static class ResultFile
         if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.SequenceEqual(Magic))
             throw new ResultFormatException("it is not a QwenLayered result file");
         int version = reader.ReadInt32();
-        if (version is < FirstReadableVersion or > Version)
-            throw new ResultFormatException($"it is of version {version}, and this server reads versions {FirstReadableVersion} to {Version} only");
+        CheckVersion(version);
         return new ResultHeader(reader.ReadString(), reader.ReadString(), new DateTime(reader.ReadInt64(), DateTimeKind.Utc)) { Version = version };
     });
 
@@ -82,6 +81,20 @@ public static class ResultFile
     /// <exception cref="ResultFormatException">The event is truncated or damaged.</exception>
     public static JobUpdate? ReadEvent(Stream stream, ResultHeader header) =>
         stream.Position < stream.Length ? ReadEvent(stream, header.Version, skipImages: false) : null;
+
+    /// <summary>One event as <see cref="WriteEvent"/> wrote it when <see cref="Version"/> was <paramref name="version"/>.</summary>
+    /// <exception cref="ResultFormatException">A version this server does not read, or a truncated or damaged event.</exception>
+    public static JobUpdate ReadEvent(Stream stream, int version)
+    {
+        CheckVersion(version);
+        return ReadEvent(stream, version, skipImages: false);
+    }
+
+    private static void CheckVersion(int version)
+    {
+        if (version is < FirstReadableVersion or > Version)
+            throw new ResultFormatException($"it is of version {version}, and this server reads versions {FirstReadableVersion} to {Version} only");
+    }
 
     private static JobUpdate ReadEvent(Stream stream, int version, bool skipImages) => Read(() =>
     {

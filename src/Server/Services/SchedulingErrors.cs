@@ -26,6 +26,7 @@ public static class SchedulingErrors
         JobRefusedException { Reason: RefusalReason.ShuttingDown } => StatusCode.Unavailable,
         JobRefusedException => StatusCode.ResourceExhausted,
         JobStoreUnavailableException => StatusCode.Unavailable,
+        JobStoreFormatException => StatusCode.FailedPrecondition,
         JobNotFoundException => StatusCode.NotFound,
         JobNotYoursException => StatusCode.PermissionDenied,
         ResultUnreadableException => StatusCode.DataLoss,

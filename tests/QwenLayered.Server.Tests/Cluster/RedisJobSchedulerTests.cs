@@ -117,6 +117,46 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NextAsync_PlacedLayersInChunksTakenOnOneServer_AFollowerOnTheOtherReadsWhatAResultFileHolds()
+    {
+        string id = _frontDoorA.Submit(Ann, "", Spec);
+        var job = await _frontDoorB.NextAsync(Cancellation);
+        var sixteenBit = new JobLayer(0, "sky", new byte[] { 1, 2, 3, 4, 5, 6, 7 }, new LayerBounds(3, 4, 5, 6))
+        {
+            X = 3, Y = 4, Width = 5, Height = 6, BitsPerChannel = 16,
+        };
+        job.Log.Append(new JobStarted(1, 40, 30, 1, 1, "test"));
+        foreach (var update in LayerChunks.Split(sixteenBit, chunkBytes: 3)) job.Log.Append(update);
+        job.Log.Append(new JobCompleted(1, [new PhaseTime("sampling", TimeSpan.FromSeconds(2))]));
+        var inProcess = ResultFileRoundTrip(await job.Log.Follow(0, Cancellation).ToListAsync(Cancellation));
+        _frontDoorB.Finished(job);
+
+        // A store of its own, as a server started after the job finished reads it.
+        using var restarted = Store(_redis);
+        var stored = await restarted.ReadAsync(id, afterSequence: 1, count: 100);
+
+        Assert.Equal([typeof(JobStarted), typeof(JobLayer), typeof(JobLayerChunk), typeof(JobLayerChunk), typeof(JobCompleted)], stored.Select(e => e.GetType()));
+        Assert.Equal(inProcess.Select(Bytes), stored.Select(Bytes));
+        Assert.Equal((3, 4, 5, 6, 16, 3, "sky"), stored.OfType<JobLayer>().Select(l => (l.X, l.Y, l.Width, l.Height, l.BitsPerChannel, l.ChunkCount, l.Name)).Single());
+    }
+
+    [Fact]
+    public async Task ReadAsync_EventOfAnotherFormatVersion_IsRefusedSayingWhichAndThatEveryServerNeedsOneVersion()
+    {
+        string id = _frontDoorA.Submit(Ann, "", Spec);
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Address);
+        var events = redis.GetDatabase();
+        byte[] accepted = (await events.StreamRangeAsync("qwenlayered:events:" + id))[0]["e"]!;
+        await events.StreamAddAsync("qwenlayered:events:" + id, "e", (byte[])[99, .. accepted[1..]], "0-2");
+
+        var refusal = await Assert.ThrowsAsync<JobStoreFormatException>(() => _store.ReadAsync(id, 0, 100));
+
+        Assert.Equal(ResultFile.Version, accepted[0]);
+        Assert.Contains("it is of version 99, and this server reads versions 1 to 2 only", refusal.Message);
+        Assert.Contains("Every server on one Redis must run the same QwenLayered version", refusal.Message);
+    }
+
+    [Fact]
     public async Task RequeueExpired_WorkersLeaseRanOut_JobIsTakenAgainFirstAndTheOldRunIsRefused()
     {
         string first = _frontDoorA.Submit(Ann, "", Spec);
@@ -172,6 +212,26 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         Assert.Equal((1, 2, 3, 4), (read.Image.Region!.X, read.Image.Region.Y, read.Image.Region.Width, read.Image.Region.Height));
         Assert.Equal([5], read.Image.Region.Mask.ToArray());
         Assert.Equal(spec with { Image = read.Image }, read);
+    }
+
+    // What the in-process scheduler's result store gives back of these events: a result file written and read again.
+    private static List<JobUpdate> ResultFileRoundTrip(IReadOnlyList<JobUpdate> events)
+    {
+        using var file = new MemoryStream();
+        ResultFile.Write(file, new ResultHeader("ann", "", DateTime.UtcNow), events);
+        file.Position = 0;
+        var header = ResultFile.ReadHeader(file);
+        var read = new List<JobUpdate>();
+        while (ResultFile.ReadEvent(file, header) is { } update) read.Add(update);
+        return read;
+    }
+
+    // An event's stored bytes, images included, apart from its sequence number (each store numbers its own).
+    private static byte[] Bytes(JobUpdate update)
+    {
+        using var bytes = new MemoryStream();
+        ResultFile.WriteEvent(bytes, update with { Sequence = 0 });
+        return bytes.ToArray();
     }
 
     private JobAccepted Accepted(string id) => Assert.IsType<JobAccepted>(EventsAsync(id).GetAwaiter().GetResult()[0]);
