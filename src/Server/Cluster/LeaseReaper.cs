@@ -19,12 +19,12 @@ public sealed class LeaseReaper(RedisJobStore store, IOptions<ClusterOptions> cl
             {
                 try
                 {
-                    foreach (string id in await store.RequeueExpiredAsync())
+                    foreach (string id in await store.RequeueExpiredAsync(stoppingToken))
                     {
                         metrics.Jobs.WithLabels("requeued").Inc();
                         ClusterLogMessages.Requeued(logger, id);
                     }
-                    metrics.QueueLength.Set(store.Waiting());
+                    metrics.QueueLength.Set(await store.WaitingAsync(stoppingToken));
                 }
                 catch (Jobs.JobStoreUnavailableException)
                 {

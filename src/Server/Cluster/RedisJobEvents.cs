@@ -28,7 +28,7 @@ public sealed class RedisJobEvents(RedisJobStore store, string jobId) : IJobEven
                 IReadOnlyList<JobUpdate> batch;
                 try
                 {
-                    batch = await store.ReadAsync(jobId, afterSequence, BatchSize);
+                    batch = await store.ReadAsync(jobId, afterSequence, BatchSize, cancellation);
                     failures = 0;
                 }
                 catch (JobStoreUnavailableException) when (++failures < TriesWhileAway)
@@ -45,7 +45,7 @@ public sealed class RedisJobEvents(RedisJobStore store, string jobId) : IJobEven
                 if (batch.Count > 0) continue;
                 if (await WokenAsync(appended, cancellation)) continue;
                 // Nothing for a second: still there, or did its result expire meanwhile?
-                if (!await store.ExistsAsync(jobId)) yield break;
+                if (!await store.ExistsAsync(jobId, cancellation)) yield break;
             }
         }
         finally

@@ -44,28 +44,26 @@ public sealed class RedisJobScheduler : IJobScheduler
     }
 
     /// <inheritdoc/>
-    public int QueueLength
+    /// <remarks>0 while Redis cannot be reached.</remarks>
+    public async ValueTask<int> QueueLengthAsync(CancellationToken cancellation)
     {
-        get
+        try
         {
-            try
-            {
-                return _store.Waiting();
-            }
-            catch (JobStoreUnavailableException)
-            {
-                return 0;
-            }
+            return await _store.WaitingAsync(cancellation);
+        }
+        catch (JobStoreUnavailableException)
+        {
+            return 0;
         }
     }
 
     /// <inheritdoc/>
     /// <exception cref="JobStoreUnavailableException">Redis cannot be reached.</exception>
-    public string Submit(Caller caller, string clientRequestId, DecompositionRequest spec)
+    public async ValueTask<string> SubmitAsync(Caller caller, string clientRequestId, DecompositionRequest spec, CancellationToken cancellation)
     {
         if (_refusal is not null) throw new JobRefusedException(RefusalReason.ShuttingDown, _refusal);
-        var answer = _store.Submit(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId ?? "",
-            JobSpecFormat.Write(spec), _jobs.QueueCapacity, _jobs.MaxQueuedPerArtist);
+        var answer = await _store.SubmitAsync(_idPrefix + Guid.NewGuid().ToString("N"), caller.Artist, clientRequestId ?? "",
+            JobSpecFormat.Write(spec), _jobs.QueueCapacity, _jobs.MaxQueuedPerArtist, cancellation);
         switch (answer.Admission)
         {
             case Admission.ShareFull:
@@ -82,19 +80,19 @@ public sealed class RedisJobScheduler : IJobScheduler
     }
 
     /// <inheritdoc/>
-    public JobRecord FindFor(Caller caller, string id)
+    public async ValueTask<JobRecord> FindForAsync(Caller caller, string id, CancellationToken cancellation)
     {
-        string owner = _store.OwnerOf(id) ?? throw new JobNotFoundException(id);
+        string owner = await _store.OwnerOfAsync(id, cancellation) ?? throw new JobNotFoundException(id);
         if (!caller.MayManage(owner)) throw new JobNotYoursException(id);
         return new JobRecord(id, owner, new RedisJobEvents(_store, id));
     }
 
     /// <inheritdoc/>
-    public bool Cancel(Caller caller, string id)
+    public async ValueTask<bool> CancelAsync(Caller caller, string id, CancellationToken cancellation)
     {
-        var job = FindFor(caller, id);
+        var job = await FindForAsync(caller, id, cancellation);
         string reason = caller.Artist == job.Owner ? $"Cancelled by {caller.Artist}." : $"Cancelled by the administrator {caller.Artist}.";
-        switch (_store.Cancel(id, reason, _jobs.ResultTimeToLive))
+        switch (await _store.CancelAsync(id, reason, _jobs.ResultTimeToLive, cancellation))
         {
             case "removed":
                 _metrics.Jobs.WithLabels("cancelled").Inc();
@@ -118,7 +116,7 @@ public sealed class RedisJobScheduler : IJobScheduler
             TakenJob? taken = null;
             try
             {
-                taken = await _store.TakeAsync(_worker, _lease);
+                taken = await _store.TakeAsync(_worker, _lease, cancellation);
             }
             catch (JobStoreUnavailableException)
             {
@@ -131,16 +129,16 @@ public sealed class RedisJobScheduler : IJobScheduler
 
     /// <inheritdoc/>
     /// <remarks>Waits until every event of the job is in the shared store (or this run no longer holds the job).</remarks>
-    public void Finished(Job job)
+    public async Task FinishedAsync(Job job)
     {
         if (!_running.TryRemove(job.Id, out var run))
         {
             job.Dispose();
             return;
         }
-        run.Pump.GetAwaiter().GetResult();
-        run.Ended.Cancel();
-        run.Lease.GetAwaiter().GetResult();
+        await run.Pump;
+        await run.Ended.CancelAsync();
+        await run.Lease;
         run.Ended.Dispose();
         job.Dispose();
     }
@@ -202,7 +200,11 @@ public sealed class RedisJobScheduler : IJobScheduler
         {
             try
             {
-                return await _store.AppendAsync(id, attempt, localSequence, update, _jobs.ResultTimeToLive);
+                return await _store.AppendAsync(id, attempt, localSequence, update, _jobs.ResultTimeToLive, _givingUp.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
             }
             catch (JobStoreUnavailableException)
             {
@@ -228,7 +230,7 @@ public sealed class RedisJobScheduler : IJobScheduler
                 string? cancel;
                 try
                 {
-                    cancel = await _store.RenewAsync(run.Job.Id, run.Attempt, _lease);
+                    cancel = await _store.RenewAsync(run.Job.Id, run.Attempt, _lease, run.Ended.Token);
                 }
                 catch (JobStoreUnavailableException)
                 {
@@ -253,13 +255,13 @@ public sealed class RedisJobScheduler : IJobScheduler
         if (!_running.TryGetValue(id, out var run)) return;
         try
         {
-            if (await _store.CancelReasonAsync(id) is { Length: > 0 } reason) run.Job.Cancel(reason);
+            if (await _store.CancelReasonAsync(id, run.Ended.Token) is { Length: > 0 } reason) run.Job.Cancel(reason);
         }
         catch (JobStoreUnavailableException)
         {
             // Its worker hears of the cancel when it next renews the lease.
         }
-        catch (ObjectDisposedException)
+        catch (Exception error) when (error is ObjectDisposedException or OperationCanceledException)
         {
             // It finished meanwhile.
         }

@@ -15,7 +15,6 @@ namespace QwenLayered.Server.Cluster;
 public sealed class RedisJobStore : IDisposable
 {
     private const string Prefix = "qwenlayered:";
-    private const int MinPoolThreads = 64;
 
     private readonly ConnectionMultiplexer _connection;
     private readonly string _address;
@@ -25,11 +24,6 @@ public sealed class RedisJobStore : IDisposable
     public RedisJobStore(IOptions<ClusterOptions> options, ILogger<RedisJobStore> logger)
     {
         _outage = new StoreOutage(logger);
-        // Submit, Attach and Cancel wait for Redis on request threads, and the replies are read on pool threads: on a
-        // small machine the pool, which starts at one thread per core and grows slowly, would starve and time out
-        // (the client's documented advice for its timeouts).
-        ThreadPool.GetMinThreads(out int workers, out int completionPorts);
-        ThreadPool.SetMinThreads(Math.Max(workers, MinPoolThreads), completionPorts);
         var configuration = options.Value.RedisConfiguration();
         _address = string.Join(",", configuration.EndPoints.Select(EndPointCollection.ToString));
         _connection = ConnectionMultiplexer.Connect(configuration);
@@ -46,13 +40,14 @@ public sealed class RedisJobStore : IDisposable
 
     private IDatabase Database => _connection.GetDatabase();
 
-    public SubmitAnswer Submit(string id, string owner, string clientRequestId, byte[] spec, int capacity, int perArtist)
+    public async Task<SubmitAnswer> SubmitAsync(string id, string owner, string clientRequestId, byte[] spec, int capacity, int perArtist,
+        CancellationToken cancellation)
     {
-        var answer = (RedisResult[])Run(() => Database.ScriptEvaluate(RedisScripts.Submit, values:
+        var answer = (RedisResult[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Submit, values:
         [
             id, owner, clientRequestId, spec, DateTime.UtcNow.Ticks, capacity, perArtist,
             Encode(new JobAccepted(0)), Encode(new JobQueuePositionChanged(0)),
-        ]))!;
+        ]), cancellation))!;
         return (string)answer[0]! switch
         {
             "existing" => new SubmitAnswer(Admission.Queued, (string)answer[1]!, -1),
@@ -63,10 +58,10 @@ public sealed class RedisJobStore : IDisposable
     }
 
     /// <summary>The next job in turn, now held by <paramref name="worker"/> for <paramref name="lease"/>; null when none waits.</summary>
-    public async Task<TakenJob?> TakeAsync(string worker, TimeSpan lease)
+    public async Task<TakenJob?> TakeAsync(string worker, TimeSpan lease, CancellationToken cancellation)
     {
         var result = await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Take, values:
-            [worker, (long)lease.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]));
+            [worker, (long)lease.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]), cancellation);
         if (result.IsNull) return null;
         var f = (RedisResult[])result!;
         string cancel = (string)f[6]!;
@@ -78,38 +73,43 @@ public sealed class RedisJobStore : IDisposable
     /// Appends an event of a running attempt; <paramref name="localSequence"/> is its number in the worker's own log, so
     /// a retry after a lost answer appends nothing twice. False when the attempt no longer holds the job.
     /// </summary>
-    public async Task<bool> AppendAsync(string id, string attempt, ulong localSequence, JobUpdate update, TimeSpan timeToLive)
+    public async Task<bool> AppendAsync(string id, string attempt, ulong localSequence, JobUpdate update, TimeSpan timeToLive,
+        CancellationToken cancellation)
     {
         var result = await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Append, values:
-            [id, attempt, (long)localSequence, Encode(update), update.IsOutcome ? 1 : 0, (long)timeToLive.TotalMilliseconds]));
+            [id, attempt, (long)localSequence, Encode(update), update.IsOutcome ? 1 : 0, (long)timeToLive.TotalMilliseconds]), cancellation);
         return (int)result >= 0;
     }
 
     /// <summary>Renews the attempt's lease; null when it no longer holds the job, else the cancel reason ("" for none).</summary>
-    public async Task<string?> RenewAsync(string id, string attempt, TimeSpan lease)
+    public async Task<string?> RenewAsync(string id, string attempt, TimeSpan lease, CancellationToken cancellation)
     {
         var f = (RedisResult[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Renew, values:
-            [id, attempt, (long)lease.TotalMilliseconds])))!;
+            [id, attempt, (long)lease.TotalMilliseconds]), cancellation))!;
         return (int)f[0] == 1 ? (string)f[1]! : null;
     }
 
     /// <summary>"removed" (it was waiting, now cancelled), "running" (its worker is told), "finished" or "unknown".</summary>
-    public string Cancel(string id, string reason, TimeSpan timeToLive) =>
-        (string)Run(() => Database.ScriptEvaluate(RedisScripts.Cancel, values:
-            [id, reason, Encode(new JobCancelled(reason)), (long)timeToLive.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]))!;
+    public async Task<string> CancelAsync(string id, string reason, TimeSpan timeToLive, CancellationToken cancellation) =>
+        (string)(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Cancel, values:
+            [id, reason, Encode(new JobCancelled(reason)), (long)timeToLive.TotalMilliseconds, Encode(new JobQueuePositionChanged(0))]), cancellation))!;
 
     /// <summary>Puts the jobs whose lease ran out back in the queue; returns their ids.</summary>
-    public async Task<string[]> RequeueExpiredAsync() =>
-        (string[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Requeue, values: [Encode(new JobQueuePositionChanged(0))])))!;
+    public async Task<string[]> RequeueExpiredAsync(CancellationToken cancellation) =>
+        (string[])(await RunAsync(() => Database.ScriptEvaluateAsync(RedisScripts.Requeue, values: [Encode(new JobQueuePositionChanged(0))]),
+            cancellation))!;
 
     /// <summary>The job's artist; null when no such job is stored (never submitted, or expired).</summary>
-    public string? OwnerOf(string id) => Run(() => Database.HashGet(Prefix + "job:" + id, "owner"));
+    public async Task<string?> OwnerOfAsync(string id, CancellationToken cancellation) =>
+        await RunAsync(() => Database.HashGetAsync(Prefix + "job:" + id, "owner"), cancellation);
 
-    public async Task<bool> ExistsAsync(string id) => await RunAsync(() => Database.KeyExistsAsync(Prefix + "job:" + id));
+    public Task<bool> ExistsAsync(string id, CancellationToken cancellation) => RunAsync(() => Database.KeyExistsAsync(Prefix + "job:" + id), cancellation);
 
-    public async Task<string?> CancelReasonAsync(string id) => await RunAsync(() => Database.HashGetAsync(Prefix + "job:" + id, "cancel"));
+    public async Task<string?> CancelReasonAsync(string id, CancellationToken cancellation) =>
+        await RunAsync(() => Database.HashGetAsync(Prefix + "job:" + id, "cancel"), cancellation);
 
-    public int Waiting() => Run(() => Database.StringGet(Prefix + "waiting")) is { IsNull: false } waiting ? (int)waiting : 0;
+    public async Task<int> WaitingAsync(CancellationToken cancellation) =>
+        await RunAsync(() => Database.StringGetAsync(Prefix + "waiting"), cancellation) is { IsNull: false } waiting ? (int)waiting : 0;
 
     /// <summary>
     /// Completes when any server next appends an event to the job (a wake-up that may come late or not at all while
@@ -122,9 +122,9 @@ public sealed class RedisJobStore : IDisposable
     public void StopWaiting(string id) => _appended.TryRemove(id, out _);
 
     /// <summary>The job's events after <paramref name="afterSequence"/>, at most <paramref name="count"/>, in order.</summary>
-    public async Task<IReadOnlyList<JobUpdate>> ReadAsync(string id, ulong afterSequence, int count)
+    public async Task<IReadOnlyList<JobUpdate>> ReadAsync(string id, ulong afterSequence, int count, CancellationToken cancellation)
     {
-        var entries = await RunAsync(() => Database.StreamRangeAsync(Prefix + "events:" + id, $"0-{afterSequence + 1}", "+", count));
+        var entries = await RunAsync(() => Database.StreamRangeAsync(Prefix + "events:" + id, $"0-{afterSequence + 1}", "+", count), cancellation);
         return [.. entries.Select(entry => Decode(id, entry))];
     }
 
@@ -179,25 +179,13 @@ public sealed class RedisJobStore : IDisposable
         };
     }
 
-    private T Run<T>(Func<T> call)
+    // The client's commands take no cancellation token: the caller stops waiting, and Redis still carries out a command
+    // it was sent (each is one atomic script or one read, so it is done wholly or not at all).
+    private async Task<T> RunAsync<T>(Func<Task<T>> call, CancellationToken cancellation)
     {
         try
         {
-            var result = call();
-            _outage.Succeeded();
-            return result;
-        }
-        catch (Exception error) when (error is RedisException or RedisTimeoutException)
-        {
-            throw Unavailable(error);
-        }
-    }
-
-    private async Task<T> RunAsync<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            var result = await call();
+            var result = await call().WaitAsync(cancellation);
             _outage.Succeeded();
             return result;
         }

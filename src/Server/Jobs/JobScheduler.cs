@@ -151,6 +151,22 @@ public sealed class JobScheduler(
         job.Dispose();
     }
 
+    // The interface's calls: this scheduler answers from memory (or a result file on this machine) at once.
+    ValueTask<int> IJobScheduler.QueueLengthAsync(CancellationToken cancellation) => ValueTask.FromResult(QueueLength);
+
+    ValueTask<string> IJobScheduler.SubmitAsync(Caller caller, string clientRequestId, DecompositionRequest spec, CancellationToken cancellation) =>
+        ValueTask.FromResult(Submit(caller, clientRequestId, spec));
+
+    ValueTask<JobRecord> IJobScheduler.FindForAsync(Caller caller, string id, CancellationToken cancellation) => ValueTask.FromResult(FindFor(caller, id));
+
+    ValueTask<bool> IJobScheduler.CancelAsync(Caller caller, string id, CancellationToken cancellation) => ValueTask.FromResult(Cancel(caller, id));
+
+    Task IJobScheduler.FinishedAsync(Job job)
+    {
+        Finished(job);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Refuses new jobs from now on and cancels every queued one (shutdown); running jobs go on.</summary>
     public void StopAccepting(string reason)
     {

@@ -53,7 +53,7 @@ public sealed class JobWorkers(
             }
             // What the job's tensors used goes back to the system rather than stay with an idle server.
             GlibcMalloc.ReleaseFreeMemory();
-            scheduler.Finished(job);
+            await scheduler.FinishedAsync(job);
         }
     }
 }

@@ -40,23 +40,24 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task Take_ThreeArtistsSubmit12And1And1_ServesOneJobOfEachArtistPerRound()
     {
-        var anns = Enumerable.Range(0, 12).Select(_ => _frontDoorA.Submit(Ann, "", Spec)).ToList();
-        string bobs = _frontDoorA.Submit(Bob, "", Spec), cys = _frontDoorB.Submit(Cy, "", Spec);
+        var anns = new List<string>();
+        for (int i = 0; i < 12; i++) anns.Add(await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation));
+        string bobs = await _frontDoorA.SubmitAsync(Bob, "", Spec, Cancellation), cys = await _frontDoorB.SubmitAsync(Cy, "", Spec, Cancellation);
 
         var order = new List<string>();
-        while (await _store.TakeAsync("worker", Lease) is { } taken) order.Add(taken.Id);
+        while (await _store.TakeAsync("worker", Lease, Cancellation) is { } taken) order.Add(taken.Id);
 
         Assert.Equal([anns[0], bobs, cys, .. anns[1..]], order);
-        Assert.Equal(1, Accepted(bobs).QueuePosition);
-        Assert.Equal(2, Accepted(cys).QueuePosition);
+        Assert.Equal(1, (await AcceptedAsync(bobs)).QueuePosition);
+        Assert.Equal(2, (await AcceptedAsync(cys)).QueuePosition);
     }
 
     [Fact]
     public async Task Submit_AnotherArtistQueuesAhead_TellsTheJobsBehindTheirNewPosition()
     {
-        _frontDoorA.Submit(Ann, "", Spec);
-        string annsSecond = _frontDoorA.Submit(Ann, "", Spec);
-        _frontDoorB.Submit(Bob, "", Spec);
+        await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
+        string annsSecond = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
+        await _frontDoorB.SubmitAsync(Bob, "", Spec, Cancellation);
 
         var events = await EventsAsync(annsSecond);
 
@@ -65,22 +66,22 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Submit_SameClientRequestIdThroughTheOtherServer_ReturnsTheFirstJob()
+    public async Task Submit_SameClientRequestIdThroughTheOtherServer_ReturnsTheFirstJob()
     {
-        string first = _frontDoorA.Submit(Ann, "request-1", Spec);
+        string first = await _frontDoorA.SubmitAsync(Ann, "request-1", Spec, Cancellation);
 
-        Assert.Equal(first, _frontDoorB.Submit(Ann, "request-1", Spec));
-        Assert.NotEqual(first, _frontDoorB.Submit(Bob, "request-1", Spec));
-        Assert.Equal(2, _frontDoorA.QueueLength);
+        Assert.Equal(first, await _frontDoorB.SubmitAsync(Ann, "request-1", Spec, Cancellation));
+        Assert.NotEqual(first, await _frontDoorB.SubmitAsync(Bob, "request-1", Spec, Cancellation));
+        Assert.Equal(2, await _frontDoorA.QueueLengthAsync(Cancellation));
     }
 
     [Fact]
-    public void Submit_ArtistsShareFull_RefusesWithTheSharedWording()
+    public async Task Submit_ArtistsShareFull_RefusesWithTheSharedWording()
     {
         int share = new JobsOptions().MaxQueuedPerArtist;
-        for (int i = 0; i < share; i++) _frontDoorA.Submit(Ann, "", Spec);
+        for (int i = 0; i < share; i++) await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
 
-        var refusal = Assert.Throws<JobRefusedException>(() => _frontDoorB.Submit(Ann, "", Spec));
+        var refusal = await Assert.ThrowsAsync<JobRefusedException>(async () => await _frontDoorB.SubmitAsync(Ann, "", Spec, Cancellation));
 
         Assert.Equal(RefusalReason.ShareFull, refusal.Reason);
         Assert.StartsWith($"Your share of the queue is full: {share} of your jobs are waiting", refusal.Message);
@@ -89,25 +90,25 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task Cancel_QueuedJobThroughTheOtherServer_LeavesTheQueueAndEndsCancelled()
     {
-        string id = _frontDoorA.Submit(Ann, "", Spec);
+        string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
 
-        Assert.True(_frontDoorB.Cancel(Ann, id));
+        Assert.True(await _frontDoorB.CancelAsync(Ann, id, Cancellation));
 
-        Assert.Null(await _store.TakeAsync("worker", Lease));
+        Assert.Null(await _store.TakeAsync("worker", Lease, Cancellation));
         Assert.Equal("Cancelled by ann.", Assert.IsType<JobCancelled>((await EventsAsync(id))[^1]).Reason);
-        Assert.False(_frontDoorA.Cancel(Ann, id));
-        Assert.Throws<JobNotYoursException>(() => _frontDoorA.Cancel(Bob, id));
+        Assert.False(await _frontDoorA.CancelAsync(Ann, id, Cancellation));
+        await Assert.ThrowsAsync<JobNotYoursException>(async () => await _frontDoorA.CancelAsync(Bob, id, Cancellation));
     }
 
     [Fact]
     public async Task NextAsync_JobTakenOnOneServer_ItsEventsReachAFollowerOnTheOtherInOrderOnce()
     {
-        string id = _frontDoorA.Submit(Ann, "", Spec);
+        string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
         var job = await _frontDoorB.NextAsync(Cancellation);
         job.Log.Append(new JobStarted(1, 32, 32, 2, 1, "test"));
         job.Log.Append(new JobProgress(1, 1, TimeSpan.FromSeconds(1), TimeSpan.Zero));
         job.Log.Append(new JobCompleted(0, []));
-        _frontDoorB.Finished(job);
+        await _frontDoorB.FinishedAsync(job);
 
         var events = await EventsAsync(id);
 
@@ -119,7 +120,7 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task NextAsync_PlacedLayersInChunksTakenOnOneServer_AFollowerOnTheOtherReadsWhatAResultFileHolds()
     {
-        string id = _frontDoorA.Submit(Ann, "", Spec);
+        string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
         var job = await _frontDoorB.NextAsync(Cancellation);
         var sixteenBit = new JobLayer(0, "sky", new byte[] { 1, 2, 3, 4, 5, 6, 7 }, new LayerBounds(3, 4, 5, 6))
         {
@@ -129,11 +130,11 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         foreach (var update in LayerChunks.Split(sixteenBit, chunkBytes: 3)) job.Log.Append(update);
         job.Log.Append(new JobCompleted(1, [new PhaseTime("sampling", TimeSpan.FromSeconds(2))]));
         var inProcess = ResultFileRoundTrip(await job.Log.Follow(0, Cancellation).ToListAsync(Cancellation));
-        _frontDoorB.Finished(job);
+        await _frontDoorB.FinishedAsync(job);
 
         // A store of its own, as a server started after the job finished reads it.
         using var restarted = Store(_redis);
-        var stored = await restarted.ReadAsync(id, afterSequence: 1, count: 100);
+        var stored = await restarted.ReadAsync(id, afterSequence: 1, count: 100, Cancellation);
 
         Assert.Equal([typeof(JobStarted), typeof(JobLayer), typeof(JobLayerChunk), typeof(JobLayerChunk), typeof(JobCompleted)], stored.Select(e => e.GetType()));
         Assert.Equal(inProcess.Select(Bytes), stored.Select(Bytes));
@@ -143,13 +144,13 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task ReadAsync_EventOfAnotherFormatVersion_IsRefusedSayingWhichAndThatEveryServerNeedsOneVersion()
     {
-        string id = _frontDoorA.Submit(Ann, "", Spec);
+        string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Address);
         var events = redis.GetDatabase();
         byte[] accepted = (await events.StreamRangeAsync("qwenlayered:events:" + id))[0]["e"]!;
         await events.StreamAddAsync("qwenlayered:events:" + id, "e", (byte[])[99, .. accepted[1..]], "0-2");
 
-        var refusal = await Assert.ThrowsAsync<JobStoreFormatException>(() => _store.ReadAsync(id, 0, 100));
+        var refusal = await Assert.ThrowsAsync<JobStoreFormatException>(() => _store.ReadAsync(id, 0, 100, Cancellation));
 
         Assert.Equal(ResultFile.Version, accepted[0]);
         Assert.Contains("it is of version 99, and this server reads versions 1 to 2 only", refusal.Message);
@@ -159,17 +160,17 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task RequeueExpired_WorkersLeaseRanOut_JobIsTakenAgainFirstAndTheOldRunIsRefused()
     {
-        string first = _frontDoorA.Submit(Ann, "", Spec);
-        _frontDoorA.Submit(Ann, "", Spec);
-        var lost = (await _store.TakeAsync("dead-worker", TimeSpan.Zero))!;
+        string first = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
+        await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
+        var lost = (await _store.TakeAsync("dead-worker", TimeSpan.Zero, Cancellation))!;
 
-        var requeued = await _store.RequeueExpiredAsync();
-        var again = (await _store.TakeAsync("worker", Lease))!;
+        var requeued = await _store.RequeueExpiredAsync(Cancellation);
+        var again = (await _store.TakeAsync("worker", Lease, Cancellation))!;
 
         Assert.Equal([first], requeued);
         Assert.Equal((first, "1", "2"), (again.Id, lost.Attempt, again.Attempt));
-        Assert.False(await _store.AppendAsync(first, lost.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease));
-        Assert.True(await _store.AppendAsync(first, again.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease));
+        Assert.False(await _store.AppendAsync(first, lost.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease, Cancellation));
+        Assert.True(await _store.AppendAsync(first, again.Attempt, 1, new JobStarted(1, 32, 32, 2, 1, "test"), Lease, Cancellation));
         Assert.Equal(0, Assert.IsType<JobQueuePositionChanged>((await EventsAsync(first))[^2]).QueuePosition);
     }
 
@@ -179,14 +180,14 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         int port = _redis.Port;
         await _redis.DisposeAsync();
 
-        var refusal = Assert.Throws<JobStoreUnavailableException>(() => _frontDoorA.Submit(Ann, "", Spec));
+        var refusal = await Assert.ThrowsAsync<JobStoreUnavailableException>(async () => await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation));
         var healthWhileAway = await new RedisHealthCheck(_store).CheckHealthAsync(new HealthCheckContext(), Cancellation);
         _redis = await RedisProcess.StartAsync(port);
         await UntilConnectedAsync();
 
         Assert.Contains($"Redis at 127.0.0.1:{port}) cannot be reached", refusal.Message);
         Assert.Equal(HealthStatus.Unhealthy, healthWhileAway.Status);
-        Assert.NotEmpty(_frontDoorA.Submit(Ann, "", Spec));
+        Assert.NotEmpty(await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation));
         Assert.Equal(HealthStatus.Healthy, (await new RedisHealthCheck(_store).CheckHealthAsync(new HealthCheckContext(), Cancellation)).Status);
     }
 
@@ -234,10 +235,10 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         return bytes.ToArray();
     }
 
-    private JobAccepted Accepted(string id) => Assert.IsType<JobAccepted>(EventsAsync(id).GetAwaiter().GetResult()[0]);
+    private async Task<JobAccepted> AcceptedAsync(string id) => Assert.IsType<JobAccepted>((await EventsAsync(id))[0]);
 
     // Every event stored so far (the follower waits for more only while the job runs; here none does).
-    private async Task<IReadOnlyList<JobUpdate>> EventsAsync(string id) => await _store.ReadAsync(id, 0, 1000);
+    private async Task<IReadOnlyList<JobUpdate>> EventsAsync(string id) => await _store.ReadAsync(id, 0, 1000, Cancellation);
 
     private async Task UntilConnectedAsync()
     {
