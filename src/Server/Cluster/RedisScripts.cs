@@ -5,7 +5,9 @@ namespace QwenLayered.Server.Cluster;
 /// same job, number two events alike or lose a job between two commands. Keys (all under "qwenlayered:"):
 /// <list type="bullet">
 /// <item><c>job:ID</c>: a hash: owner, client request id, the request (while queued or running), state (queued, running,
-/// finished), attempt, the worker, the last event number (seq), the last queue position sent (pos), a cancel reason.</item>
+/// finished), attempt, the worker, the last event number (seq), the last queue position sent (pos), a cancel reason, and
+/// the turn it was last taken in (turn: <c>turns</c> counts every take by any server, so it is the cluster's dispatch
+/// order).</item>
 /// <item><c>events:ID</c>: the job's events, a stream whose entry ids are 0-SEQUENCE; each entry holds the event
 /// (<c>e</c>: a byte for the version of the result file's format, then the event as such a file holds it) and, for
 /// queue positions, the position (<c>p</c>).</item>
@@ -111,7 +113,8 @@ internal static class RedisScripts
         redis.call('DECR', P .. 'waiting')
         local job = P .. 'job:' .. id
         local attempt = redis.call('HINCRBY', job, 'attempt', 1)
-        redis.call('HSET', job, 'state', 'running', 'worker', ARGV[1], 'local', 0, 'pos', -1)
+        local turn = redis.call('INCR', P .. 'turns')
+        redis.call('HSET', job, 'state', 'running', 'worker', ARGV[1], 'local', 0, 'pos', -1, 'turn', turn)
         redis.call('ZADD', P .. 'running', now_ms() + tonumber(ARGV[2]), id)
         report_positions(ARGV[3])
         local f = redis.call('HMGET', job, 'owner', 'request', 'spec', 'submitted', 'cancel')

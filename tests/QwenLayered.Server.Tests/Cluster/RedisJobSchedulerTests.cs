@@ -145,10 +145,9 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     public async Task ReadAsync_EventOfAnotherFormatVersion_IsRefusedSayingWhichAndThatEveryServerNeedsOneVersion()
     {
         string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
-        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis.Address);
-        var events = redis.GetDatabase();
-        byte[] accepted = (await events.StreamRangeAsync("qwenlayered:events:" + id))[0]["e"]!;
-        await events.StreamAddAsync("qwenlayered:events:" + id, "e", (byte[])[99, .. accepted[1..]], "0-2");
+        await using var stored = await StoredJobs.ConnectAsync(_redis);
+        byte[] accepted = (await stored.EventBytesAsync(id))[0];
+        await stored.AddEventAsync(id, 2, [99, .. accepted[1..]]);
 
         var refusal = await Assert.ThrowsAsync<JobStoreFormatException>(() => _store.ReadAsync(id, 0, 100, Cancellation));
 
