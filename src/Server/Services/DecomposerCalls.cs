@@ -23,15 +23,16 @@ public sealed class DecomposerCalls(
         validator.Validate(request);
         if (host.Unavailability is { } reason) throw new RpcException(new Status(StatusCode.Unavailable, reason));
         var spec = reader.Read(request);
-        return Follow(async () => await scheduler.FindForAsync(caller, await scheduler.SubmitAsync(caller, request.ClientRequestId, spec, cancellation), cancellation),
-            0, cancellation);
+        return Follow(async () =>
+        {
+            string id = await scheduler.SubmitAsync(caller, request.ClientRequestId, spec, cancellation);
+            return await scheduler.FindForAsync(caller, id, cancellation);
+        }, 0, cancellation);
     }
 
     /// <summary>The events of the caller's job after <see cref="AttachRequest.AfterSequence"/>, until its outcome.</summary>
-    public IAsyncEnumerable<JobEvent> Attach(Caller caller, AttachRequest request, CancellationToken cancellation)
-    {
-        return Follow(() => scheduler.FindForAsync(caller, request.JobId, cancellation), request.AfterSequence, cancellation);
-    }
+    public IAsyncEnumerable<JobEvent> Attach(Caller caller, AttachRequest request, CancellationToken cancellation) =>
+        Follow(() => scheduler.FindForAsync(caller, request.JobId, cancellation), request.AfterSequence, cancellation);
 
     public async Task<CancelResponse> CancelAsync(Caller caller, CancelRequest request, CancellationToken cancellation) =>
         new() { Cancelled = await SchedulingErrors.MappedAsync(() => scheduler.CancelAsync(caller, request.JobId, cancellation)) };

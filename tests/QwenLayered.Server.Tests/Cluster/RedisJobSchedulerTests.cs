@@ -118,7 +118,7 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task NextAsync_PlacedLayersInChunksTakenOnOneServer_AFollowerOnTheOtherReadsWhatAResultFileHolds()
+    public async Task Attach_PlacedLayersInChunksRunOnAnotherServer_AfterARestartGivesWhatAResultFileHolds()
     {
         string id = await _frontDoorA.SubmitAsync(Ann, "", Spec, Cancellation);
         var job = await _frontDoorB.NextAsync(Cancellation);
@@ -132,9 +132,10 @@ public sealed class RedisJobSchedulerTests : IAsyncLifetime
         var inProcess = ResultFileRoundTrip(await job.Log.Follow(0, Cancellation).ToListAsync(Cancellation));
         await _frontDoorB.FinishedAsync(job);
 
-        // A store of its own, as a server started after the job finished reads it.
+        // Attached to through a server started after the job finished, after its Accepted event.
         using var restarted = Store(_redis);
-        var stored = await restarted.ReadAsync(id, afterSequence: 1, count: 100, Cancellation);
+        var attached = await Scheduler(restarted).FindForAsync(Ann, id, Cancellation);
+        var stored = await attached.Events.Follow(1, Cancellation).ToListAsync(Cancellation);
 
         Assert.Equal([typeof(JobStarted), typeof(JobLayer), typeof(JobLayerChunk), typeof(JobLayerChunk), typeof(JobCompleted)], stored.Select(e => e.GetType()));
         Assert.Equal(inProcess.Select(Bytes), stored.Select(Bytes));
