@@ -16,9 +16,10 @@ internal static class ServeCommand
         var dtype = new Option<string?>("--dtype") { Description = "Compute dtype: bf16, fp16 or fp32 (default bf16 on CUDA, fp32 on the CPU)." };
         var device = new Option<string?>("--device") { Description = "auto, cpu, cuda or cuda:N; several, comma-separated, get a worker each (default auto)." };
         var memory = MemoryModeOption.Create();
+        var redis = new Option<string?>("--redis") { Description = "Share one fair queue, the job events and the results with every server on this Redis: host:port (Cluster:Redis; ,password=… and ,ssl=true as the Redis needs)." };
         var command = new Command("serve", "Run the server. Further settings as --Section:Key=value, as in appsettings.json.")
         {
-            host, grpcPort, httpPort, model, dtype, device, memory,
+            host, grpcPort, httpPort, model, dtype, device, memory, redis,
         };
         // Unknown tokens are configuration overrides, the usual ASP.NET Core command-line form.
         command.TreatUnmatchedTokensAsErrors = false;
@@ -32,6 +33,7 @@ internal static class ServeCommand
             AddIfSet(overrides, "Engine:Dtype", result.GetValue(dtype));
             AddIfSet(overrides, "Engine:Device", result.GetValue(device));
             AddIfSet(overrides, "Engine:Memory", result.GetValue(memory));
+            AddIfSet(overrides, "Cluster:Redis", result.GetValue(redis));
             await using var app = ServerApp.Build([.. result.UnmatchedTokens], overrides, DemoModelDefault());
             // Runs until SIGTERM or Ctrl+C, which the host handles itself (see QwenLayeredCommand): it drains, then returns.
             await app.RunAsync();

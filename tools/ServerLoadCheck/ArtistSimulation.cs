@@ -6,10 +6,13 @@ using QwenLayered.Contracts.V1;
 namespace QwenLayered.Tools.ServerLoadCheck;
 
 /// <summary>What happened to one job, as its artist saw it; <paramref name="Refusals"/> counts full-queue answers before it got in.</summary>
-public sealed record JobOutcome(int Artist, string Outcome, TimeSpan? TimeToFirstPreview, int Refusals = 0);
+public sealed record JobOutcome(int Artist, string Outcome, TimeSpan? TimeToFirstPreview, TimeSpan? TimeToFirstProgress = null, int Refusals = 0);
 
-/// <summary>Artists submitting jobs, following each stream to its outcome and noting when the first preview came.</summary>
-public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSettings load, ByteString image)
+/// <summary>
+/// Artists submitting jobs, following each stream to its outcome and noting when the first progress and preview came.
+/// Artist n submits through server n modulo the servers' count.
+/// </summary>
+public sealed class ArtistSimulation(IReadOnlyList<Decomposer.DecomposerClient> clients, LoadSettings load, ByteString image)
 {
     /// <summary>All of one artist's jobs, at most <see cref="LoadSettings.InFlightPerArtist"/> open at once.</summary>
     public async Task<JobOutcome[]> RunArtistAsync(int artist, CancellationToken deadline)
@@ -53,6 +56,7 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
     private async Task<JobOutcome> RunJobAsync(int artist, CancellationToken deadline)
     {
         if (deadline.IsCancellationRequested) return new JobOutcome(artist, "not submitted (time up)", null);
+        var client = clients[artist % clients.Count];
         var headers = new Metadata { { "authorization", $"Bearer token-{artist}" } };
         var request = new DecomposeRequest
         {
@@ -61,14 +65,15 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
             ClientRequestId = Guid.NewGuid().ToString("N"),
         };
         var clock = Stopwatch.StartNew();
-        TimeSpan? firstPreview = null;
+        TimeSpan? firstPreview = null, firstProgress = null;
         try
         {
             using var call = client.Decompose(request, headers, cancellationToken: deadline);
             await foreach (var jobEvent in call.ResponseStream.ReadAllAsync(CancellationToken.None))
             {
                 if (jobEvent.KindCase == JobEvent.KindOneofCase.Preview) firstPreview ??= clock.Elapsed;
-                if (IsOutcome(jobEvent)) return new JobOutcome(artist, Name(jobEvent), firstPreview);
+                if (jobEvent.KindCase == JobEvent.KindOneofCase.Progress) firstProgress ??= clock.Elapsed;
+                if (IsOutcome(jobEvent)) return new JobOutcome(artist, Name(jobEvent), firstPreview, firstProgress);
             }
             return new JobOutcome(artist, "lost (stream ended without an outcome)", firstPreview);
         }
@@ -78,7 +83,7 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
         }
         catch (RpcException error) when (error.StatusCode == StatusCode.Cancelled && deadline.IsCancellationRequested)
         {
-            return new JobOutcome(artist, await CancelAtDeadlineAsync(request, headers), firstPreview);
+            return new JobOutcome(artist, await CancelAtDeadlineAsync(client, request, headers), firstPreview, firstProgress);
         }
         catch (RpcException error)
         {
@@ -88,7 +93,7 @@ public sealed class ArtistSimulation(Decomposer.DecomposerClient client, LoadSet
 
     // Time is up: find the job again by its client request id (a retried submit returns the same job), cancel it as
     // its artist would, and follow it to the outcome the server recorded, so an open job is never silently dropped.
-    private async Task<string> CancelAtDeadlineAsync(DecomposeRequest request, Metadata headers)
+    private static async Task<string> CancelAtDeadlineAsync(Decomposer.DecomposerClient client, DecomposeRequest request, Metadata headers)
     {
         try
         {

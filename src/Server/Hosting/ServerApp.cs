@@ -5,6 +5,7 @@ using QwenLayered.CommandLine;
 using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Server.Auth;
+using QwenLayered.Server.Cluster;
 using QwenLayered.Server.Jobs;
 using QwenLayered.Server.Operations;
 using QwenLayered.Server.Services;
@@ -41,12 +42,15 @@ public static partial class ServerApp
             throw new ServerConfigurationException($"Server:InstanceName '{server.InstanceName}' may hold only letters, digits and '-' (at most 40).");
         jobs.Validate();
         engine.Validate();
+        var cluster = builder.Configuration.GetSection(ClusterOptions.Section).Get<ClusterOptions>() ?? new ClusterOptions();
+        if (cluster.Enabled) cluster.RedisConfiguration();
         if (!string.IsNullOrWhiteSpace(engine.Model)) CheckModelFolder(engine.Model);
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection(ServerOptions.Section));
         builder.Services.Configure<EngineOptions>(builder.Configuration.GetSection(EngineOptions.Section));
         builder.Services.Configure<DecompositionLimits>(builder.Configuration.GetSection(ServedPolicy.LimitsSection));
         builder.Services.Configure<JobsOptions>(builder.Configuration.GetSection(JobsOptions.Section));
         builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        builder.Services.Configure<ClusterOptions>(builder.Configuration.GetSection(ClusterOptions.Section));
         // Running jobs get the drain timeout; the host waits a little longer so their outcome is stored.
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = jobs.ShutdownDrainTimeout + TimeSpan.FromSeconds(10));
 
@@ -85,13 +89,24 @@ public static partial class ServerApp
             grpc.MaxReceiveMessageSize = limits.MaxRequestBytes;
         }).AddServiceOptions<DecomposerService>(decomposer => decomposer.Interceptors.Add<BearerTokenInterceptor>());
         builder.Services.AddGrpcReflection();
-        builder.Services.AddGrpcHealthChecks().AddCheck<ModelReadyHealthCheck>("model");
+        var health = builder.Services.AddGrpcHealthChecks().AddCheck<ModelReadyHealthCheck>("model");
         builder.Services.AddSingleton<ServerMetrics>();
         builder.Services.AddSingleton<TokenDirectory>();
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddSingleton<ServedPolicy>();
-        builder.Services.AddSingleton<ResultStore>();
-        builder.Services.AddSingleton<JobScheduler>();
+        if (cluster.Enabled)
+        {
+            // Every job in the Redis that all servers share; no results folder.
+            builder.Services.AddSingleton<RedisJobStore>();
+            builder.Services.AddSingleton<IJobScheduler, RedisJobScheduler>();
+            builder.Services.AddHostedService<LeaseReaper>();
+            health.AddCheck<RedisHealthCheck>("redis");
+        }
+        else
+        {
+            builder.Services.AddSingleton<ResultStore>();
+            builder.Services.AddSingleton<IJobScheduler, JobScheduler>();
+        }
         builder.Services.AddSingleton<DecompositionRunner>();
         builder.Services.AddSingleton<DecomposeRequestValidator>();
         builder.Services.AddSingleton<DecomposeRequestReader>();
@@ -113,7 +128,7 @@ public static partial class ServerApp
         // are reported at startup, not on the first call.
         app.Services.GetRequiredService<ModelHost>();
         app.Services.GetRequiredService<TokenDirectory>();
-        app.Services.GetRequiredService<ResultStore>();
+        app.Services.GetRequiredService<IJobScheduler>();
         MemoryPlanCheck.Run(engine, app.Logger);
 
         var metrics = app.Services.GetRequiredService<ServerMetrics>();

@@ -3,7 +3,8 @@ using QwenLayered.Engine.Pipeline;
 namespace QwenLayered.Server.Jobs;
 
 /// <summary>One artist's decomposition while it is queued or running; its events are in <see cref="Log"/>.</summary>
-public sealed class Job(string id, string owner, string clientRequestId, DecompositionRequest spec) : IDisposable
+/// <param name="submittedAt">When it was submitted; now when not given (a job taken from the shared store says its own).</param>
+public sealed class Job(string id, string owner, string clientRequestId, DecompositionRequest spec, DateTime? submittedAt = null) : IDisposable
 {
     private readonly CancellationTokenSource _cancellation = new();
 
@@ -12,7 +13,7 @@ public sealed class Job(string id, string owner, string clientRequestId, Decompo
     public string ClientRequestId { get; } = clientRequestId;
     public DecompositionRequest Spec { get; } = spec;
     public JobEventLog Log { get; } = new(id);
-    public DateTime SubmittedAt { get; } = DateTime.UtcNow;
+    public DateTime SubmittedAt { get; } = submittedAt ?? DateTime.UtcNow;
 
     /// <summary>Fires when the job is cancelled; the sampling loop checks it before every step.</summary>
     public CancellationToken Cancellation => _cancellation.Token;

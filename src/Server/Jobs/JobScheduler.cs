@@ -10,10 +10,12 @@ namespace QwenLayered.Server.Jobs;
 /// Where jobs are submitted, found and cancelled: the fair queue, the jobs in memory (queued or running) and the
 /// result store (finished). Every queued job hears its queue position whenever it changes. What it will not do it
 /// refuses with a <see cref="JobSchedulingException"/>; the service layer words those for its callers. Its lock guards
-/// the queue and the jobs in memory only: result files are read and written outside it.
+/// the queue and the jobs in memory only: result files are read and written outside it. This server's alone, the
+/// default; <see cref="Cluster.RedisJobScheduler"/> shares one queue between servers.
 /// </summary>
 public sealed class JobScheduler(
     IOptions<JobsOptions> options, IOptions<ServerOptions> server, ResultStore results, ServerMetrics metrics, ILogger<JobScheduler> logger)
+    : IJobScheduler
 {
     private readonly string _idPrefix = server.Value.InstanceName.Length > 0 ? server.Value.InstanceName + "-" : "";
     private readonly Lock _gate = new();
@@ -149,6 +151,22 @@ public sealed class JobScheduler(
         job.Dispose();
     }
 
+    // The interface's calls: this scheduler answers from memory (or a result file on this machine) at once.
+    ValueTask<int> IJobScheduler.QueueLengthAsync(CancellationToken cancellation) => ValueTask.FromResult(QueueLength);
+
+    ValueTask<string> IJobScheduler.SubmitAsync(Caller caller, string clientRequestId, DecompositionRequest spec, CancellationToken cancellation) =>
+        ValueTask.FromResult(Submit(caller, clientRequestId, spec));
+
+    ValueTask<JobRecord> IJobScheduler.FindForAsync(Caller caller, string id, CancellationToken cancellation) => ValueTask.FromResult(FindFor(caller, id));
+
+    ValueTask<bool> IJobScheduler.CancelAsync(Caller caller, string id, CancellationToken cancellation) => ValueTask.FromResult(Cancel(caller, id));
+
+    Task IJobScheduler.FinishedAsync(Job job)
+    {
+        Finished(job);
+        return Task.CompletedTask;
+    }
+
     /// <summary>Refuses new jobs from now on and cancels every queued one (shutdown); running jobs go on.</summary>
     public void StopAccepting(string reason)
     {
@@ -188,13 +206,10 @@ public sealed class JobScheduler(
         if (admission == Admission.ShareFull)
         {
             JobLogMessages.RefusedShareFull(logger, artist, _queue.PerArtist);
-            return new JobRefusedException(RefusalReason.ShareFull,
-                $"Your share of the queue is full: {_queue.PerArtist} of your jobs are waiting, the most one artist may have " +
-                $"waiting on this server (of {_queue.Capacity} in all). Submit more when one of yours has started.");
+            return QueueRefusals.ShareFull(_queue.PerArtist, _queue.Capacity);
         }
         JobLogMessages.Refused(logger, artist, _queue.Capacity);
-        return new JobRefusedException(RefusalReason.QueueFull,
-            $"The queue is full: {_queue.Capacity} jobs are waiting, the most this server queues. Try again when some have started.");
+        return QueueRefusals.QueueFull(_queue.Capacity);
     }
 
     private static void CheckMayManage(Caller caller, string owner, string id)

@@ -39,3 +39,16 @@ public sealed class ResultUnreadableException(string jobId, Exception inner)
 {
     public string JobId { get; } = jobId;
 }
+
+/// <summary>The job store shared by several servers cannot be reached now; the call may be tried again shortly.</summary>
+public sealed class JobStoreUnavailableException(string message, Exception inner) : JobSchedulingException(message, inner);
+
+/// <summary>
+/// Events in the shared job store that this server cannot read: written by a server of another version (or damaged).
+/// </summary>
+public sealed class JobStoreFormatException(string jobId, ResultFormatException inner)
+    : JobSchedulingException($"The events of job '{jobId}' in the servers' shared job store cannot be read by this server: {inner.Message}. " +
+        "Every server on one Redis must run the same QwenLayered version; ask the administrator to update them alike.", inner)
+{
+    public string JobId { get; } = jobId;
+}

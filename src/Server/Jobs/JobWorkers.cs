@@ -10,7 +10,7 @@ namespace QwenLayered.Server.Jobs;
 /// get the drain timeout to finish before they are cancelled.
 /// </summary>
 public sealed class JobWorkers(
-    ModelHost host, JobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
+    ModelHost host, IJobScheduler scheduler, DecompositionRunner runner, IOptions<JobsOptions> options, IHostApplicationLifetime lifetime)
     : EngineBackgroundService
 {
     private const string ShutdownReason = "The server is shutting down; submit the job again when it is back.";
@@ -53,7 +53,7 @@ public sealed class JobWorkers(
             }
             // What the job's tensors used goes back to the system rather than stay with an idle server.
             GlibcMalloc.ReleaseFreeMemory();
-            scheduler.Finished(job);
+            await scheduler.FinishedAsync(job);
         }
     }
 }

@@ -28,16 +28,21 @@ public static class ResultFile
         writer.Write(header.Owner);
         writer.Write(header.ClientRequestId);
         writer.Write(header.FinishedAt.ToUniversalTime().Ticks);
+        writer.Flush();
+        foreach (var update in events) WriteEvent(stream, update);
+    }
+
+    /// <summary>
+    /// One event as it stands in the file: its length, then its fields. The shared job store keeps each event in these
+    /// bytes too, beside this version, read back with <see cref="ReadEvent(Stream, int)"/>.
+    /// </summary>
+    public static void WriteEvent(Stream stream, JobUpdate update)
+    {
         using var record = new MemoryStream();
-        using var fields = new BinaryWriter(record, Encoding.UTF8, leaveOpen: true);
-        foreach (var update in events)
-        {
-            record.SetLength(0);
-            WriteFields(fields, update);
-            fields.Flush();
-            writer.Write((int)record.Length);
-            writer.Write(record.GetBuffer(), 0, (int)record.Length);
-        }
+        using (var fields = new BinaryWriter(record, Encoding.UTF8, leaveOpen: true)) WriteFields(fields, update);
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        writer.Write((int)record.Length);
+        writer.Write(record.GetBuffer(), 0, (int)record.Length);
     }
 
     /// <summary>Reads the header and leaves the stream at the first event.</summary>
@@ -49,8 +54,7 @@ public static class ResultFile
         if (stream.ReadAtLeast(magic, magic.Length, throwOnEndOfStream: false) < magic.Length || !magic.SequenceEqual(Magic))
             throw new ResultFormatException("it is not a QwenLayered result file");
         int version = reader.ReadInt32();
-        if (version is < FirstReadableVersion or > Version)
-            throw new ResultFormatException($"it is of version {version}, and this server reads versions {FirstReadableVersion} to {Version} only");
+        CheckVersion(version);
         return new ResultHeader(reader.ReadString(), reader.ReadString(), new DateTime(reader.ReadInt64(), DateTimeKind.Utc)) { Version = version };
     });
 
@@ -77,6 +81,20 @@ public static class ResultFile
     /// <exception cref="ResultFormatException">The event is truncated or damaged.</exception>
     public static JobUpdate? ReadEvent(Stream stream, ResultHeader header) =>
         stream.Position < stream.Length ? ReadEvent(stream, header.Version, skipImages: false) : null;
+
+    /// <summary>One event as <see cref="WriteEvent"/> wrote it when <see cref="Version"/> was <paramref name="version"/>.</summary>
+    /// <exception cref="ResultFormatException">A version this server does not read, or a truncated or damaged event.</exception>
+    public static JobUpdate ReadEvent(Stream stream, int version)
+    {
+        CheckVersion(version);
+        return ReadEvent(stream, version, skipImages: false);
+    }
+
+    private static void CheckVersion(int version)
+    {
+        if (version is < FirstReadableVersion or > Version)
+            throw new ResultFormatException($"it is of version {version}, and this server reads versions {FirstReadableVersion} to {Version} only");
+    }
 
     private static JobUpdate ReadEvent(Stream stream, int version, bool skipImages) => Read(() =>
     {

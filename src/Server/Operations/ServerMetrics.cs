@@ -12,7 +12,7 @@ public sealed class ServerMetrics
     {
         var factory = Metrics.WithCustomRegistry(Registry);
         QueueLength = factory.CreateGauge("qwenlayered_queue_length", "Jobs waiting, not counting running ones.");
-        Jobs = factory.CreateCounter("qwenlayered_jobs_total", "Jobs by outcome: completed, failed, cancelled or refused (the queue or the artist's share of it full).",
+        Jobs = factory.CreateCounter("qwenlayered_jobs_total", "Jobs by outcome: completed, failed, cancelled, refused (the queue or the artist's share of it full) or requeued (its worker's lease ran out).",
             new CounterConfiguration { LabelNames = ["outcome"] });
         StepSeconds = factory.CreateHistogram("qwenlayered_sampling_step_seconds", "Duration of one sampling step.",
             new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.01, 2, 12) });

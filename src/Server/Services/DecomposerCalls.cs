@@ -14,7 +14,7 @@ namespace QwenLayered.Server.Services;
 /// the in-process panel endpoint both run. Refusals are <see cref="RpcException"/>s with the contract's status codes.
 /// </summary>
 public sealed class DecomposerCalls(
-    ModelHost host, ServedPolicy served, JobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
+    ModelHost host, ServedPolicy served, IJobScheduler scheduler, DecomposeRequestValidator validator, DecomposeRequestReader reader,
     IOptions<JobsOptions> jobs)
 {
     /// <summary>Queues the job (or finds the one this client request id already made) and follows its events.</summary>
@@ -23,21 +23,21 @@ public sealed class DecomposerCalls(
         validator.Validate(request);
         if (host.Unavailability is { } reason) throw new RpcException(new Status(StatusCode.Unavailable, reason));
         var spec = reader.Read(request);
-        var job = SchedulingErrors.Mapped(() => scheduler.FindFor(caller, scheduler.Submit(caller, request.ClientRequestId, spec)));
-        return Follow(job, 0, cancellation);
+        return Follow(async () =>
+        {
+            string id = await scheduler.SubmitAsync(caller, request.ClientRequestId, spec, cancellation);
+            return await scheduler.FindForAsync(caller, id, cancellation);
+        }, 0, cancellation);
     }
 
     /// <summary>The events of the caller's job after <see cref="AttachRequest.AfterSequence"/>, until its outcome.</summary>
-    public IAsyncEnumerable<JobEvent> Attach(Caller caller, AttachRequest request, CancellationToken cancellation)
-    {
-        var job = SchedulingErrors.Mapped(() => scheduler.FindFor(caller, request.JobId));
-        return Follow(job, request.AfterSequence, cancellation);
-    }
+    public IAsyncEnumerable<JobEvent> Attach(Caller caller, AttachRequest request, CancellationToken cancellation) =>
+        Follow(() => scheduler.FindForAsync(caller, request.JobId, cancellation), request.AfterSequence, cancellation);
 
-    public CancelResponse Cancel(Caller caller, CancelRequest request) =>
-        new() { Cancelled = SchedulingErrors.Mapped(() => scheduler.Cancel(caller, request.JobId)) };
+    public async Task<CancelResponse> CancelAsync(Caller caller, CancelRequest request, CancellationToken cancellation) =>
+        new() { Cancelled = await SchedulingErrors.MappedAsync(() => scheduler.CancelAsync(caller, request.JobId, cancellation)) };
 
-    public ServerInfo GetServerInfo()
+    public async Task<ServerInfo> GetServerInfoAsync(CancellationToken cancellation)
     {
         var policy = served.Current;
         var max = policy.Limits;
@@ -74,13 +74,16 @@ public sealed class DecomposerCalls(
                 GuidanceScale = policy.DefaultGuidanceScale,
                 Resolution = policy.DefaultResolution,
             },
-            QueueLength = scheduler.QueueLength,
+            QueueLength = await scheduler.QueueLengthAsync(cancellation),
         };
     }
 
-    // The caller's abort ends only this stream; the job goes on and can be attached to again.
-    private static async IAsyncEnumerable<JobEvent> Follow(JobRecord job, ulong afterSequence, [EnumeratorCancellation] CancellationToken cancellation)
+    // The job is found (or submitted) as the stream is first read. The caller's abort ends only this stream; the job goes
+    // on and can be attached to again.
+    private static async IAsyncEnumerable<JobEvent> Follow(Func<ValueTask<JobRecord>> find, ulong afterSequence,
+        [EnumeratorCancellation] CancellationToken cancellation)
     {
+        var job = await SchedulingErrors.MappedAsync(find);
         await using var updates = job.Events.Follow(afterSequence, cancellation).GetAsyncEnumerator(cancellation);
         while (true)
         {

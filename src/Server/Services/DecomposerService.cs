@@ -15,10 +15,10 @@ public sealed class DecomposerService(DecomposerCalls calls) : Decomposer.Decomp
         await WriteAsync(calls.Attach(context.Caller(), request, context.CancellationToken), responseStream, context);
 
     public override Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context) =>
-        Task.FromResult(calls.Cancel(context.Caller(), request));
+        calls.CancelAsync(context.Caller(), request, context.CancellationToken);
 
     public override Task<ServerInfo> GetServerInfo(GetServerInfoRequest request, ServerCallContext context) =>
-        Task.FromResult(calls.GetServerInfo());
+        calls.GetServerInfoAsync(context.CancellationToken);
 
     // The client's abort or deadline ends only this stream; the job goes on and can be attached to again.
     private static async Task WriteAsync(IAsyncEnumerable<JobEvent> events, IServerStreamWriter<JobEvent> responseStream, ServerCallContext context)

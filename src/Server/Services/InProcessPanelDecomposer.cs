@@ -15,7 +15,7 @@ public sealed class InProcessPanelDecomposer(DecomposerCalls calls, BearerTokenI
     public Task<ServerInfo> GetServerInfoAsync(string? token, CancellationToken cancellation)
     {
         CallerOf(token);
-        return Task.FromResult(calls.GetServerInfo());
+        return calls.GetServerInfoAsync(cancellation);
     }
 
     // Iterators, so that a refusal reaches the caller as it reads the events, as it would over gRPC.
@@ -30,7 +30,7 @@ public sealed class InProcessPanelDecomposer(DecomposerCalls calls, BearerTokenI
     }
 
     public Task<CancelResponse> CancelAsync(string? token, CancelRequest request, CancellationToken cancellation) =>
-        Task.FromResult(calls.Cancel(CallerOf(token), request));
+        calls.CancelAsync(CallerOf(token), request, cancellation);
 
     private Caller CallerOf(string? token) => authentication.CallerOf(string.IsNullOrEmpty(token) ? null : $"Bearer {token}");
 }

@@ -9,11 +9,11 @@ public static class SchedulingErrors
     public static RpcException ToRpc(JobSchedulingException error) => new(new Status(CodeOf(error), error.Message));
 
     /// <summary>Runs <paramref name="call"/>, turning what the scheduler refuses into its status.</summary>
-    public static T Mapped<T>(Func<T> call)
+    public static async Task<T> MappedAsync<T>(Func<ValueTask<T>> call)
     {
         try
         {
-            return call();
+            return await call();
         }
         catch (JobSchedulingException error)
         {
@@ -25,6 +25,8 @@ public static class SchedulingErrors
     {
         JobRefusedException { Reason: RefusalReason.ShuttingDown } => StatusCode.Unavailable,
         JobRefusedException => StatusCode.ResourceExhausted,
+        JobStoreUnavailableException => StatusCode.Unavailable,
+        JobStoreFormatException => StatusCode.FailedPrecondition,
         JobNotFoundException => StatusCode.NotFound,
         JobNotYoursException => StatusCode.PermissionDenied,
         ResultUnreadableException => StatusCode.DataLoss,

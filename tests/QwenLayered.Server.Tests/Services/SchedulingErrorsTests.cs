@@ -14,6 +14,8 @@ public class SchedulingErrorsTests
         { new JobNotFoundException("job-1"), StatusCode.NotFound },
         { new JobNotYoursException("job-1"), StatusCode.PermissionDenied },
         { new ResultUnreadableException("job-1", new IOException("gone")), StatusCode.DataLoss },
+        { new JobStoreUnavailableException("The servers' shared job store cannot be reached.", new IOException("refused")), StatusCode.Unavailable },
+        { new JobStoreFormatException("job-1", new ResultFormatException("it is of version 9")), StatusCode.FailedPrecondition },
     };
 
     [Theory]
