@@ -216,8 +216,9 @@ class PanelController {
     const groupName = `${source.name} (seed ${result.seed})`;
     const inserted = () => this.report(this.results.markInserted(result.id).finally(() => this.showResults()));
     try {
-      if (source.scaled) return await this.host.insertIntoNewDocument(source, layers, groupName);
-      await this.host.insertLayers(source, layers, groupName);
+      // A copy scaled for the server has its own document: its layers do not fit the source.
+      if (source.scaled) await this.host.insertIntoNewDocument(source, layers, groupName);
+      else await this.host.insertLayers(source, layers, groupName);
       if (retries < MODAL_RETRIES) this.view.clearError();
       await inserted();
     } catch (e) {

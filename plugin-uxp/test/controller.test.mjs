@@ -109,6 +109,17 @@ describe("PanelController", () => {
     const sent = decodePng(bridge.socket.sent.find((f) => f.message.type === "submit").payload);
     expect([sent.width, sent.height]).toEqual([10, 5]);
     expect(ps.calls.filter((c) => c.name === "getPixels").at(-1).args.targetSize).toEqual({ width: 10, height: 5 });
+
+    // Its layers go into a new document of the copy's size, and the result counts as inserted.
+    const submit = bridge.sent().find((m) => m.type === "submit");
+    await bridge.push({ type: "accepted", jobId: "job-1", sequence: 1, queuePosition: 0, clientRequestId: submit.clientRequestId });
+    await bridge.push({ type: "started", jobId: "job-1", sequence: 2, seed: "42", width: 10, height: 5, layers: 1, steps: 4, prompt: "p" });
+    await bridge.push({ type: "layer", jobId: "job-1", sequence: 3, index: 0, name: "l0", x: 0, y: 0, width: 10, height: 5, bitsPerChannel: 8, chunkCount: 1 }, png(10, 5));
+    await bridge.push({ type: "completed", jobId: "job-1", sequence: 4, layerCount: 1, timings: [] });
+    await settle();
+
+    expect(ps.calls.filter((c) => c.name === "createDocument").map((c) => [c.args.width, c.args.height])).toEqual([[10, 5]]);
+    expect(view.results.map((r) => r.inserted)).toEqual([true]);
   });
 
   it("asks the server to choose the layer count, and names the inserted layers as the server named them", async () => {
