@@ -1,4 +1,5 @@
 using QwenLayered.Engine.QwenVL.Language;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Transformer;
 
 namespace QwenLayered.Engine.Memory;

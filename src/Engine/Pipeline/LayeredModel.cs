@@ -6,6 +6,7 @@ using QwenLayered.Engine.ModelFolders;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.QwenVL.Language;
 using QwenLayered.Engine.QwenVL.Vision;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Transformer;
 using static TorchSharp.torch;
 

@@ -1,5 +1,5 @@
-using QwenLayered.Engine.Memory;
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Weights;
 using TorchSharp;
 using TorchSharp.Modules;

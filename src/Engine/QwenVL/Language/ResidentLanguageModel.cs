@@ -1,4 +1,4 @@
-using QwenLayered.Engine.Memory;
+using QwenLayered.Engine.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 

@@ -1,6 +1,6 @@
-using QwenLayered.Engine.Memory;
+using QwenLayered.Engine.Runtime;
 
-namespace QwenLayered.Engine.Tests.Memory;
+namespace QwenLayered.Engine.Tests.Runtime;
 
 public class DeviceTurnsTests
 {

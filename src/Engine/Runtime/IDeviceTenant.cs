@@ -1,4 +1,4 @@
-namespace QwenLayered.Engine.Memory;
+namespace QwenLayered.Engine.Runtime;
 
 /// <summary>A model that holds weights on the compute device and can leave it for host memory when another takes its turn
 /// (<see cref="DeviceTurns"/>); it comes back by itself the next time it runs.</summary>

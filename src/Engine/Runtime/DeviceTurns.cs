@@ -1,8 +1,8 @@
-namespace QwenLayered.Engine.Memory;
+namespace QwenLayered.Engine.Runtime;
 
 /// <summary>
 /// Models that take turns on the compute device where they would not fit together (the transformer and the text encoder in
-/// the text-offload and quantized modes, <see cref="MemoryModes.TakesTurns"/>): the one about to run takes the turn, and the
+/// the text-offload and quantized memory modes): the one about to run takes the turn, and the
 /// one that had it leaves for host memory first. The device then holds the larger of them, never both: the published
 /// transformer (38 GiB in bf16) and text encoder (15.5 GiB) fit 48 GiB this way, and 24 GiB with the transformer quantized.
 /// Each swap moves both models over the bus, so it is for cards the models do not fit together.
