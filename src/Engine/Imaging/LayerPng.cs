@@ -7,6 +7,10 @@ namespace QwenLayered.Engine.Imaging;
 /// <summary>Encodes layer pixels as RGBA PNG files (8 or 16 bits per channel).</summary>
 public static class LayerPng
 {
+    /// <summary>16 bits per channel when the layer has them (<paramref name="rgba16"/> not null), else 8.</summary>
+    public static byte[] Encode(byte[] rgba8, ushort[]? rgba16, int width, int height) =>
+        rgba16 is null ? Encode8(rgba8, width, height) : Encode16(rgba16, width, height);
+
     public static byte[] Encode8(byte[] rgba, int width, int height)
     {
         using var image = Image.LoadPixelData<Rgba32>(rgba, width, height);

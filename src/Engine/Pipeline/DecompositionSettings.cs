@@ -45,6 +45,11 @@ public sealed record DecompositionSettings
     /// </summary>
     public bool FullResolution { get; init; } = DecompositionPolicy.DefaultFullResolution;
 
+    /// <summary>The canvas the layers are placed on: the source's size (the image, or its region), or the working output
+    /// size without <see cref="FullResolution"/>.</summary>
+    public (int Width, int Height) Canvas(int sourceWidth, int sourceHeight, WorkingSize size) =>
+        FullResolution ? (sourceWidth, sourceHeight) : (size.OutputWidth, size.OutputHeight);
+
     /// <summary>Also produce 16-bit layers (for 16-bit documents).</summary>
     public bool SixteenBit { get; init; }
 

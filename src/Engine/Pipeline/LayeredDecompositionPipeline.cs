@@ -130,9 +130,11 @@ public sealed class LayeredDecompositionPipeline(
             new PhaseTiming("total", total.Elapsed),
         ];
         int cachedSteps = velocity.CachedSteps;
-        return [.. layers.Select((jobLayers, job) => (settings.FullResolution
-            ? new DecompositionResult(batch.Inputs[job].Image.Width, batch.Inputs[job].Image.Height, jobLayers, timings)
-            : new DecompositionResult(size.OutputWidth, size.OutputHeight, jobLayers, timings)) with { CachedSteps = cachedSteps })];
+        return [.. layers.Select((jobLayers, job) =>
+        {
+            var (width, height) = settings.Canvas(batch.Inputs[job].Image.Width, batch.Inputs[job].Image.Height, size);
+            return new DecompositionResult(width, height, jobLayers, timings) { CachedSteps = cachedSteps };
+        })];
     }
 
     // Raises the previews read back so far (all of them when asked), on the sampling thread, in the order queued.

@@ -89,7 +89,7 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             {
                 case PromptReady ready:
                     var spec = job.Spec;
-                    var (width, height) = Canvas(spec);
+                    var (width, height) = spec.Settings.Canvas(spec.Image.Width, spec.Image.Height, spec.Size);
                     job.Log.Append(new JobStarted(spec.Settings.Seed, width, height, ready.Layers, spec.Settings.Steps, ready.Prompt));
                     break;
                 case SamplingProgress progress:
@@ -108,18 +108,14 @@ public sealed class DecompositionRunner(ServerMetrics metrics, ILogger<Decomposi
             }
         }
 
-        // The canvas the layers are placed on: the source (the image or its region), or the working size when asked.
-        private static (int Width, int Height) Canvas(DecompositionRequest spec) =>
-            spec.Settings.FullResolution ? (spec.Image.Width, spec.Image.Height) : (spec.Size.OutputWidth, spec.Size.OutputHeight);
-
         private static JobLayer ToLayer(DecodedLayer layer, bool sixteenBit)
         {
-            bool deep = sixteenBit && layer.Rgba16 is not null;
-            var png = deep ? LayerPng.Encode16(layer.Rgba16!, layer.Width, layer.Height) : LayerPng.Encode8(layer.Rgba8, layer.Width, layer.Height);
+            var deep = sixteenBit ? layer.Rgba16 : null;
+            var png = LayerPng.Encode(layer.Rgba8, deep, layer.Width, layer.Height);
             var bounds = layer.CanvasBounds() is { } b ? new LayerBounds(b.X, b.Y, b.Width, b.Height) : (LayerBounds?)null;
             return new JobLayer(layer.Index, DecompositionPolicy.LayerName(layer), png, bounds)
             {
-                X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep ? 16 : 8,
+                X = layer.X, Y = layer.Y, Width = layer.Width, Height = layer.Height, BitsPerChannel = deep is null ? 8 : 16,
             };
         }
     }

@@ -27,4 +27,14 @@ public class LayerPngTests
         using var image = Image.Load<Rgba64>(png);
         Assert.Equal(new Rgba64(1, 2, 65534, 65535), image[0, 0]);
     }
+
+    [Theory]
+    [InlineData(true, 16)]
+    [InlineData(false, 8)]
+    public void Encode_SixteenBitPixelsWhenGiven_ElseEightBit(bool sixteen, int bits)
+    {
+        var png = LayerPng.Encode([10, 20, 30, 255], sixteen ? [2570, 5140, 7710, 65535] : null, 1, 1);
+
+        Assert.Equal(bits, Image.Identify(png).PixelType.BitsPerPixel / 4);
+    }
 }
