@@ -19,6 +19,8 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
         var settings = new DecompositionSettings
         {
             Layers = layers, Steps = sampling.Steps, GuidanceScale = sampling.GuidanceScale, Seed = sampling.Seed,
+            // The model's own layers: the evaluation scores what it decomposes, not the refinement against the image.
+            FullResolution = false,
         };
         settings.Validate();
         var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
@@ -27,6 +29,6 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
             NegativePrompt = sampling.GuidanceScale > 1 ? model.Prompts.Encode(DecompositionPolicy.DefaultNegativePrompt) : null,
         };
         var result = model.Pipeline.Run(input);
-        return [.. result.Layers.Select(layer => new RgbaImage(layer.Width, layer.Height, layer.Rgba8))];
+        return [.. result.Layers.Select(layer => new RgbaImage(result.Width, result.Height, LayerPlacement.OnCanvas(layer, result.Width, result.Height)))];
     }
 }
