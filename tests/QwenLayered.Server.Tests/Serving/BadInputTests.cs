@@ -78,8 +78,9 @@ public class BadInputTests(ModelServer server) : ServingTestBase(server)
         // The server works at 64x64 px: 16x256 here (one patch wide), answered as 14x280, the input's 1:20.
         var started = Assert.Single(events, e => e.KindCase == Kind.Started).Started;
         Assert.Equal((14, 280), (started.Width, started.Height));
+        // The layers come back at the image's own size; the opaque bottom layer covers all of it.
         var layer = ImageDecoder.Decode(events.First(e => e.KindCase == Kind.Layer).Layer.Png.ToByteArray(), long.MaxValue, long.MaxValue);
-        Assert.Equal((14, 280), (layer.Width, layer.Height));
+        Assert.Equal((150, 3000), (layer.Width, layer.Height));
         Assert.Equal(Kind.Completed, events[^1].KindCase);
     }
 
