@@ -39,6 +39,7 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure a decomposition: load, text encoding, VAE, time per step, memory; prints a table and JSON.")
         {
             model, random, config, tokenizer, device, dtype, resolution, layers, steps, cfg, cfgBatch, batch, previews, otherSteps, warmup, textEncoder, memory, json,
+            BenchRefineCommand.Create(),
         };
         command.SetAction(result =>
         {

@@ -13,7 +13,10 @@ namespace QwenLayered.Engine.Refinement;
 /// </summary>
 public static class LayerRefinement
 {
-    /// <summary>Tile side in pixels: a tile of N layers holds about N·60 float32 values a pixel at once (about 63 MB for 4 layers).</summary>
+    /// <summary>
+    /// Tile side in pixels. A tile of N layers holds at most about N·60 float32 values a pixel at once (the colour
+    /// solve's temporaries), about 63 MB a layer at 512: 250 MB for 4 layers, whatever the image's size.
+    /// </summary>
     public const int DefaultTileSize = 512;
 
     /// <summary>

@@ -45,15 +45,22 @@ internal static class RestackSolver
         using var scope = NewDisposeScope();
         int count = (int)alphas.shape[0];
         var shown = Visibility(alphas).unsqueeze(1);                                      // [N, 1, P]
-        var target = shown.sum(0, keepdim: false) * original;                                             // premultiplied [3, P]
+        var target = shown.sum(0, keepdim: false) * original;                            // premultiplied [3, P]
         var colours = model.clamp(Kept(0f), Kept(1f));
+        // Each pass either matches a pixel or pins one more layer at 0 or 1, so count + 1 passes always suffice;
+        // most tiles are done after the first, and a pixel off by less than a hundredth of a level counts as matched.
         for (int pass = 0; pass <= count; pass++)
         {
+            using var step = NewDisposeScope();
             var missing = target - (shown * colours).sum(0, keepdim: false);
-            var free = shown.gt(Kept(0f)) & ((missing.gt(Kept(0f)) & colours.lt(Kept(1f))) | (missing.lt(Kept(0f)) & colours.gt(Kept(0f))));
+            var free = shown.gt(Kept(0f)) & missing.abs().gt(Kept(0.01f / levels))
+                & ((missing.gt(Kept(0f)) & colours.lt(Kept(1f))) | (missing.lt(Kept(0f)) & colours.gt(Kept(0f))));
+            if (!free.any().item<bool>()) break;
             var movable = shown * free.to(shown.dtype);
             var share = missing / (movable * movable).sum(0, keepdim: false).clamp_min(Kept(1e-20f));
-            colours = colours.Plus(movable * share).clamp(Kept(0f), Kept(1f));
+            var moved = colours.Plus(movable * share).clamp(Kept(0f), Kept(1f)).MoveToOuterDisposeScope();
+            colours.Dispose();
+            colours = moved;
         }
         return Quantize(colours, shown.squeeze(1), levels).MoveToOuterDisposeScope();
     }

@@ -6,6 +6,20 @@ public static class HostMemory
     /// <summary>Peak resident set size (VmHWM) in bytes since the process started; null where /proc is not available.</summary>
     public static long? PeakResidentBytes() => StatusKilobytes("VmHWM:") * 1024;
 
+    /// <summary>Starts the peak (<see cref="PeakResidentBytes"/>) again from the current resident size; false where Linux does not allow it.</summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Current resident set size (VmRSS) in bytes.</summary>
     public static long? ResidentBytes() => StatusKilobytes("VmRSS:") * 1024;
 

@@ -26,6 +26,8 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
         {
             Layers = layers, Steps = sampling.Steps, GuidanceScale = sampling.GuidanceScale, Seed = sampling.Seed,
             StepCacheThreshold = sampling.StepCacheThreshold,
+            // The model's own layers: the evaluation scores what it decomposes, not the refinement against the image.
+            FullResolution = false,
         };
         settings.Validate();
         var input = new DecompositionInput(image, sampling.SizeFor(image.Width, image.Height, model.VaeScaleFactor), model.Prompts.Encode(sampling.Prompt), settings)
@@ -36,6 +38,6 @@ public sealed class ModelDecomposer(LayeredModel model, ModelSampling sampling) 
         var result = model.Pipeline.Run(input);
         Interlocked.Add(ref _cachedSteps, result.CachedSteps);
         Interlocked.Add(ref _steps, settings.Steps);
-        return [.. result.Layers.Select(layer => new RgbaImage(layer.Width, layer.Height, layer.Rgba8))];
+        return [.. result.Layers.Select(layer => new RgbaImage(result.Width, result.Height, LayerPlacement.OnCanvas(layer, result.Width, result.Height)))];
     }
 }
