@@ -9,7 +9,6 @@ using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.QwenVL;
 using QwenLayered.Engine.Runtime;
 using QwenLayered.LayerFiles;
-using QwenLayered.Toolbox.Evaluation;
 
 namespace QwenLayered.Cli;
 
@@ -111,9 +110,7 @@ internal static class DecomposeCommand
             };
             var progress = new ConsoleProgress(console);
             var result = model.Decompose(request, progress.Report, cancellation);
-            // The layer files are written on the whole canvas: each layer goes back there from its bounds.
-            var placed = result with { Layers = [.. result.Layers.Select(layer => LayerPlacement.Whole(layer, result.Width, result.Height))] };
-            DecompositionFiles.Write(outputFolder, file.FullName, request, placed, settings.SixteenBit);
+            DecompositionFiles.Write(outputFolder, file.FullName, request, result, settings.SixteenBit);
             console.WriteLine($"Wrote {result.Layers.Count} layers ({result.Width}x{result.Height}) to {outputFolder}");
             console.WriteLine("Timings: " + string.Join(", ", result.Timings.Select(t => $"{t.Phase} {t.Duration.TotalSeconds:F2} s")));
             if (settings.StepCacheThreshold > 0) console.WriteLine(StepCacheOption.Report(result.CachedSteps, settings.Steps));

@@ -38,6 +38,8 @@ public class DemoModelTests : IDisposable
         var layers = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(Placed).ToList();
         Assert.Equal(4, layers.Count);
         Assert.All(layers, l => Assert.True(l.X >= 0 && l.Y >= 0 && l.X + l.Width <= input.Width && l.Y + l.Height <= input.Height));
+        // Each layer file holds only what its layer covers (README): cropped to its pixels, no transparent edge left.
+        Assert.All(layers, l => Assert.True(CroppedToItsPixels(l), $"layer {l.Index + 1} ({l.Width}x{l.Height} at {l.X},{l.Y}) has a transparent edge"));
         var (psnr, maxError) = Restack.Compare(Restack.ClearTransparent(input.Pixels), Restack.Over8(layers, input.Width, input.Height), 255);
         Assert.True(psnr >= MinRestackPsnr && maxError <= MaxRestackError, $"restacked at {psnr:F1} dB, largest error {maxError}/255");
     }
@@ -51,6 +53,15 @@ public class DemoModelTests : IDisposable
             X = entry.GetProperty("x").GetInt32(),
             Y = entry.GetProperty("y").GetInt32(),
         };
+    }
+
+    // Its first and last rows and columns each hold a pixel that is not fully transparent.
+    private static bool CroppedToItsPixels(DecodedLayer layer)
+    {
+        bool Shows(int x, int y) => layer.Rgba8[(y * layer.Width + x) * 4 + 3] > 0;
+        bool RowShows(int y) => Enumerable.Range(0, layer.Width).Any(x => Shows(x, y));
+        bool ColumnShows(int x) => Enumerable.Range(0, layer.Height).Any(y => Shows(x, y));
+        return RowShows(0) && RowShows(layer.Height - 1) && ColumnShows(0) && ColumnShows(layer.Width - 1);
     }
 
     private static RgbaImage Decode(string path) => ImageDecoder.Decode(File.ReadAllBytes(path), 1 << 24, 1 << 26);
