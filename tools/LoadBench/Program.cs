@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using QwenLayered.Engine.ModelFolders;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Engine.Vae;
 using QwenLayered.Engine.Weights;
-using QwenLayered.Toolbox.Benchmarks;
 using QwenLayered.Toolbox.RandomModels;
 using TorchSharp;
 

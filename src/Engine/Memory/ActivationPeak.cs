@@ -14,7 +14,7 @@ internal static class ActivationPeak
     private const int MeasuredBlockBytes = 64 * 1024;
 
     /// <summary>Whether this machine can measure (Linux with glibc and a resettable peak resident size).</summary>
-    public static bool Available => OperatingSystem.IsLinux() && File.Exists(StatusFile);
+    public static bool Available => OperatingSystem.IsLinux() && HostMemory.ResidentBytes() is not null;
 
     /// <summary>
     /// Peak bytes above the resident size before the call of one forward of a dense <paramref name="config"/> model in
@@ -39,18 +39,9 @@ internal static class ActivationPeak
         };
         model.forward(input).Dispose();
         GlibcMalloc.ReleaseFreeMemory();
-        // Writing 5 resets VmHWM to the current resident size (Linux 4.0 and later).
-        File.WriteAllText("/proc/self/clear_refs", "5");
-        long before = StatusBytes("VmRSS:");
+        if (!HostMemory.ResetPeak()) throw new PlatformNotSupportedException("Measuring activation memory needs a resettable peak resident size (Linux 4.0 and later).");
+        long before = HostMemory.ResidentBytes()!.Value;
         model.forward(input).Dispose();
-        return StatusBytes("VmHWM:") - before;
-    }
-
-    private const string StatusFile = "/proc/self/status";
-
-    private static long StatusBytes(string field)
-    {
-        var line = File.ReadLines(StatusFile).First(l => l.StartsWith(field, StringComparison.Ordinal));
-        return long.Parse(line[field.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+        return HostMemory.PeakResidentBytes()!.Value - before;
     }
 }

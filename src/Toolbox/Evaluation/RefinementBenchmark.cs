@@ -3,7 +3,7 @@ using System.Globalization;
 using QwenLayered.Engine.Imaging;
 using QwenLayered.Engine.Pipeline;
 using QwenLayered.Engine.Refinement;
-using QwenLayered.Toolbox.Benchmarks;
+using QwenLayered.Engine.Runtime;
 using QwenLayered.Toolbox.Training.Data;
 using SixLabors.ImageSharp.Processing;
 using static TorchSharp.torch;

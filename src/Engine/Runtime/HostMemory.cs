@@ -1,4 +1,4 @@
-namespace QwenLayered.Toolbox.Benchmarks;
+namespace QwenLayered.Engine.Runtime;
 
 /// <summary>This process's resident memory as Linux reports it in <c>/proc/self/status</c>.</summary>
 public static class HostMemory
@@ -11,6 +11,7 @@ public static class HostMemory
     {
         try
         {
+            // Writing 5 resets VmHWM to the current resident size (Linux 4.0 and later).
             File.WriteAllText("/proc/self/clear_refs", "5");
             return true;
         }

@@ -1,6 +1,6 @@
-using QwenLayered.Toolbox.Benchmarks;
+using QwenLayered.Engine.Runtime;
 
-namespace QwenLayered.Toolbox.Tests.Benchmarks;
+namespace QwenLayered.Engine.Tests.Runtime;
 
 public class HostMemoryTests
 {
