@@ -21,7 +21,7 @@ internal static class PlanCommand
         var dtype = new Option<string>("--dtype") { Description = "Weight dtype: bf16, fp16 or fp32.", DefaultValueFactory = _ => "bf16" };
         var deviceMemory = new Option<string?>("--device-memory") { Description = "The device's memory, such as 24GiB or 48GB: says which modes fit." };
         var memory = MemoryModeOption.Create();
-        var check = new Option<bool>("--check") { Description = "Also measure one forward's activation peak at small shapes the fit has not seen, beside the plan's figure." };
+        var check = new Option<bool>("--check") { Description = "Also measure one forward's activation peak at the planned size (where small enough to run here) and at small shapes the fit has not seen, beside the plan's figures." };
         var command = new Command("plan", "Show the device and host memory each memory mode needs (weights, activations, text encoder) and what fits.")
         {
             model, config, resolution, layers, dtype, deviceMemory, memory, check,
